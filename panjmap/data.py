@@ -1,0 +1,169 @@
+"""The one loader of the curated records: incidents, claims, sites, evidence, sources.
+
+``read_tables`` returns the CSVs as text exactly as stored (the validator
+checks those); ``load_dataset`` returns typed GeoDataFrames in EPSG:4326 for
+the app, the exports and the tests. Loading is cached on the files' paths and
+modification times, so the app parses the seeds once per change.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from panjmap import geodata
+from panjmap.paths import SEEDS_DIR
+from panjmap.schema import (
+    CLAIM_COLUMNS,
+    EVIDENCE_COLUMNS,
+    INCIDENT_COLUMNS,
+    SITE_COLUMNS,
+    SOURCE_COLUMNS,
+)
+
+CRS = "EPSG:4326"
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "incidents": INCIDENT_COLUMNS,
+    "claims": CLAIM_COLUMNS,
+    "sites": SITE_COLUMNS,
+    "evidence": EVIDENCE_COLUMNS,
+    "sources": SOURCE_COLUMNS,
+}
+
+INT_COLUMNS = ("year", "time_precision", "iso", "fatalities", "timestamp")
+NULLABLE_INT_COLUMNS = ("geo_precision", "injuries")
+FLOAT_COLUMNS = ("latitude", "longitude")
+DATE_COLUMNS = ("event_date", "end_date")
+
+
+class DataError(ValueError):
+    """The curated files cannot be loaded; ``python -m panjmap validate`` says why, per record."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    incidents: gpd.GeoDataFrame
+    claims: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    evidence: pd.DataFrame
+    sources: pd.DataFrame
+    version: str  # short content hash of the curated files, stamped on every export
+
+    def evidence_for(self, record_id: str) -> pd.DataFrame:
+        return self.evidence[self.evidence["record_id"] == record_id]
+
+    def claims_for(self, incident_id: str) -> gpd.GeoDataFrame:
+        return self.claims[self.claims["incident_id"] == incident_id]
+
+
+def table_path(seeds_dir: Path, name: str) -> Path:
+    return seeds_dir / f"{name}.csv"
+
+
+def read_tables(seeds_dir: Path = SEEDS_DIR) -> dict[str, pd.DataFrame]:
+    """Each table as strings, empty cells as "", with a ``_line`` column (CSV line of the row)."""
+    tables = {}
+    for name, columns in TABLES.items():
+        path = table_path(seeds_dir, name)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise DataError(f"{path.name}: missing columns {', '.join(missing)}")
+        frame = frame[list(columns)].copy()
+        # Line numbers as an editor shows them (header is line 1); correct for
+        # one-line records, which every curated row is.
+        frame["_line"] = range(2, len(frame) + 2)
+        tables[name] = frame
+    return tables
+
+
+def data_version(seeds_dir: Path = SEEDS_DIR) -> str:
+    digest = hashlib.sha256()
+    for name in TABLES:
+        digest.update(table_path(seeds_dir, name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _to_int(series: pd.Series, nullable: bool) -> pd.Series:
+    numbers = pd.to_numeric(series.replace("", pd.NA), errors="raise")
+    return numbers.astype("Int64") if nullable else numbers.astype("int64")
+
+
+def type_incidents(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Typed incident records; rows without coordinates get an empty geometry."""
+    frame = frame.copy()
+    for col in INT_COLUMNS:
+        frame[col] = _to_int(frame[col], nullable=False)
+    for col in NULLABLE_INT_COLUMNS:
+        frame[col] = _to_int(frame[col], nullable=True)
+    for col in FLOAT_COLUMNS:
+        frame[col] = pd.to_numeric(frame[col].replace("", pd.NA), errors="raise").astype("Float64")
+    for col in DATE_COLUMNS:
+        frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d", errors="raise")
+    geometry = [
+        Point(lon, lat) if pd.notna(lat) and pd.notna(lon) else None
+        for lat, lon in zip(frame["latitude"], frame["longitude"])
+    ]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+def _site_geometry(row: pd.Series) -> BaseGeometry | None:
+    """A site's point, or the line named by geometry_ref ("roads.geojson#SITE-ROAD-KVR")."""
+    if row["geometry_ref"]:
+        layer_file, _, feature_id = row["geometry_ref"].partition("#")
+        layer = geodata.load_layer(layer_file.removesuffix(".geojson"))
+        match = layer[layer["site_id"] == feature_id]
+        if match.empty:
+            raise DataError(f"site {row['site_id']}: geometry_ref {row['geometry_ref']} not found")
+        return match.geometry.iloc[0]
+    if row["latitude"] and row["longitude"]:
+        return Point(float(row["longitude"]), float(row["latitude"]))
+    return None
+
+
+def type_sites(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    geometry = [_site_geometry(row) for _, row in frame.iterrows()]
+    for col in FLOAT_COLUMNS:
+        frame[col] = pd.to_numeric(frame[col].replace("", pd.NA), errors="raise").astype("Float64")
+    frame["geo_precision"] = _to_int(frame["geo_precision"], nullable=True)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+
+
+def _mtimes(seeds_dir: Path) -> tuple[float, ...]:
+    return tuple(table_path(seeds_dir, name).stat().st_mtime_ns for name in TABLES)
+
+
+def load_dataset(seeds_dir: Path = SEEDS_DIR) -> Dataset:
+    """The curated dataset, typed. Cached until a seed file changes."""
+    return _load_cached(Path(seeds_dir).resolve(), _mtimes(Path(seeds_dir)))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(seeds_dir: Path, _mtimes_key: tuple[float, ...]) -> Dataset:
+    tables = read_tables(seeds_dir)
+    try:
+        incidents = type_incidents(tables["incidents"])
+        sites = type_sites(tables["sites"])
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"curated records do not load ({exc}); run `python -m panjmap validate`") from exc
+    claims = tables["claims"].merge(
+        incidents[["event_id_cnty", "geometry"]], left_on="incident_id", right_on="event_id_cnty", how="left"
+    ).drop(columns="event_id_cnty")
+    claims = gpd.GeoDataFrame(claims, geometry="geometry", crs=CRS)
+    return Dataset(
+        incidents=incidents,
+        claims=claims,
+        sites=sites,
+        evidence=tables["evidence"],
+        sources=tables["sources"],
+        version=data_version(seeds_dir),
+    )

@@ -1,0 +1,216 @@
+"""Data exports of a view: GeoJSON, CSV and KML, each with its metadata.
+
+Every export carries what it is (filters and time window in words and as a
+permalink query, data version, generation time, sources and attribution) and
+for each incident its sources and verbatim quotes. CSV cells that a
+spreadsheet would run as a formula are neutralised; KML text is XML-escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import geopandas as gpd
+import pandas as pd
+
+from panjmap import geodata
+from panjmap.data import Dataset
+from panjmap.schema import ACLED_COLUMNS, CLAIM_COLUMNS, INCIDENT_COLUMNS, SITE_COLUMNS
+from panjmap.state import ViewState
+
+FORMATS = ("geojson", "csv", "kml")
+MEDIA_TYPES = {"geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml"}
+PROVENANCE_COLUMNS = ("sources", "quotes")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    filters: str
+    query: str
+    data_version: str
+    generated: str
+    sources: list[str]
+    attribution: str
+    count: int
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def metadata(state: ViewState, dataset: Dataset, count: int, now: dt.datetime | None = None) -> Metadata:
+    generated = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    return Metadata(
+        title="Panj border incidents",
+        filters=state.describe(),
+        query=state.query_string(),
+        data_version=dataset.version,
+        generated=generated,
+        sources=[f"{r.source_file}: {r.title} ({r.publisher})" for r in dataset.sources.itertuples()],
+        attribution=geodata.attribution_text(),
+        count=count,
+    )
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def normalized(records: gpd.GeoDataFrame, dataset: Dataset | None) -> list[dict]:
+    """One dict per incident: every schema column as text, plus its sources and quotes."""
+    rows = []
+    for _, rec in records.iterrows():
+        row = {col: _text(rec.get(col)) for col in INCIDENT_COLUMNS}
+        if dataset is not None:
+            ev = dataset.evidence_for(row["event_id_cnty"])
+            row["sources"] = sorted(set(ev["source_file"]))
+            row["quotes"] = [{"source_file": s, "quote": q} for s, q in zip(ev["source_file"], ev["quote"])]
+            claims = dataset.claims_for(row["event_id_cnty"])
+            row["claims"] = [{c: _text(cl[c]) for c in CLAIM_COLUMNS} for _, cl in claims.iterrows()]
+        else:
+            row["sources"], row["quotes"], row["claims"] = [rec.get("dataset", "")], [], []
+        rows.append(row)
+    return rows
+
+
+def referenced_sites(records: gpd.GeoDataFrame, dataset: Dataset) -> gpd.GeoDataFrame:
+    ids = set(records["site_id"]) - {""}
+    return dataset.sites[dataset.sites["site_id"].isin(ids)]
+
+
+def to_geojson(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
+    features = []
+    for row, geom in zip(normalized(records, dataset), records.geometry):
+        located = geom is not None and not geom.is_empty
+        features.append({
+            "type": "Feature",
+            "id": row["event_id_cnty"],
+            "geometry": geom.__geo_interface__ if located else None,
+            "properties": {"record_type": "incident", **row},
+        })
+    for _, site in referenced_sites(records, dataset).iterrows():
+        geom = site.geometry
+        features.append({
+            "type": "Feature",
+            "id": site["site_id"],
+            "geometry": geom.__geo_interface__ if geom is not None else None,
+            "properties": {"record_type": "site", **{c: _text(site[c]) for c in SITE_COLUMNS}},
+        })
+    return json.dumps({"type": "FeatureCollection", "metadata": meta.as_dict(), "features": features},
+                      ensure_ascii=False, indent=1)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet will show as text, never run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) and not _is_number(value) else value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def to_csv(records: gpd.GeoDataFrame, dataset: Dataset | None, meta: Metadata) -> str:
+    """Incidents with ACLED's 31 columns first, then ours, then sources and quotes.
+
+    The metadata goes in a sidecar (``metadata_json``), not in the CSV, so
+    the file loads unchanged into ACLED-minded tools.
+    """
+    header = list(ACLED_COLUMNS) + [c for c in INCIDENT_COLUMNS if c not in ACLED_COLUMNS] + list(PROVENANCE_COLUMNS)
+    rows = []
+    for row in normalized(records, dataset):
+        quotes = " | ".join(f"{q['source_file']}: {q['quote']}" for q in row["quotes"])
+        rows.append([row[c] for c in header[:-2]] + ["; ".join(row["sources"]), quotes])
+    return _csv(header, rows)
+
+
+def claims_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
+    claims = dataset.claims[dataset.claims["incident_id"].isin(set(records["event_id_cnty"]))]
+    return _csv(list(CLAIM_COLUMNS), [[_text(c[col]) for col in CLAIM_COLUMNS] for _, c in claims.iterrows()])
+
+
+def sites_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
+    sites = referenced_sites(records, dataset)
+    return _csv(list(SITE_COLUMNS), [[_text(s[col]) for col in SITE_COLUMNS] for _, s in sites.iterrows()])
+
+
+def metadata_json(meta: Metadata) -> str:
+    return json.dumps(meta.as_dict(), ensure_ascii=False, indent=1)
+
+
+def _kml_data(fields: dict[str, str]) -> str:
+    return "".join(f'<Data name="{escape(k, {chr(34): "&quot;"})}"><value>{escape(v)}</value></Data>' for k, v in fields.items())
+
+
+def to_kml(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
+    """KML for Google Earth: incidents and referenced sites, every field in ExtendedData."""
+    marks = []
+    for row, geom in zip(normalized(records, dataset), records.geometry):
+        if geom is None or geom.is_empty:
+            continue  # KML needs a place; unlocated records are in the GeoJSON/CSV
+        quotes = "\n".join(f"“{q['quote']}” ({q['source_file']})" for q in row["quotes"])
+        fields = {c: row[c] for c in INCIDENT_COLUMNS}
+        fields["sources"] = "; ".join(row["sources"])
+        fields["claims"] = "\n".join(f"{c['claimant']} — {c['stance']} — {c['actor']}: “{c['quote']}”" for c in row["claims"])
+        marks.append(
+            f"<Placemark id=\"{escape(row['event_id_cnty'], {chr(34): '&quot;'})}\"><name>{escape(row['event_id_cnty'] + ': ' + row['location'])}</name>"
+            f"<TimeSpan><begin>{escape(row['event_date'])}</begin><end>{escape(row['end_date'])}</end></TimeSpan>"
+            f"<description>{escape(row['notes'] + chr(10) + chr(10) + quotes)}</description>"
+            f"<ExtendedData>{_kml_data(fields)}</ExtendedData>"
+            f"<Point><coordinates>{geom.x:.5f},{geom.y:.5f}</coordinates></Point></Placemark>"
+        )
+    site_marks = []
+    for _, site in referenced_sites(records, dataset).iterrows():
+        geom = site.geometry
+        if geom is None:
+            continue
+        if geom.geom_type == "Point":
+            shape = f"<Point><coordinates>{geom.x:.5f},{geom.y:.5f}</coordinates></Point>"
+        else:
+            coords = " ".join(f"{x:.5f},{y:.5f}" for x, y in geom.coords)
+            shape = f"<LineString><coordinates>{coords}</coordinates></LineString>"
+        fields = {c: _text(site[c]) for c in SITE_COLUMNS}
+        site_marks.append(f"<Placemark><name>{escape(site['name'])}</name><ExtendedData>{_kml_data(fields)}</ExtendedData>{shape}</Placemark>")
+    description = escape(f"{meta.filters}\nData version {meta.data_version}, generated {meta.generated}.\n{meta.attribution}")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f"<name>{escape(meta.title)}</name><description>{description}</description>"
+        f"<Folder><name>Incidents</name>{''.join(marks)}</Folder>"
+        f"<Folder><name>Project sites</name>{''.join(site_marks)}</Folder></Document></kml>\n"
+    )
+
+
+def render(fmt: str, records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
+    if fmt == "geojson":
+        return to_geojson(records, dataset, meta)
+    if fmt == "csv":
+        return to_csv(records, dataset, meta)
+    if fmt == "kml":
+        return to_kml(records, dataset, meta)
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,32 @@
+"""``python -m panjmap export``: the filtered curated incidents as GeoJSON, CSV or KML."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from panjmap import export
+from panjmap.cli_filters import add_filter_arguments, view_from_args
+from panjmap.data import load_dataset
+from panjmap.layers import curated_layer
+from panjmap.output import write_atomically
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=export.FORMATS, default="geojson", help="output format (default: geojson)")
+    add_filter_arguments(parser)
+    parser.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+
+
+def run(args: argparse.Namespace) -> int:
+    state = view_from_args(args)
+    dataset = load_dataset()
+    records = curated_layer(dataset).filtered(state)
+    text = export.render(args.format, records, dataset, export.metadata(state, dataset, len(records)))
+    if args.output:
+        write_atomically(args.output, text.encode("utf-8"))
+        print(f"{len(records)} incidents written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,271 @@
+"""Shared types and the common last step of every importer.
+
+Each format module (acled, ucdp, geojson_points) turns its input into a
+:class:`Staged` table: one row per input record, our column names, raw text
+values. :func:`finalize` then validates coordinates, dates, precision codes and
+counts in one place, drops bad rows with their line numbers, applies the
+all-or-nothing rule and builds the GeoDataFrame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from panjmap.importers import values
+from panjmap.schema import ACLED_COLUMNS, INCIDENT_COLUMNS
+
+MAX_IMPORT_BYTES: int = 50 * 1024 * 1024
+
+# Columns every imported record carries after INCIDENT_COLUMNS, in this order.
+EXTRA_RESULT_COLUMNS: tuple[str, ...] = ("fatalities_low", "fatalities_high", "dataset", "original")
+RESULT_COLUMNS: tuple[str, ...] = INCIDENT_COLUMNS + EXTRA_RESULT_COLUMNS
+# Columns a format module may fill (raw text); everything else is derived here.
+TARGET_COLUMNS: tuple[str, ...] = INCIDENT_COLUMNS + ("fatalities_low", "fatalities_high")
+COUNT_COLUMNS: tuple[str, ...] = ("fatalities", "fatalities_low", "fatalities_high", "injuries")
+PRECISION_COLUMNS: tuple[str, ...] = ("time_precision", "geo_precision")
+INT_COLUMNS: frozenset[str] = frozenset(("year",) + PRECISION_COLUMNS + COUNT_COLUMNS)
+
+SOURCE_FORMAT_LABELS: dict[str, str] = {
+    "acled-current": "ACLED (current 31-column export)",
+    "acled-legacy": "ACLED (pre-2023 export)",
+    "ucdp-ged": "UCDP GED",
+    "ucdp-ged-hdx": "UCDP GED (HDX per-country file)",
+    "geojson": "GeoJSON points",
+}
+
+
+class ImportRejected(Exception):
+    """The whole file is unusable; ``message`` says where and why, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ImportResult:
+    dataset_name: str
+    source_format: str
+    records: gpd.GeoDataFrame
+    mapped: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    def summary(self, max_skipped: int = 20) -> str:
+        label = SOURCE_FORMAT_LABELS.get(self.source_format, self.source_format)
+        lines = [
+            f"Imported {len(self.records)} of {self.rows_read} rows as {label} "
+            f"into dataset '{self.dataset_name}'."
+        ]
+        if self.mapped:
+            lines.append("Columns:")
+            width = max(len(name) for name in self.mapped)
+            lines += [f"  {name:<{width}} <- {rule}" for name, rule in self.mapped.items()]
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)} rows:")
+            for reason, (count, first) in group_reasons(self.skipped).items():
+                lines.append(f"  {count} x {reason} (first on line {first})")
+            lines += [f"  line {line}: {reason}" for line, reason in self.skipped[:max_skipped]]
+            if len(self.skipped) > max_skipped:
+                lines.append(f"  ... and {len(self.skipped) - max_skipped} more")
+        if self.warnings:
+            lines.append("Warnings:")
+            lines += [f"  - {warning}" for warning in self.warnings]
+        return "\n".join(lines)
+
+
+def group_reasons(skipped: list[tuple[int, str]]) -> dict[str, tuple[int, int]]:
+    """Reason kind (quoted values elided) -> (count, first line), most common first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for line, reason in skipped:
+        for part in reason.split("; "):
+            kind = re.sub(r"\s*\(.*\)$", "", re.sub(r"'[^']*'", "'...'", part))
+            counts[kind] += 1
+            first.setdefault(kind, line)
+    return {kind: (count, first[kind]) for kind, count in counts.most_common()}
+
+
+class Problems:
+    """Row-level problems, collected by row position while a table is checked."""
+
+    def __init__(self) -> None:
+        self.by_row: dict[int, list[str]] = {}
+
+    def add(self, mask: np.ndarray | pd.Series, reason: str | pd.Series) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        texts = None if isinstance(reason, str) else np.asarray(reason, dtype=object)
+        for pos in np.flatnonzero(mask):
+            self.by_row.setdefault(int(pos), []).append(reason if texts is None else texts[pos])
+
+    def add_at(self, pos: int, reason: str) -> None:
+        self.by_row.setdefault(int(pos), []).append(reason)
+
+    def bad_mask(self, n: int) -> np.ndarray:
+        mask = np.zeros(n, dtype=bool)
+        mask[list(self.by_row)] = True
+        return mask
+
+
+@dataclass
+class Staged:
+    """One format's rows in our column names, as raw text, ready for :func:`finalize`."""
+
+    source_format: str
+    frame: pd.DataFrame  # TARGET_COLUMNS present in the file, as text ("" when empty)
+    lines: np.ndarray  # line number of each row
+    originals: list[str]  # JSON of each full original row
+    mapped: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)  # our column -> original name, for messages
+    problems: Problems = field(default_factory=Problems)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # rows dropped before staging
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    def column(self, name: str) -> pd.Series:
+        if name in self.frame:
+            return self.frame[name]
+        return pd.Series([""] * len(self.frame), index=self.frame.index, dtype=object)
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+
+def finalize(staged: Staged, dataset_name: str) -> ImportResult:
+    """Validate the shared columns, drop bad rows, enforce the all-or-nothing rule."""
+    n = len(staged.frame)
+    problems = staged.problems
+    warnings = list(staged.warnings)
+    out: dict[str, object] = {}
+
+    lat, lon, coord_reasons, coord_notes = values.coordinates(
+        staged.column("latitude"), staged.column("longitude"), staged.column("country"),
+        staged.label("latitude"), staged.label("longitude"),
+    )
+    problems.add(coord_reasons != "", coord_reasons)
+    warnings += _with_lines(coord_notes, staged.lines)
+    out["latitude"], out["longitude"] = lat, lon
+
+    start, start_err = values.parse_dates(staged.column("event_date"), staged.label("event_date"))
+    problems.add(start_err != "", start_err)
+    end, end_err = values.parse_dates(staged.column("end_date"), staged.label("end_date"), missing_ok=True)
+    problems.add(end_err != "", end_err)
+    end = end.where(end != "", start)
+    backwards = (start != "") & (end != "") & (end < start)
+    problems.add(backwards, f"{staged.label('end_date')} is before {staged.label('event_date')}")
+    out["event_date"], out["end_date"] = start, end
+    out["year"] = pd.array([int(d[:4]) if d else None for d in start], dtype="Int64")
+
+    for name in PRECISION_COLUMNS:
+        out[name], errors = values.parse_codes(staged.column(name), staged.label(name), (1, 2, 3))
+        problems.add(errors != "", errors)
+    for name in COUNT_COLUMNS:
+        out[name], errors = values.parse_counts(staged.column(name), staged.label(name))
+        problems.add(errors != "", errors)
+    warnings += _fatality_order_warnings(out, staged.lines)
+
+    ids = staged.column("event_id_cnty").astype(str).str.strip()
+    missing_id = (ids == "").to_numpy()
+    if missing_id.any():
+        ids = ids.where(~missing_id, [f"{dataset_name}-L{line}" for line in staged.lines])
+        warnings.append(
+            f"{int(missing_id.sum())} rows had no event id; assigned '{dataset_name}-L<line>'."
+        )
+    ok_so_far = ~problems.bad_mask(n)
+    first_line: dict[str, int] = {}
+    for pos in np.flatnonzero(ok_so_far):
+        line = int(staged.lines[pos])
+        seen = first_line.setdefault(ids.iat[pos], line)
+        if seen != line:
+            problems.add_at(pos, f"duplicate event id '{ids.iat[pos]}' (first on line {seen})")
+    out["event_id_cnty"] = ids
+
+    skipped = sorted(
+        staged.skipped
+        + [(int(staged.lines[pos]), "; ".join(reasons)) for pos, reasons in problems.by_row.items()]
+    )
+    _reject_if_mostly_bad(skipped, staged.rows_read, staged.source_format)
+
+    keep = ~problems.bad_mask(n)
+    columns: dict[str, object] = {}
+    for name in TARGET_COLUMNS:
+        if name in out:
+            values_ = out[name]
+        else:
+            values_ = staged.column(name).str.replace("\r\n", "\n", regex=False)
+        columns[name] = pd.Series(values_).reset_index(drop=True)[keep].reset_index(drop=True)
+    columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=object)
+    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep) if k], dtype=object)
+    frame = pd.DataFrame(columns)
+    for name in RESULT_COLUMNS:
+        if name not in INT_COLUMNS and name not in ("latitude", "longitude"):
+            frame[name] = frame[name].astype(str)
+    records = gpd.GeoDataFrame(
+        frame[list(RESULT_COLUMNS)],
+        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
+        crs="EPSG:4326",
+    )
+    absent = [name for name in ACLED_COLUMNS if name not in staged.mapped]
+    if absent:
+        warnings.append(f"no matching column in this file, left empty: {', '.join(absent)}")
+    return ImportResult(
+        dataset_name=dataset_name,
+        source_format=staged.source_format,
+        records=records,
+        mapped={name: staged.mapped[name] for name in sorted(staged.mapped, key=_column_order)},
+        skipped=skipped,
+        warnings=warnings,
+        rows_read=staged.rows_read,
+    )
+
+
+def _column_order(name: str) -> int:
+    return RESULT_COLUMNS.index(name) if name in RESULT_COLUMNS else len(RESULT_COLUMNS)
+
+
+def _with_lines(notes: dict[str, np.ndarray], lines: np.ndarray) -> list[str]:
+    """'<note> (lines 3, 7, ...)' for each note that concerns some rows."""
+    result = []
+    for note, mask in notes.items():
+        hit = lines[np.asarray(mask, dtype=bool)]
+        if len(hit):
+            shown = ", ".join(str(int(x)) for x in hit[:10]) + (", ..." if len(hit) > 10 else "")
+            result.append(f"{len(hit)} rows: {note} (lines {shown})")
+    return result
+
+
+def _fatality_order_warnings(out: dict[str, object], lines: np.ndarray) -> list[str]:
+    low = pd.Series(out["fatalities_low"], dtype="Int64")
+    best = pd.Series(out["fatalities"], dtype="Int64")
+    high = pd.Series(out["fatalities_high"], dtype="Int64")
+    wrong = ((low > best) | (best > high) | (low > high)).fillna(False).to_numpy(dtype=bool)
+    return _with_lines({"fatality estimates are not ordered low <= best <= high; kept as given": wrong}, lines)
+
+
+def _reject_if_mostly_bad(skipped: list[tuple[int, str]], rows_read: int, source_format: str) -> None:
+    if rows_read == 0:
+        raise ImportRejected("The file has a header but no data rows.")
+    if len(skipped) * 2 <= rows_read:
+        return
+    groups = group_reasons(skipped)
+    label = SOURCE_FORMAT_LABELS.get(source_format, source_format)
+    if len(skipped) == rows_read and set(groups) <= {"missing latitude and longitude"}:
+        raise ImportRejected(
+            f"No coordinates: latitude and longitude are empty in all {rows_read} rows "
+            f"(read as {label}). Every record needs a point to be mapped."
+        )
+    top = "; ".join(
+        f"{count} x {reason} (first on line {first})" for reason, (count, first) in list(groups.items())[:3]
+    )
+    raise ImportRejected(
+        f"{len(skipped)} of {rows_read} rows could not be used (more than half), so nothing was "
+        f"imported (read as {label}). Most common problems: {top}. "
+        f"First bad row: line {skipped[0][0]}: {skipped[0][1]}."
+    )

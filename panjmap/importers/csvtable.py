@@ -1,0 +1,169 @@
+"""CSV text -> header + rows with the line number each row starts on.
+
+Handles CRLF/LF, quoted fields with delimiters, quotes and newlines, an Excel
+``sep=`` first line, ``;``/tab delimiters and an HXL hashtag row (HDX files).
+Rows with the wrong number of fields or broken quoting are skipped with their
+line number; a quote that never closes rejects the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from panjmap.importers.core import ImportRejected, Problems, Staged
+
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass
+class Table:
+    header: list[str]  # original column names
+    keys: list[str]  # lower-cased, stripped names for matching
+    rows: list[list[str]]
+    lines: list[int]  # line each row starts on
+    rows_read: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    hxl_line: int | None = None
+    header_line: int = 1
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as text, columns named by their matching keys."""
+        return pd.DataFrame(self.rows, columns=self.keys, dtype=object)
+
+    def originals(self) -> list[str]:
+        """Each row as JSON: every original column under its original name."""
+        return [json.dumps(dict(zip(self.header, row)), ensure_ascii=False) for row in self.rows]
+
+    def original_name(self, key: str) -> str:
+        return self.header[self.keys.index(key)]
+
+    def stage(
+        self, source_format: str, frame: pd.DataFrame, mapped: dict[str, str],
+        labels: dict[str, str], problems: Problems, warnings: list[str],
+    ) -> Staged:
+        return Staged(
+            source_format=source_format,
+            frame=frame,
+            lines=np.asarray(self.lines, dtype=int),
+            originals=self.originals(),
+            mapped=mapped,
+            labels=labels,
+            problems=problems,
+            skipped=list(self.skipped),
+            warnings=self.warnings + warnings,
+            rows_read=self.rows_read,
+        )
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _is_hxl(row: list[str]) -> bool:
+    cells = [cell.strip() for cell in row if cell.strip()]
+    return bool(cells) and all(cell.startswith("#") for cell in cells)
+
+
+def _next_row(reader, last_line: int) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """The next record, None at the end; csv.Error propagates."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as err:
+        text = str(err)
+        if "field larger than field limit" in text or "unexpected end of data" in text:
+            raise ImportRejected(
+                f"Line {last_line + 1}: a quoted field starting on or after this line is never closed "
+                '(missing closing "), so the rest of the file cannot be read as CSV.'
+            ) from None
+        raise
+
+
+def read_table(text: str) -> Table:
+    warnings: list[str] = []
+    first_line = text.split("\n", 1)[0].strip()
+    offset = 0
+    if m := re.fullmatch(r'"?sep=(.)"?', first_line):
+        delimiter = m.group(1)
+        offset = 1
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delimiter = _delimiter(first_line)
+    if delimiter != ",":
+        warnings.append(f"columns are separated by {delimiter!r}, not commas")
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    header_line = 1
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    hxl_line: int | None = None
+    last = 0
+    rows_read = 0
+    blank = 0
+    while True:
+        start = last + 1 + offset
+        try:
+            row = _next_row(reader, last + offset)
+        except csv.Error as err:
+            last = reader.line_num
+            if header is not None:
+                rows_read += 1
+                skipped.append((start, f"broken CSV quoting ({err})"))
+                continue
+            raise ImportRejected(f"Line {start}: the header row has broken CSV quoting ({err}).") from None
+        last = reader.line_num
+        if row is None:
+            break
+        if not any(cell.strip() for cell in row):
+            blank += header is not None
+            continue
+        if header is None:
+            header, header_line = [cell.strip() for cell in row], start
+            continue
+        if not rows and hxl_line is None and not skipped and _is_hxl(row):
+            hxl_line = start
+            continue
+        rows_read += 1
+        if len(row) > len(header) and not any(cell.strip() for cell in row[len(header):]):
+            row = row[: len(header)]
+        if len(row) != len(header):
+            skipped.append((start, f"has {len(row)} fields but the header has {len(header)}"))
+            continue
+        rows.append(row)
+        lines.append(start)
+    if header is None:
+        raise ImportRejected("The file has no header row.")
+    if blank:
+        warnings.append(f"ignored {blank} blank lines")
+    if hxl_line:
+        warnings.append(f"skipped the HXL hashtag row on line {hxl_line}")
+    header, keys = _names(header, header_line)
+    return Table(header, keys, rows, lines, rows_read, skipped, warnings, hxl_line, header_line)
+
+
+def _names(header: list[str], line: int) -> tuple[list[str], list[str]]:
+    """Name blank columns, reject duplicates; -> (names, matching keys)."""
+    names = [name or f"column_{pos + 1}" for pos, name in enumerate(header)]
+    keys = [name.lower() for name in names]
+    seen: dict[str, int] = {}
+    for pos, key in enumerate(keys):
+        if key in seen:
+            raise ImportRejected(
+                f"Line {line}: column '{names[pos]}' appears twice in the header (columns {seen[key] + 1} "
+                f"and {pos + 1}); every column name must be unique."
+            )
+        seen[key] = pos
+    return names, keys

@@ -1,0 +1,54 @@
+"""Data layers: the curated incidents and each imported dataset, as one kind of thing.
+
+A MapLayer is an indexed record set plus how it is labelled and coloured; the
+query and every renderer treat the curated layer and imported layers alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+
+from panjmap import query
+from panjmap.data import Dataset
+from panjmap.mapview.incidents import incident_layer
+from panjmap.state import IMPORT_LAYER_PREFIX, ViewState
+
+CURATED_KEY = "incidents"
+CURATED_LABEL = "Curated incidents (seed articles)"
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    key: str  # "incidents" or "import:<name>"
+    label: str
+    records: query.RecordSet
+    color: str | None = None  # None: colour by event type (curated)
+
+    def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
+        return query.filter_records(self.records, state)
+
+    def feature_group(self, state: ViewState) -> folium.FeatureGroup:
+        return incident_layer(self.filtered(state), key=self.key, label=self.label, color=self.color)
+
+
+def curated_layer(dataset: Dataset) -> MapLayer:
+    return MapLayer(
+        key=CURATED_KEY,
+        label=CURATED_LABEL,
+        records=query.record_set(CURATED_KEY, dataset.incidents, dataset.claims, dataset.evidence),
+    )
+
+
+def import_key(name: str) -> str:
+    return IMPORT_LAYER_PREFIX + name
+
+
+def visible_layers(state: ViewState, dataset: Dataset, imported: tuple[MapLayer, ...] = ()) -> list[MapLayer]:
+    """The data layers the state shows: imported ones first, curated on top."""
+    layers = [layer for layer in imported if layer.key in state.layers]
+    if CURATED_KEY in state.layers:
+        layers.append(curated_layer(dataset))
+    return layers

@@ -1,0 +1,1 @@
+"""Map renderers' shared building blocks: base map, incident layers, legend, style."""

@@ -1,0 +1,189 @@
+"""The base map: vector geography from geodata/, the project sites, controls.
+
+Its content depends only on the visible layers and the basemap, never on the
+filters, so in the app it stays byte-identical while filters change and
+streamlit-folium does not remount it (see map-engineering-notes.md §2).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+
+import folium
+import geopandas as gpd
+
+from panjmap import assets, geodata
+from panjmap.mapview import style
+from panjmap.mapview.elements import Helpers, MapControls, PlaceLabels, map_background
+from panjmap.mapview.legend import legend_html
+from panjmap.state import ViewState
+
+# Optional online base layers. Off by default: the vector geography is the base.
+ONLINE_BASEMAPS: dict[str, tuple[str, str, str]] = {
+    "osm": (
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap contributors (ODbL)",
+    ),
+    "topo": (
+        "OpenTopoMap",
+        "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap contributors, SRTM | style © OpenTopoMap (CC-BY-SA)",
+    ),
+    "satellite": (
+        "Esri World Imagery",
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Imagery © Esri, Maxar, Earthstar Geographics",
+    ),
+}
+
+LAYER_LABELS: dict[str, str] = {
+    "countries": "Countries",
+    "regions": "Regions (Khatlon, GBAO, Badakhshan emphasised)",
+    "districts": "Districts",
+    "rivers": "Rivers",
+    "border": "Afghanistan–Tajikistan border (Panj)",
+    "places": "Place names",
+    "sites": "Chinese project sites and border posts",
+    "incidents": "Incidents (curated from the seed articles)",
+}
+
+_TOOLTIP_JS = "function (feature, layer) { layer.bindTooltip(window.PANJ.esc(feature.properties.%s), {sticky: true}); }"
+
+
+@functools.lru_cache(maxsize=None)
+def _geojson(name: str, columns: tuple[str, ...]) -> dict:
+    """A geodata layer as a GeoJSON dict with only the properties the map uses."""
+    layer = geodata.load_layer(name)
+    return layer[list(columns) + ["geometry"]].__geo_interface__
+
+
+def _geography(m: folium.Map, layers: tuple[str, ...]) -> None:
+    if "countries" in layers:
+        folium.GeoJson(
+            _geojson("countries", ("name",)), name=LAYER_LABELS["countries"],
+            style_function=lambda f: {"color": "#8A8A8A", "weight": 1, "fillColor": style.COUNTRY_FILL, "fillOpacity": 1},
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
+        ).add_to(m)
+    if "regions" in layers:
+        folium.GeoJson(
+            _geojson("regions", ("name", "emphasis")), name=LAYER_LABELS["regions"],
+            style_function=lambda f: (
+                {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9}
+                if f["properties"]["emphasis"]
+                else {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6}
+            ),
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
+        ).add_to(m)
+    if "districts" in layers:
+        folium.GeoJson(
+            _geojson("districts", ("name",)), name=LAYER_LABELS["districts"],
+            style_function=lambda f: {"color": "#9C8B6E", "weight": 0.6, "dashArray": "3 3", "fillOpacity": 0},
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
+        ).add_to(m)
+    if "rivers" in layers:
+        folium.GeoJson(
+            _geojson("rivers", ("name",)), name=LAYER_LABELS["rivers"],
+            style_function=lambda f: {"color": style.RIVER_COLOR, "weight": 1.6, "opacity": 0.9},
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
+        ).add_to(m)
+    if "border" in layers:
+        folium.GeoJson(
+            _geojson("border", ("name",)), name=LAYER_LABELS["border"],
+            style_function=lambda f: {"color": style.BORDER_COLOR, "weight": 3.2, "opacity": 0.95, "dashArray": "10 4"},
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
+        ).add_to(m)
+
+
+def _places(m: folium.Map) -> None:
+    places = geodata.load_layer("places")
+    group = folium.FeatureGroup(name=LAYER_LABELS["places"])
+    rows = [
+        {"name": row["name"], "lat": round(row.geometry.y, 5), "lon": round(row.geometry.x, 5),
+         "min_zoom": int(row["min_zoom"]), "capital": int(row["min_zoom"]) <= 6}
+        for _, row in places.iterrows()
+    ]
+    PlaceLabels(rows, m.get_name()).add_to(group)
+    group.add_to(m)
+
+
+SITE_ICONS: dict[str, str] = {
+    # site_type -> inline SVG (our own drawing): pick-axe square for mines, flag for posts
+    "border post": '<svg width="16" height="16" viewBox="0 0 16 16"><path d="M3 15V1h1v1h9l-2 3 2 3H4v7z" fill="#1B1B1B" stroke="#fff" stroke-width=".8"/></svg>',
+    "default": '<svg width="16" height="16" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" height="13" fill="#1B1B1B" stroke="#fff" stroke-width="1.2"/><path d="M4 12l8-8M5 4c2-1 5-1 7 1" stroke="#FFD23F" stroke-width="1.6" fill="none"/></svg>',
+}
+
+
+def site_features(sites: gpd.GeoDataFrame) -> dict:
+    located = sites[~sites.geometry.isna()]
+    frame = located[["site_id", "name", "site_type", "location", "geo_precision", "geometry"]].copy()
+    frame["geo_precision"] = frame["geo_precision"].astype("Int64").astype(str).replace("<NA>", "")
+    frame["label"] = [
+        f"{n} ({t})" + ("" if p in ("", "1") else " · approximate location")
+        for n, t, p in zip(frame["name"], frame["site_type"], frame["geo_precision"])
+    ]
+    return frame.__geo_interface__
+
+
+def _sites(m: folium.Map, sites: gpd.GeoDataFrame) -> None:
+    group = folium.FeatureGroup(name=LAYER_LABELS["sites"])
+    data = site_features(sites)
+    lines = [f for f in data["features"] if f["geometry"]["type"] != "Point"]
+    points_by_icon: dict[str, list] = {}
+    for feature in data["features"]:
+        if feature["geometry"]["type"] == "Point":
+            icon = "border post" if feature["properties"]["site_type"] == "border post" else "default"
+            points_by_icon.setdefault(icon, []).append(feature)
+    if lines:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": lines},
+            style_function=lambda f: {"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8},
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "label"),
+        ).add_to(group)
+    for icon, features in points_by_icon.items():
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            marker=folium.Marker(icon=folium.DivIcon(html=SITE_ICONS[icon], icon_size=(16, 16), icon_anchor=(8, 8), class_name="panj-site")),
+            on_each_feature=folium.JsCode(_TOOLTIP_JS % "label"),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def attribution_html(extra: tuple[str, ...] = ()) -> str:
+    parts = [geodata.attribution_text(), *extra]
+    return " | ".join(html.escape(p) for p in parts if p)
+
+
+def build_base_map(
+    state: ViewState,
+    sites: gpd.GeoDataFrame,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    import_labels: tuple[tuple[str, str], ...] = (),
+) -> folium.Map:
+    """The map without incidents. ``center``/``zoom`` default to the state's view."""
+    assets.configure_folium()
+    m = folium.Map(
+        location=list(center or state.center),
+        zoom_start=zoom or state.zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        min_zoom=3,
+        max_zoom=14,
+        zoom_control=True,
+    )
+    Helpers().add_to(m)
+    m.get_root().header.add_child(map_background(style.WATER_BACKGROUND))
+    online = ONLINE_BASEMAPS.get(state.basemap)
+    if online:
+        name, url, attr = online
+        folium.TileLayer(tiles=url, attr=html.escape(attr), name=name, max_zoom=17).add_to(m)
+    _geography(m, state.layers)
+    if "places" in state.layers:
+        _places(m)
+    if "sites" in state.layers:
+        _sites(m, sites)
+    MapControls(legend_html(state.layers, import_labels), attribution_html()).add_to(m)
+    return m

@@ -1,0 +1,170 @@
+"""The pure query: records + view state -> the records to show, and their totals.
+
+Works the same on the curated incidents and on any imported dataset, because
+both carry the incident columns (panjmap.schema.INCIDENT_COLUMNS). What the
+filters need per record (its actors, its searchable text) is computed once in
+``RecordSet`` and reused on every filter change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from panjmap.schema import UNKNOWN_ACTOR
+from panjmap.state import ViewState
+
+ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+SEARCH_FIELDS = ("location", "notes", "admin1", "admin2")
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """One layer's records, with per-record actors and search text precomputed."""
+
+    key: str
+    records: gpd.GeoDataFrame
+    actors: pd.Series  # tuple of actor names per record
+    search: pd.Series  # casefolded text per record
+
+
+def _split(value: object, sep: str) -> list[str]:
+    return [part.strip() for part in str(value or "").split(sep) if part.strip()]
+
+
+def record_set(
+    key: str,
+    records: gpd.GeoDataFrame,
+    claims: pd.DataFrame | None = None,
+    evidence: pd.DataFrame | None = None,
+) -> RecordSet:
+    """Index records for filtering. Claims add attributed actors; quotes join the search text."""
+    ids = records["event_id_cnty"].astype(str)
+    claimed: dict[str, list[str]] = {}
+    quotes: dict[str, list[str]] = {}
+    if claims is not None:
+        for incident_id, actor, quote in zip(claims["incident_id"], claims["actor"], claims["quote"]):
+            claimed.setdefault(incident_id, []).append(actor)
+            quotes.setdefault(incident_id, []).append(quote)
+    if evidence is not None:
+        for record_id, quote in zip(evidence["record_id"], evidence["quote"]):
+            quotes.setdefault(record_id, []).append(quote)
+
+    actors = []
+    for rid, *values in zip(ids, *(records[f] for f in ACTOR_FIELDS), records["claim_status"]):
+        names = [name for value in values[:-1] for name in _split(value, ";")]
+        names += claimed.get(rid, [])
+        if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
+            names.append(UNKNOWN_ACTOR)
+        actors.append(tuple(dict.fromkeys(names)))
+
+    text = records[list(SEARCH_FIELDS)].fillna("").astype(str).agg(" ".join, axis=1)
+    search = [f"{t} {' '.join(quotes.get(rid, []))}".casefold() for rid, t in zip(ids, text)]
+    return RecordSet(
+        key=key,
+        records=records,
+        actors=pd.Series(actors, index=records.index, dtype=object),
+        search=pd.Series(search, index=records.index, dtype=object),
+    )
+
+
+def actor_options(sets: list[RecordSet]) -> list[str]:
+    names = {name for rs in sets for names in rs.actors for name in names}
+    names.discard(UNKNOWN_ACTOR)
+    return [UNKNOWN_ACTOR] + sorted(names, key=str.casefold)
+
+
+def nationality_options(sets: list[RecordSet]) -> list[str]:
+    return sorted({n for rs in sets for v in rs.records["victim_nationality"] for n in _split(v, "|")})
+
+
+def date_bounds(sets: list[RecordSet]) -> tuple[dt.date, dt.date]:
+    starts = [rs.records["event_date"].min() for rs in sets if len(rs.records)]
+    ends = [rs.records["end_date"].max() for rs in sets if len(rs.records)]
+    return min(starts).date(), max(ends).date()
+
+
+def mask(rs: RecordSet, state: ViewState) -> np.ndarray:
+    """Which records of ``rs`` pass every filter of ``state``."""
+    rec = rs.records
+    keep = np.ones(len(rec), dtype=bool)
+    # A record spans event_date..end_date; it shows if the span meets the window.
+    if state.date_from:
+        keep &= (rec["end_date"] >= pd.Timestamp(state.date_from)).to_numpy()
+    if state.date_to:
+        keep &= (rec["event_date"] <= pd.Timestamp(state.date_to)).to_numpy()
+    if state.actors:
+        wanted = set(state.actors)
+        keep &= np.fromiter((not wanted.isdisjoint(a) for a in rs.actors), bool, len(rec))
+    if state.event_types:
+        keep &= rec["event_type"].isin(state.event_types).to_numpy()
+    if state.nationalities:
+        wanted = set(state.nationalities)
+        keep &= np.fromiter(
+            (not wanted.isdisjoint(_split(v, "|")) for v in rec["victim_nationality"]), bool, len(rec)
+        )
+    if state.sides:
+        keep &= rec["country"].isin(state.sides).to_numpy()
+    if state.regions:
+        keep &= rec["admin1"].isin(state.regions).to_numpy()
+    if state.min_fatalities:
+        keep &= (rec["fatalities"].fillna(0) >= state.min_fatalities).to_numpy()
+    if state.text.strip():
+        needle = state.text.strip().casefold()
+        keep &= np.fromiter((needle in s for s in rs.search), bool, len(rec))
+    return keep
+
+
+def filter_records(rs: RecordSet, state: ViewState) -> gpd.GeoDataFrame:
+    return rs.records[mask(rs, state)]
+
+
+@dataclass(frozen=True)
+class Summary:
+    shown: int
+    total: int
+    located: int
+    fatalities: int
+    injuries: int
+
+    def sentence(self) -> str:
+        unlocated = self.shown - self.located
+        text = (
+            f"{self.shown} of {self.total} records · {self.fatalities} killed · "
+            f"{self.injuries} injured (reported)"
+        )
+        if unlocated:
+            text += f" · {unlocated} without a map location"
+        return text
+
+
+def summarize(shown: gpd.GeoDataFrame, total: int) -> Summary:
+    return Summary(
+        shown=len(shown),
+        total=total,
+        located=int((~shown.geometry.isna() & ~shown.geometry.is_empty).sum()) if len(shown) else 0,
+        fatalities=int(shown["fatalities"].fillna(0).sum()),
+        injuries=int(pd.to_numeric(shown["injuries"], errors="coerce").fillna(0).sum()),
+    )
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def playback_dates(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
+    """The dates playback stops at: each week, or each month end, from start to end."""
+    dates: list[dt.date] = []
+    current = start
+    while current < end:
+        if step == "month":
+            current = _month_end(current + dt.timedelta(days=1))
+        else:
+            current = current + dt.timedelta(days=7)
+        current = min(current, end)
+        dates.append(current)
+    return dates or [end]

@@ -1,0 +1,123 @@
+"""The pure-Python PNG renderer (geopandas + matplotlib), used when no Chromium is present.
+
+It draws the same features as the interactive map, with the same symbols:
+geography from geodata/, project sites, and every visible incident layer.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from panjmap import geodata  # noqa: E402
+from panjmap.data import Dataset  # noqa: E402
+from panjmap.export import Metadata  # noqa: E402
+from panjmap.layers import MapLayer, visible_layers  # noqa: E402
+from panjmap.mapview import style  # noqa: E402
+from panjmap.mapview.incidents import located  # noqa: E402
+from panjmap.state import ViewState  # noqa: E402
+
+MPL_MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "square": "s", "pentagon": "p"}
+
+
+def view_extent(state: ViewState, width_px: int, height_px: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the view: the bbox, or what Leaflet shows at center/zoom."""
+    if state.bbox:
+        return state.bbox
+    lat, lon = state.center
+    deg_per_px = 360 / (256 * 2 ** state.zoom)
+    half_w = width_px * deg_per_px / 2
+    # Web Mercator: latitude span shrinks by cos(lat)
+    half_h = height_px * deg_per_px * math.cos(math.radians(lat)) / 2
+    return lon - half_w, lat - half_h, lon + half_w, lat + half_h
+
+
+def _scale_bar(ax, extent: tuple[float, float, float, float]) -> None:
+    west, south, east, north = extent
+    lat = (south + north) / 2
+    km_per_deg = 111.32 * math.cos(math.radians(lat))
+    span_km = (east - west) * km_per_deg
+    bar_km = next(k for k in (1000, 500, 200, 100, 50, 20, 10, 5, 2, 1) if k <= span_km / 4)
+    x0, y0 = west + (east - west) * 0.03, south + (north - south) * 0.05
+    ax.plot([x0, x0 + bar_km / km_per_deg], [y0, y0], color="black", linewidth=3, zorder=20)
+    ax.text(x0, y0 + (north - south) * 0.012, f"{bar_km} km", fontsize=9, zorder=20)
+
+
+def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...],
+                      size: tuple[int, int, int]) -> bytes:
+    width, height, scale = size
+    dpi = 100 * scale
+    extent = view_extent(state, width, height)
+    west, south, east, north = extent
+    fig = plt.figure(figsize=(width / 100, height / 100), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_facecolor(style.WATER_BACKGROUND)
+    layers = state.layers
+    if "countries" in layers:
+        geodata.load_layer("countries").plot(ax=ax, color=style.COUNTRY_FILL, edgecolor="#8A8A8A", linewidth=0.6)
+    if "regions" in layers:
+        regions = geodata.load_layer("regions")
+        regions[~regions["emphasis"]].plot(ax=ax, color=style.MUTED_FILL, edgecolor="#B0B0B0", linewidth=0.5)
+        regions[regions["emphasis"]].plot(ax=ax, color=style.EMPHASIS_FILL, edgecolor="#7A5C1E", linewidth=1)
+    if "districts" in layers:
+        geodata.load_layer("districts").boundary.plot(ax=ax, color="#9C8B6E", linewidth=0.4, linestyle="--")
+    if "rivers" in layers:
+        geodata.load_layer("rivers").plot(ax=ax, color=style.RIVER_COLOR, linewidth=1.2)
+    if "border" in layers:
+        geodata.load_layer("border").plot(ax=ax, color=style.BORDER_COLOR, linewidth=2.4, linestyle=(0, (6, 2)))
+    if "places" in layers:
+        places = geodata.load_layer("places")
+        for _, place in places[places["min_zoom"] <= state.zoom].iterrows():
+            x, y = place.geometry.x, place.geometry.y
+            if west <= x <= east and south <= y <= north:
+                ax.plot(x, y, "o", color="white", markeredgecolor="#333", markersize=3, zorder=8)
+                ax.annotate(place["name"], (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, zorder=8,
+                            va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.7, "lw": 0})
+    if "sites" in layers:
+        sites = dataset.sites[~dataset.sites.geometry.isna()]
+        lines = sites[sites.geom_type != "Point"]
+        if len(lines):
+            lines.plot(ax=ax, color=style.ROAD_COLOR, linewidth=4, alpha=0.8, zorder=9)
+        points = sites[sites.geom_type == "Point"]
+        if len(points):
+            points.plot(ax=ax, marker="s", color=style.SITE_COLOR, markersize=40, zorder=9)
+    drawn = 0
+    for layer in visible_layers(state, dataset, imports):
+        records = located(layer.filtered(state))
+        for _, rec in records.iterrows():
+            symbol = style.symbol_for(rec["event_type"])
+            color = layer.color or symbol.color
+            hollow = pd.notna(rec["geo_precision"]) and int(rec["geo_precision"]) >= 2
+            injuries = 0 if pd.isna(rec["injuries"]) else rec["injuries"]
+            radius = style.marker_radius(rec["fatalities"], injuries)
+            ax.plot(rec.geometry.x, rec.geometry.y, MPL_MARKERS[symbol.shape], markersize=radius * 1.5,
+                    markerfacecolor="none" if hollow else color, markeredgecolor=color if hollow else "white",
+                    markeredgewidth=2 if hollow else 1, zorder=12)
+            drawn += 1
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    ax.set_axis_off()
+    _scale_bar(ax, extent)
+    handles = [Line2D([], [], marker=MPL_MARKERS[s.shape], linestyle="", color=s.color, markersize=9, label=s.label)
+               for s in style.EVENT_SYMBOLS.values()]
+    handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#555",
+                          markeredgewidth=2, markersize=9, label="Hollow: approximate location"))
+    handles.append(Line2D([], [], color=style.BORDER_COLOR, linewidth=2.4, linestyle=(0, (6, 2)), label="Afghanistan–Tajikistan border"))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.1), fontsize=8, framealpha=0.92)
+    fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{drawn} incidents on map · data {meta.data_version} · "
+             f"generated {meta.generated}\nRendered by matplotlib (no Chromium found)",
+             ha="right", va="top", fontsize=9, bbox={"fc": "white", "alpha": 0.92, "lw": 0})
+    fig.text(0.99, 0.005, meta.attribution, ha="right", va="bottom", fontsize=6.5, color="#333",
+             bbox={"fc": "white", "alpha": 0.8, "lw": 0})
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    plt.close(fig)
+    return out.getvalue()

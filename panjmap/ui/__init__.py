@@ -1,0 +1,1 @@
+"""Streamlit widgets and panels shared by the pages; the pages themselves stay thin."""

@@ -1,0 +1,86 @@
+"""The detail panel beside the map: every field of one record, in words.
+
+Data text goes through ``md`` (escaped Markdown) or ``st.dataframe`` (never
+interpreted as HTML), so nothing from a record can inject markup.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from panjmap.data import Dataset
+from panjmap.layers import CURATED_KEY, MapLayer
+from panjmap.records import describe_precision, find_record
+from panjmap.schema import INCIDENT_COLUMNS, STANCES
+from panjmap.ui.text import md
+
+
+def _field_table(record: pd.Series, columns: list[str]) -> pd.DataFrame:
+    rows = []
+    for col in columns:
+        value = record.get(col)
+        if isinstance(value, pd.Timestamp):
+            value = value.date().isoformat()
+        rows.append({"field": col, "value": "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)})
+    return pd.DataFrame(rows)
+
+
+def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> str | None:
+    """Show the record ``selected`` ("layer/id"); return a new selection if the user changes it."""
+    found = find_record(selected, dataset, imports)
+    if found is None:
+        st.info("Click an incident on the map to read its details, claims and sources here.")
+        return None
+    layer, record = found
+    title = record.get("location") or "(location not reported)"
+    st.subheader(f"{record['event_id_cnty']}: {title}")
+    if st.button("Close details", key="close_detail"):
+        return ""
+    time_words, geo_words = describe_precision(record)
+    st.markdown(
+        f"**{md(record['event_type'])}** · {md(record['sub_event_type'])}  \n"
+        f"**When:** {md(time_words)}  \n"
+        f"**Where:** {md(', '.join(v for v in (record['location'], record['admin2'], record['admin1'], record['country']) if v))}  \n"
+        f"**Location precision:** {md(geo_words)}  \n"
+        f"**Casualties:** {int(record['fatalities'] or 0)} killed"
+        + ("" if pd.isna(record["injuries"]) else f", {int(record['injuries'])} injured")
+        + (f" · victims: {md(record['victim_nationality'].replace('|', ', '))}" if record["victim_nationality"] else "")
+    )
+    st.markdown(f"**Actors:** {md(record['actor1'])}" + (f" vs {md(record['actor2'])}" if record["actor2"] else ""))
+    st.markdown(f"**Summary:** {md(record['notes'])}")
+    if layer.key == CURATED_KEY:
+        _curated_sections(record, dataset)
+    else:
+        st.caption(f"Imported dataset: {layer.label}. Original columns kept below.")
+        original = json.loads(record["original"]) if record.get("original") else {}
+        st.dataframe(pd.DataFrame({"column": list(original), "value": [str(v) for v in original.values()]}),
+                     hide_index=True, use_container_width=True)
+    with st.expander("Every field"):
+        st.dataframe(_field_table(record, list(INCIDENT_COLUMNS)), hide_index=True, use_container_width=True)
+    return None
+
+
+def _curated_sections(record: pd.Series, dataset: Dataset) -> None:
+    if record["claim_status"] == "unclaimed":
+        st.warning("No group has claimed responsibility (as reported by the sources below).")
+    if record["site_id"]:
+        site = dataset.sites[dataset.sites["site_id"] == record["site_id"]].iloc[0]
+        st.markdown(f"**Project site:** {md(site['name'])} ({md(site['site_type'])}; operator: {md(site['operator'] or 'not reported')})")
+    claims = dataset.claims_for(record["event_id_cnty"])
+    st.markdown("**Who attributes it to whom**")
+    if claims.empty:
+        st.caption("No attribution reported in the sources.")
+    else:
+        table = claims[["claimant", "stance", "actor", "source_file", "quote"]].rename(
+            columns={"claimant": "who says", "actor": "attributed to", "source_file": "source"}
+        )
+        st.dataframe(table, hide_index=True, use_container_width=True,
+                     column_config={"stance": st.column_config.TextColumn(help="; ".join(f"{k}: {v}" for k, v in STANCES.items()))})
+    st.markdown("**Sources, in their own words**")
+    for _, row in dataset.evidence_for(record["event_id_cnty"]).iterrows():
+        st.markdown(f"> {md(row['quote'])}\n\nsource: {md(row['source_file'])} · supports: {md(row['supports'])}")
+    if record["related_ids"]:
+        st.markdown("**Related or conflicting reports:** " + ", ".join(md(r) for r in record["related_ids"].split("|")))

@@ -1,0 +1,108 @@
+"""The map area of the home page: live count, map, detail panel, playback.
+
+It runs as a Streamlit fragment: map clicks, pans and playback steps rerun
+only this part. The base map is built at the session's first view so its
+content (and so streamlit-folium's component identity) never changes with
+filters; filtered incidents travel as ``feature_group_to_add`` and the view is
+passed as ``center``/``zoom`` (map-engineering-notes.md §2). Playback moves
+the window's end date one step per run; the map keeps its pan and zoom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from panjmap import query
+from panjmap.data import Dataset
+from panjmap.layers import MapLayer, visible_layers
+from panjmap.mapview.base import build_base_map
+from panjmap.records import selection_from_tooltip
+from panjmap.state import ViewState
+from panjmap.ui.detail import render_detail
+from panjmap.ui.sidebar import PLAYING_KEY, Options
+from panjmap.ui.state_sync import current_view, save_view
+
+MOUNT_VIEW_KEY = "panj_mount_view"
+PLAY_CURSOR_KEY = "panj_play_cursor"
+CLICK_COUNT_KEY = "panj_click_count"
+PLAY_SECONDS = 1.2
+MAP_HEIGHT = 640
+
+
+def _playback_view(view: ViewState, opts: Options) -> ViewState:
+    """While playing: the view with its window ending at the next playback step."""
+    start = view.date_from or opts.first_day
+    end = view.date_to or opts.last_day
+    steps = query.playback_dates(start, end, view.step)
+    cursor: dt.date | None = st.session_state.get(PLAY_CURSOR_KEY)
+    later = [d for d in steps if cursor is None or d > cursor]
+    if not later:  # finished: stop, show the whole window again
+        st.session_state[PLAYING_KEY] = False
+        st.session_state.pop(PLAY_CURSOR_KEY, None)
+        st.rerun()
+    st.session_state[PLAY_CURSOR_KEY] = later[0]
+    return view.replace(date_from=start, date_to=later[0])
+
+
+def _apply_map_output(view: ViewState, out: dict | None) -> ViewState:
+    if not out:
+        return view
+    if out.get("center") and out.get("zoom"):
+        center = (round(out["center"]["lat"], 4), round(out["center"]["lng"], 4))
+        view = view.replace(center=center, zoom=int(out["zoom"]), bbox=None)
+    count = out.get("last_object_clicked_count")
+    if count and count != st.session_state.get(CLICK_COUNT_KEY):
+        st.session_state[CLICK_COUNT_KEY] = count
+        selected = selection_from_tooltip(out.get("last_object_clicked_tooltip"))
+        if selected:
+            view = view.replace(selected=selected)
+    return view
+
+
+def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) -> None:
+    playing = bool(st.session_state.get(PLAYING_KEY))
+    if not playing:
+        st.session_state.pop(PLAY_CURSOR_KEY, None)
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def area() -> None:
+        view = current_view()
+        shown = _playback_view(view, opts) if st.session_state.get(PLAYING_KEY) else view
+        layers = visible_layers(shown, dataset, tuple(imports))
+        filtered = {layer.key: layer.filtered(shown) for layer in layers}
+        mount_center, mount_zoom = st.session_state.setdefault(MOUNT_VIEW_KEY, (view.center, view.zoom))
+        base = build_base_map(shown, dataset.sites, center=mount_center, zoom=mount_zoom,
+                              import_labels=tuple((l.label, l.color) for l in layers if l.color))
+        groups = [layer.feature_group(shown) for layer in layers]
+
+        map_col, detail_col = st.columns([3, 2], gap="medium")
+        with map_col:
+            for layer in layers:
+                total = len(layer.records.records)
+                summary = query.summarize(filtered[layer.key], total)
+                st.markdown(f"**{layer.label}:** {summary.sentence()}")
+            if st.session_state.get(PLAYING_KEY):
+                st.caption(f"Playing: window {shown.date_from} to {shown.date_to}")
+            out = st_folium(
+                base,
+                key="panj_map",
+                height=MAP_HEIGHT,
+                use_container_width=True,
+                feature_group_to_add=groups or None,
+                center=view.center,
+                zoom=view.zoom,
+                returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],
+            )
+        new_view = _apply_map_output(view, out)
+        if new_view != view:
+            save_view(new_view)
+        with detail_col:
+            changed = render_detail(new_view.selected, dataset, imports)
+        if changed is not None:
+            save_view(new_view.replace(selected=changed))
+            st.rerun(scope="fragment")
+
+    area()

@@ -1,0 +1,41 @@
+"""Keep the view state, the session and the URL query string in step.
+
+On a session's first run the URL is read into the state (bad parameters are
+reported and ignored). From then on the session's state is the truth and the
+URL is rewritten from it on every run, on every page, so reloading or sharing
+the URL reproduces the view.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from panjmap.state import ViewState
+
+VIEW_KEY = "panj_view"
+URL_ERRORS_KEY = "panj_url_errors"
+
+
+def current_view() -> ViewState:
+    """The session's view state, read from the URL on the first run."""
+    if VIEW_KEY not in st.session_state:
+        params = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
+        view, errors = ViewState.from_query(params)
+        st.session_state[VIEW_KEY] = view
+        st.session_state[URL_ERRORS_KEY] = errors
+    return st.session_state[VIEW_KEY]
+
+
+def show_url_errors() -> None:
+    for message in st.session_state.pop(URL_ERRORS_KEY, []):
+        st.warning(message)
+
+
+def save_view(view: ViewState) -> None:
+    """Make ``view`` the session's state and write it into the URL."""
+    st.session_state[VIEW_KEY] = view
+    wanted = view.to_query()
+    current = {name: st.query_params.get(name) for name in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
