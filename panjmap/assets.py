@@ -23,9 +23,7 @@ import shutil
 from pathlib import Path
 
 import folium
-import folium.plugins
 import xstatic.pkg.leaflet as xs_leaflet
-import xstatic.pkg.leaflet_markercluster as xs_markercluster
 
 from panjmap.paths import STATIC_DIR
 
@@ -36,9 +34,6 @@ VENDOR_DIR = STATIC_DIR / "vendor"
 VENDOR_FILES: dict[str, Path] = {
     "leaflet.js": Path(xs_leaflet.BASE_DIR) / "leaflet.js",
     "leaflet.css": Path(xs_leaflet.BASE_DIR) / "leaflet.css",
-    "leaflet.markercluster.js": Path(xs_markercluster.BASE_DIR) / "leaflet.markercluster.js",
-    "MarkerCluster.css": Path(xs_markercluster.BASE_DIR) / "MarkerCluster.css",
-    "MarkerCluster.Default.css": Path(xs_markercluster.BASE_DIR) / "MarkerCluster.Default.css",
 }
 VENDOR_DIRS: dict[str, Path] = {"images": Path(xs_leaflet.BASE_DIR) / "images"}
 
@@ -47,8 +42,6 @@ VENDOR_DIRS: dict[str, Path] = {"images": Path(xs_leaflet.BASE_DIR) / "images"}
 # Awesome) serves marker icons and popups styles we do not use.
 _CLASS_ASSETS: list[tuple[type, list[str], list[str]]] = [
     (folium.Map, ["leaflet.js"], ["leaflet.css"]),
-    (folium.plugins.MarkerCluster, ["leaflet.markercluster.js"], ["MarkerCluster.css", "MarkerCluster.Default.css"]),
-    (folium.plugins.FastMarkerCluster, ["leaflet.markercluster.js"], ["MarkerCluster.css", "MarkerCluster.Default.css"]),
 ]
 
 

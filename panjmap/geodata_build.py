@@ -42,11 +42,10 @@ from typing import Any, Iterable
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 import topojson
 from pyproj import Geod
-from shapely.geometry import LineString, Point, mapping
+from shapely.geometry import LineString, mapping, shape
 from shapely.ops import substring
 
 from panjmap.paths import GEODATA_DIR, GEODATA_SOURCE_DIR
@@ -244,7 +243,8 @@ def _round_coords(coords: Any, nd: int) -> Any:
     return [_round_coords(c, nd) for c in coords]
 
 
-def _dedupe_ring(coords: list) -> list:
+def _dedupe(coords: list) -> list:
+    """Drop consecutive duplicate positions (after rounding)."""
     out = [coords[0]]
     for c in coords[1:]:
         if c != out[-1]:
@@ -266,8 +266,10 @@ def geometry_json(geom: Any, decimals: int) -> dict:
         geom = shapely.orient_polygons(geom)
     gj = mapping(geom)
     coords = _round_coords(gj["coordinates"], decimals)
-    if gj["type"] in ("LineString",):
-        coords = _dedupe_ring(coords)
+    if gj["type"] == "LineString":
+        coords = _dedupe(coords)
+    elif gj["type"] == "MultiLineString":
+        coords = [_dedupe(part) for part in coords]
     return {"type": gj["type"], "coordinates": coords}
 
 
@@ -616,7 +618,7 @@ def _attribution() -> dict:
             "the Open Database License (ODbL 1.0): https://opendatacommons.org/licenses/odbl/1-0/. "
             "Any public derived database must also be released under ODbL."
         ),
-        "attribution_text": "Boundaries: " + " · ".join(c["short"] for c in credits),
+        "attribution_text": "Map data: " + " · ".join(c["short"] for c in credits),
     }
 
 
@@ -721,7 +723,7 @@ def build(source_dir: Path = GEODATA_SOURCE_DIR, out_dir: Path = GEODATA_DIR) ->
 
     # ---- places and road, located on the built polygons
     def shapes(feats: list[dict]) -> list[tuple[dict, Any]]:
-        return [(f["properties"], shapely.geometry.shape(f["geometry"])) for f in feats]
+        return [(f["properties"], shape(f["geometry"])) for f in feats]
 
     out["places"] = _places(source_dir, countries, shapes(out["regions"]), shapes(out["districts"]))
     out["roads"] = [_road(border_simple, key)]

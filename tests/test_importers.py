@@ -180,7 +180,7 @@ def test_point_far_outside_its_country_is_kept_with_a_warning() -> None:
     rows = [acled_row(1), acled_row(2, latitude=51.5, longitude=-0.1)]  # "Tajikistan" in London
     result = import_file(acled_csv(rows), "a.csv")
     assert len(result.records) == 2
-    assert any("outside the named country" in w and "lines 3" in w for w in result.warnings)
+    assert any("outside the named country" in w and w.endswith("(line 3)") for w in result.warnings)
 
 
 def test_duplicate_ids_and_ragged_rows_are_skipped() -> None:
@@ -339,7 +339,7 @@ def test_ucdp_49_columns_mapping() -> None:
     assert geo_prec == {1: 1, 2: 3, 3: 3, 4: 2, 5: 2, 6: 3, 7: 3}
     assert json.loads(three["original"])["where_prec"] == "7"
     assert len(json.loads(three["original"])) == 49
-    assert any("date_prec 5" in w and "(lines 6)" in w for w in result.warnings)  # rows span 2 lines
+    assert any("date_prec 5" in w and "(1 row: line 6)" in w for w in result.warnings)  # rows span 2 lines
     assert result.mapped["fatalities"] == "best" and result.mapped["event_date"] == "date_start"
 
 

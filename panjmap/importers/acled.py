@@ -9,7 +9,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from panjmap.importers.core import TARGET_COLUMNS, Problems, Staged
+from panjmap.importers.core import TARGET_COLUMNS, Problems, Staged, at_lines, rows
 from panjmap.importers.csvtable import Table
 from panjmap.schema import INTER_CODES
 
@@ -76,10 +76,9 @@ def stage(table: Table) -> Staged:
         if converted.any():
             mapped[column] += " (numeric codes converted to ACLED's text labels)"
         if unknown.any():
-            shown = ", ".join(str(x) for x in lines[unknown][:10])
             warnings.append(
-                f"{int(unknown.sum())} rows: {column} has a numeric code that is not an ACLED code; "
-                f"kept as given (lines {shown})"
+                f"{rows(int(unknown.sum()))}: {column} has a numeric code that is not an ACLED code; "
+                f"kept as given ({at_lines(lines[unknown])})"
             )
     legacy = is_legacy(table.keys)
     return table.stage(

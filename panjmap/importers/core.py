@@ -40,6 +40,16 @@ SOURCE_FORMAT_LABELS: dict[str, str] = {
 }
 
 
+def rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
+def at_lines(lines: np.ndarray | list[int], limit: int = 10) -> str:
+    """'line 5' or 'lines 3, 7, ...' (at most ``limit`` shown)."""
+    shown = ", ".join(str(int(x)) for x in lines[:limit]) + (", ..." if len(lines) > limit else "")
+    return f"line{'s' if len(lines) > 1 else ''} {shown}"
+
+
 class ImportRejected(Exception):
     """The whole file is unusable; ``message`` says where and why, for the user."""
 
@@ -61,7 +71,7 @@ class ImportResult:
     def summary(self, max_skipped: int = 20) -> str:
         label = SOURCE_FORMAT_LABELS.get(self.source_format, self.source_format)
         lines = [
-            f"Imported {len(self.records)} of {self.rows_read} rows as {label} "
+            f"Imported {len(self.records)} of {rows(self.rows_read)} as {label} "
             f"into dataset '{self.dataset_name}'."
         ]
         if self.mapped:
@@ -69,9 +79,10 @@ class ImportResult:
             width = max(len(name) for name in self.mapped)
             lines += [f"  {name:<{width}} <- {rule}" for name, rule in self.mapped.items()]
         if self.skipped:
-            lines.append(f"Skipped {len(self.skipped)} rows:")
-            for reason, (count, first) in group_reasons(self.skipped).items():
-                lines.append(f"  {count} x {reason} (first on line {first})")
+            lines.append(f"Skipped {rows(len(self.skipped))}:")
+            if len(self.skipped) > 5:
+                for reason, (count, first) in group_reasons(self.skipped).items():
+                    lines.append(f"  {count} x {reason} (first on line {first})")
             lines += [f"  line {line}: {reason}" for line, reason in self.skipped[:max_skipped]]
             if len(self.skipped) > max_skipped:
                 lines.append(f"  ... and {len(self.skipped) - max_skipped} more")
@@ -140,113 +151,113 @@ class Staged:
 
 def finalize(staged: Staged, dataset_name: str) -> ImportResult:
     """Validate the shared columns, drop bad rows, enforce the all-or-nothing rule."""
-    n = len(staged.frame)
-    problems = staged.problems
-    warnings = list(staged.warnings)
+    mapped = dict(staged.mapped)
     out: dict[str, object] = {}
+    notes: dict[str, np.ndarray] = {}  # warning -> rows it concerns
+    _check_coordinates(staged, out, notes)
+    _check_dates(staged, out)
+    _check_numbers(staged, out, notes)
+    _check_ids(staged, out, mapped, notes, dataset_name)
 
-    lat, lon, coord_reasons, coord_notes = values.coordinates(
-        staged.column("latitude"), staged.column("longitude"), staged.column("country"),
-        staged.label("latitude"), staged.label("longitude"),
-    )
-    problems.add(coord_reasons != "", coord_reasons)
-    warnings += _with_lines(coord_notes, staged.lines)
-    out["latitude"], out["longitude"] = lat, lon
-
-    start, start_err = values.parse_dates(staged.column("event_date"), staged.label("event_date"))
-    problems.add(start_err != "", start_err)
-    end, end_err = values.parse_dates(staged.column("end_date"), staged.label("end_date"), missing_ok=True)
-    problems.add(end_err != "", end_err)
-    end = end.where(end != "", start)
-    backwards = (start != "") & (end != "") & (end < start)
-    problems.add(backwards, f"{staged.label('end_date')} is before {staged.label('event_date')}")
-    out["event_date"], out["end_date"] = start, end
-    out["year"] = pd.array([int(d[:4]) if d else None for d in start], dtype="Int64")
-
-    for name in PRECISION_COLUMNS:
-        out[name], errors = values.parse_codes(staged.column(name), staged.label(name), (1, 2, 3))
-        problems.add(errors != "", errors)
-    for name in COUNT_COLUMNS:
-        out[name], errors = values.parse_counts(staged.column(name), staged.label(name))
-        problems.add(errors != "", errors)
-    warnings += _fatality_order_warnings(out, staged.lines)
-
-    ids = staged.column("event_id_cnty").astype(str).str.strip()
-    missing_id = (ids == "").to_numpy()
-    if missing_id.any():
-        ids = ids.where(~missing_id, [f"{dataset_name}-L{line}" for line in staged.lines])
-        warnings.append(
-            f"{int(missing_id.sum())} rows had no event id; assigned '{dataset_name}-L<line>'."
-        )
-    ok_so_far = ~problems.bad_mask(n)
-    first_line: dict[str, int] = {}
-    for pos in np.flatnonzero(ok_so_far):
-        line = int(staged.lines[pos])
-        seen = first_line.setdefault(ids.iat[pos], line)
-        if seen != line:
-            problems.add_at(pos, f"duplicate event id '{ids.iat[pos]}' (first on line {seen})")
-    out["event_id_cnty"] = ids
-
+    n = len(staged.frame)
     skipped = sorted(
         staged.skipped
-        + [(int(staged.lines[pos]), "; ".join(reasons)) for pos, reasons in problems.by_row.items()]
+        + [(int(staged.lines[pos]), "; ".join(reasons)) for pos, reasons in staged.problems.by_row.items()]
     )
     _reject_if_mostly_bad(skipped, staged.rows_read, staged.source_format)
+    keep = ~staged.problems.bad_mask(n)
 
-    keep = ~problems.bad_mask(n)
-    columns: dict[str, object] = {}
-    for name in TARGET_COLUMNS:
-        if name in out:
-            values_ = out[name]
-        else:
-            values_ = staged.column(name).str.replace("\r\n", "\n", regex=False)
-        columns[name] = pd.Series(values_).reset_index(drop=True)[keep].reset_index(drop=True)
-    columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=object)
-    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep) if k], dtype=object)
-    frame = pd.DataFrame(columns)
-    for name in RESULT_COLUMNS:
-        if name not in INT_COLUMNS and name not in ("latitude", "longitude"):
-            frame[name] = frame[name].astype(str)
-    records = gpd.GeoDataFrame(
-        frame[list(RESULT_COLUMNS)],
-        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
-        crs="EPSG:4326",
-    )
-    absent = [name for name in ACLED_COLUMNS if name not in staged.mapped]
+    warnings = list(staged.warnings)
+    for note, mask in notes.items():
+        if (hit := np.asarray(mask, dtype=bool) & keep).any():
+            warnings.append(f"{rows(int(hit.sum()))}: {note} ({at_lines(staged.lines[hit])})")
+    absent = [name for name in ACLED_COLUMNS if name not in mapped]
     if absent:
         warnings.append(f"no matching column in this file, left empty: {', '.join(absent)}")
     return ImportResult(
         dataset_name=dataset_name,
         source_format=staged.source_format,
-        records=records,
-        mapped={name: staged.mapped[name] for name in sorted(staged.mapped, key=_column_order)},
+        records=_records(staged, out, keep, dataset_name),
+        mapped={name: mapped[name] for name in sorted(mapped, key=_column_order)},
         skipped=skipped,
         warnings=warnings,
         rows_read=staged.rows_read,
     )
 
 
+def _check_coordinates(staged: Staged, out: dict[str, object], notes: dict[str, np.ndarray]) -> None:
+    lat, lon, problems, coord_notes = values.coordinates(
+        staged.column("latitude"), staged.column("longitude"), staged.column("country"),
+        staged.label("latitude"), staged.label("longitude"),
+    )
+    staged.problems.add(problems != "", problems)
+    notes.update(coord_notes)
+    out["latitude"], out["longitude"] = lat, lon
+
+
+def _check_dates(staged: Staged, out: dict[str, object]) -> None:
+    """event_date required; end_date defaults to it and may not come before it."""
+    start, errors = values.parse_dates(staged.column("event_date"), staged.label("event_date"))
+    staged.problems.add(errors != "", errors)
+    end, errors = values.parse_dates(staged.column("end_date"), staged.label("end_date"), missing_ok=True)
+    staged.problems.add(errors != "", errors)
+    end = end.where(end != "", start)
+    backwards = (start != "") & (end != "") & (end < start)
+    staged.problems.add(backwards, f"{staged.label('end_date')} is before {staged.label('event_date')}")
+    out["event_date"], out["end_date"] = start, end
+    out["year"] = pd.array([int(d[:4]) if d else None for d in start], dtype="Int64")
+
+
+def _check_numbers(staged: Staged, out: dict[str, object], notes: dict[str, np.ndarray]) -> None:
+    for name in PRECISION_COLUMNS:
+        out[name], errors = values.parse_codes(staged.column(name), staged.label(name), (1, 2, 3))
+        staged.problems.add(errors != "", errors)
+    for name in COUNT_COLUMNS:
+        out[name], errors = values.parse_counts(staged.column(name), staged.label(name))
+        staged.problems.add(errors != "", errors)
+    low, best, high = (pd.Series(out[name], dtype="Int64")
+                       for name in ("fatalities_low", "fatalities", "fatalities_high"))
+    disordered = ((low > best) | (best > high) | (low > high)).fillna(False).to_numpy(dtype=bool)
+    notes["fatality estimates are not ordered low <= best <= high; kept as given"] = disordered
+
+
+def _check_ids(
+    staged: Staged, out: dict[str, object], mapped: dict[str, str], notes: dict[str, np.ndarray],
+    dataset_name: str,
+) -> None:
+    """Fill missing ids from the line number; later duplicates of an id are problems."""
+    ids = staged.column("event_id_cnty").astype(str).str.strip().tolist()
+    lines = staged.lines.tolist()
+    if "" in ids:
+        notes[f"no event id; assigned '{dataset_name}-L<line>'"] = np.array([not i for i in ids], dtype=bool)
+        ids = [i or f"{dataset_name}-L{line}" for i, line in zip(ids, lines)]
+        mapped.setdefault("event_id_cnty", f"generated as '{dataset_name}-L<line>' (no id in the file)")
+    first_line: dict[str, int] = {}
+    for pos in np.flatnonzero(~staged.problems.bad_mask(len(ids))).tolist():
+        seen = first_line.setdefault(ids[pos], lines[pos])
+        if seen != lines[pos]:
+            staged.problems.add_at(pos, f"duplicate event id '{ids[pos]}' (first on line {seen})")
+    out["event_id_cnty"] = ids
+
+
+def _records(staged: Staged, out: dict[str, object], keep: np.ndarray, dataset_name: str) -> gpd.GeoDataFrame:
+    """The kept rows as a GeoDataFrame: RESULT_COLUMNS in order, then geometry."""
+    columns: dict[str, pd.Series] = {}
+    for name in TARGET_COLUMNS:
+        column = pd.Series(out[name] if name in out else staged.column(name)).reset_index(drop=True)
+        columns[name] = column[keep].reset_index(drop=True)
+        if name not in INT_COLUMNS and name not in ("latitude", "longitude"):
+            columns[name] = columns[name].astype(str)
+    columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=str)
+    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep) if k], dtype=str)
+    frame = pd.DataFrame(columns)[list(RESULT_COLUMNS)]
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs="EPSG:4326"
+    )
+
+
 def _column_order(name: str) -> int:
     return RESULT_COLUMNS.index(name) if name in RESULT_COLUMNS else len(RESULT_COLUMNS)
-
-
-def _with_lines(notes: dict[str, np.ndarray], lines: np.ndarray) -> list[str]:
-    """'<note> (lines 3, 7, ...)' for each note that concerns some rows."""
-    result = []
-    for note, mask in notes.items():
-        hit = lines[np.asarray(mask, dtype=bool)]
-        if len(hit):
-            shown = ", ".join(str(int(x)) for x in hit[:10]) + (", ..." if len(hit) > 10 else "")
-            result.append(f"{len(hit)} rows: {note} (lines {shown})")
-    return result
-
-
-def _fatality_order_warnings(out: dict[str, object], lines: np.ndarray) -> list[str]:
-    low = pd.Series(out["fatalities_low"], dtype="Int64")
-    best = pd.Series(out["fatalities"], dtype="Int64")
-    high = pd.Series(out["fatalities_high"], dtype="Int64")
-    wrong = ((low > best) | (best > high) | (low > high)).fillna(False).to_numpy(dtype=bool)
-    return _with_lines({"fatality estimates are not ordered low <= best <= high; kept as given": wrong}, lines)
 
 
 def _reject_if_mostly_bad(skipped: list[tuple[int, str]], rows_read: int, source_format: str) -> None:

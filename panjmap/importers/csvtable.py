@@ -92,6 +92,7 @@ def _next_row(reader, last_line: int) -> list[str] | None:  # type: ignore[no-un
 
 def read_table(text: str) -> Table:
     warnings: list[str] = []
+    text = text.replace("\r\n", "\n")  # also inside quoted fields; line numbers are unchanged
     first_line = text.split("\n", 1)[0].strip()
     offset = 0
     if m := re.fullmatch(r'"?sep=(.)"?', first_line):
@@ -127,7 +128,7 @@ def read_table(text: str) -> Table:
         last = reader.line_num
         if row is None:
             break
-        if not any(cell.strip() for cell in row):
+        if not any(row) or (len(row) == 1 and not row[0].strip()):
             blank += header is not None
             continue
         if header is None:

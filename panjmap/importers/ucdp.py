@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from panjmap.importers import values
-from panjmap.importers.core import Problems, Staged
+from panjmap.importers.core import Problems, Staged, at_lines, rows
 from panjmap.importers.csvtable import Table
 
 # type_of_violence -> (event_type, sub_event_type)
@@ -43,7 +43,7 @@ def _first_filled(raw: pd.DataFrame, *keys: str) -> tuple[pd.Series, str]:
     result = raw[present[0]].astype(str)
     for key in present[1:]:
         result = result.where(result.str.strip() != "", raw[key].astype(str))
-    return result, " (or ".join(present) + ")" * (len(present) - 1) + (" when empty" if len(present) > 1 else "")
+    return result, present[0] + "".join(f" ({key} when empty)" for key in present[1:])
 
 
 def _recode(raw: pd.Series, label: str, table: dict[int, int], problems: Problems) -> tuple[pd.Series, pd.Series]:
@@ -86,11 +86,10 @@ def stage(table: Table) -> Staged:
     frame["geo_precision"], _ = _recode(raw.get("where_prec", empty), "where_prec", WHERE_PREC, problems)
     yearly = (date_prec == 5).fillna(False).to_numpy(dtype=bool)
     if yearly.any():
-        shown = ", ".join(str(x) for x in np.asarray(table.lines)[yearly][:10])
         warnings.append(
-            f"{int(yearly.sum())} rows have date_prec 5 (only the year is known), coarser than ACLED's "
-            f"time_precision scale; stored as time_precision 3, with event_date..end_date spanning "
-            f"the period (lines {shown})"
+            "date_prec 5 (only the year is known) is coarser than ACLED's time_precision scale; stored as "
+            "time_precision 3, with event_date..end_date spanning the period "
+            f"({rows(int(yearly.sum()))}: {at_lines(np.asarray(table.lines)[yearly])})"
         )
     mapped.update({ours: rule for ours, rule in RULES.items()
                    if ours not in ("time_precision", "geo_precision")

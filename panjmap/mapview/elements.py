@@ -36,12 +36,14 @@ HELPERS_CSS = """
 .panj-label.capital{font-weight:bold;font-size:12px}
 .panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;max-width:280px;white-space:normal}
 .panj-tip .pm-id{color:#666;font-size:11px}
-.panj-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.4 "DejaVu Sans",Arial,sans-serif;
-  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px}
-.panj-legend h4{margin:0 0 3px;font-size:12px}
-.panj-legend .row{display:flex;align-items:center;gap:6px;white-space:nowrap}
-.panj-legend .sw{width:18px;height:14px;flex:none}
-.panj-fs a{font-size:16px;font-weight:bold;text-decoration:none;cursor:pointer}
+.panj-legend{background:rgba(255,255,255,.92);padding:5px 7px;font:11px/1.3 "DejaVu Sans",Arial,sans-serif;
+  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px}
+.panj-legend summary{font-weight:bold;cursor:pointer}
+.panj-legend h4{margin:2px 0;font-size:11px}
+.panj-legend .row{display:flex;align-items:center;gap:5px}
+.panj-legend .sw{width:16px;height:13px;flex:none}
+.panj-fs a{display:flex;align-items:center;justify-content:center;cursor:pointer}
+.leaflet-control-attribution{font-size:10px;max-width:70%}
 .panj-site{background:none;border:none}
 </style>
 """
@@ -184,7 +186,7 @@ class MapControls(MacroElement):
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "panj-legend");
-    div.innerHTML = {{ this.legend_html }};
+    div.innerHTML = "<details open><summary>Legend</summary>" + {{ this.legend_html }} + "</details>";
     L.DomEvent.disableClickPropagation(div);
     return div;
   };
@@ -195,7 +197,7 @@ class MapControls(MacroElement):
   fs.onAdd = function () {
     var div = L.DomUtil.create("div", "leaflet-bar panj-fs");
     var a = L.DomUtil.create("a", "", div);
-    a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button"); a.innerHTML = "&#x26F6;";
+    a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button"); a.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14" fill="none" stroke="#333" stroke-width="2"><path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9"/></svg>';
     L.DomEvent.on(a, "click", function (e) {
       L.DomEvent.preventDefault(e);
       var el = map.getContainer();

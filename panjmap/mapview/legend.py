@@ -29,11 +29,11 @@ def legend_html(layers: tuple[str, ...], import_layers: tuple[tuple[str, str], .
     """Legend rows for the visible layers; ``import_layers`` are (label, colour) pairs."""
     rows = ["<h4>Incidents: symbol = type</h4>"] if "incidents" in layers else []
     if "incidents" in layers:
-        rows += [_row(_shape_svg(s.shape, s.color), s.label) for s in style.EVENT_SYMBOLS.values()]
-        rows.append(_row(_shape_svg("circle", "#555", hollow=True),
-                         "Hollow, dashed ring: approximate location (ring ≈ 15 km near a town, 50 km region only)"))
+        symbols = {s.label: s for s in style.EVENT_SYMBOLS.values()}  # Riots and Protests share one
+        rows += [_row(_shape_svg(s.shape, s.color), s.label) for s in symbols.values()]
+        rows.append(_row(_shape_svg("circle", "#555", hollow=True), "Hollow + dashed ring: approximate place"))
         rows.append(_row('<svg class="sw" viewBox="0 0 16 14"><circle cx="8" cy="7" r="3" fill="#555"/></svg>',
-                         "Size grows with killed + injured"))
+                         "Larger = more killed + injured"))
     for label, color in import_layers:
         rows.append(_row(f'<svg class="sw" viewBox="0 0 16 14"><circle cx="8" cy="7" r="5" fill="{html.escape(color)}"/></svg>',
                          f"Imported: {label}"))
@@ -41,12 +41,12 @@ def legend_html(layers: tuple[str, ...], import_layers: tuple[tuple[str, str], .
         rows.append(_row(f'<svg class="sw" viewBox="0 0 16 14"><rect x="2" y="1" width="12" height="12" fill="{style.SITE_COLOR}"/></svg>',
                          "Chinese project site"))
         rows.append(_row(f'<svg class="sw" viewBox="0 0 16 14"><line x1="0" y1="7" x2="16" y2="7" stroke="{style.ROAD_COLOR}" stroke-width="4"/></svg>',
-                         "Kalai-Khumb–Vanch–Roshan road (approx.)"))
+                         "Kalai-Khumb–Vanch–Roshan road"))
         rows.append(_row('<svg class="sw" viewBox="0 0 16 14"><path d="M4 13V1h1v1h8l-2 3 2 3H5v5z" fill="#1B1B1B"/></svg>',
                          "Border post"))
     if "border" in layers:
         rows.append(_row(f'<svg class="sw" viewBox="0 0 16 14"><line x1="0" y1="7" x2="16" y2="7" stroke="{style.BORDER_COLOR}" stroke-width="3" stroke-dasharray="5 2"/></svg>',
-                         "Afghanistan–Tajikistan border (Panj river)"))
+                         "AFG–TJK border (Panj river)"))
     if "regions" in layers:
         rows.append(_row(f'<svg class="sw" viewBox="0 0 16 14"><rect x="1" y="1" width="14" height="12" fill="{style.EMPHASIS_FILL}" stroke="#7A5C1E"/></svg>',
                          "Khatlon, GBAO, Badakhshan"))

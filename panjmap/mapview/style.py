@@ -17,12 +17,12 @@ class Symbol:
 # Colour-blind-safe colours (Okabe–Ito), one shape per type, so type reads
 # from either cue alone and in greyscale print.
 EVENT_SYMBOLS: dict[str, Symbol] = {
-    "Battles": Symbol("#D55E00", "circle", "Battle / armed clash"),
+    "Battles": Symbol("#D55E00", "circle", "Battle, armed clash"),
     "Violence against civilians": Symbol("#CC0066", "diamond", "Violence against civilians"),
-    "Explosions/Remote violence": Symbol("#E69F00", "triangle", "Explosion / remote violence (drone, rockets)"),
-    "Riots": Symbol("#8C564B", "pentagon", "Riot"),
-    "Protests": Symbol("#009E73", "pentagon", "Protest"),
-    "Strategic developments": Symbol("#0072B2", "square", "Strategic development (arrest, statement, visit)"),
+    "Explosions/Remote violence": Symbol("#E69F00", "triangle", "Drone, rockets, explosion"),
+    "Riots": Symbol("#009E73", "pentagon", "Riot or protest"),
+    "Protests": Symbol("#009E73", "pentagon", "Riot or protest"),
+    "Strategic developments": Symbol("#0072B2", "square", "Arrest, statement, visit"),
 }
 FALLBACK_SYMBOL = Symbol("#555555", "circle", "Other")
 

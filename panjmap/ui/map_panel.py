@@ -22,6 +22,7 @@ from panjmap.mapview.base import build_base_map
 from panjmap.records import selection_from_tooltip
 from panjmap.state import ViewState
 from panjmap.ui.detail import render_detail
+from panjmap.ui.export_panel import render_export_panel
 from panjmap.ui.sidebar import PLAYING_KEY, Options
 from panjmap.ui.state_sync import current_view, save_view
 
@@ -78,7 +79,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
                               import_labels=tuple((l.label, l.color) for l in layers if l.color))
         groups = [layer.feature_group(shown) for layer in layers]
 
-        map_col, detail_col = st.columns([3, 2], gap="medium")
+        map_col, detail_col = st.columns([13, 7], gap="medium")
         with map_col:
             for layer in layers:
                 total = len(layer.records.records)
@@ -99,6 +100,8 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
         new_view = _apply_map_output(view, out)
         if new_view != view:
             save_view(new_view)
+        with map_col:
+            render_export_panel(new_view, dataset, imports)
         with detail_col:
             changed = render_detail(new_view.selected, dataset, imports)
         if changed is not None:
