@@ -1,13 +1,17 @@
-"""Panj Border Incident Map: the border map (home page).
+"""Panj Border Incident Map. Run with ``streamlit run app.py``.
 
-Run with ``streamlit run app.py``. All logic lives in the panjmap package.
+This file only names the pages; each page is a thin script in pages/ and all
+logic lives in the panjmap package.
 """
 
 import streamlit as st
 
-from panjmap.ui.map_panel import render_map_area
-from panjmap.ui.page import start_page
-
-ctx = start_page("Border map")
-st.title("Panj border incidents, 2022–2026")
-render_map_area(ctx.dataset, ctx.imports, ctx.options)
+# No page or page_icon icons: Streamlit fetches material-icon favicons from a font CDN (offline: blocked).
+st.set_page_config(page_title="Panj Border Incident Map", layout="wide")
+st.navigation([
+    st.Page("pages/map.py", title="Border map", default=True),
+    st.Page("pages/timeline.py", title="Timeline"),
+    st.Page("pages/attribution.py", title="Attribution"),
+    st.Page("pages/sources.py", title="Sources"),
+    st.Page("pages/data.py", title="Data and import"),
+]).run()

@@ -149,7 +149,10 @@ def load_dataset(seeds_dir: Path = SEEDS_DIR) -> Dataset:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(seeds_dir: Path, _mtimes_key: tuple[float, ...]) -> Dataset:
-    tables = read_tables(seeds_dir)
+    try:
+        tables = read_tables(seeds_dir)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"curated records do not load ({exc}); run `python -m panjmap validate`") from exc
     try:
         incidents = type_incidents(tables["incidents"])
         sites = type_sites(tables["sites"])

@@ -300,6 +300,12 @@ def read_source(source_dir: Path, name: str) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- polygons
 
 
+def _neighbour_score(piece: Any, district: Any, index: int) -> tuple[float, float, int]:
+    """Rank a district for receiving ``piece``: longest shared border, then nearest, then first."""
+    shared = piece.boundary.intersection(district.buffer(1e-7)).length
+    return (round(shared, 9), -round(district.distance(piece), 9), -index)
+
+
 def conform_districts(districts: gpd.GeoDataFrame, regions: dict[str, Any]) -> tuple[list, list[dict]]:
     """Clip each Tajik district to its region and give the region's leftovers to neighbours.
 
@@ -311,10 +317,7 @@ def conform_districts(districts: gpd.GeoDataFrame, regions: dict[str, Any]) -> t
         gap = polygonal(regions[region_name].difference(shapely.union_all([geoms[i] for i in idx])))
         pieces = sorted(shapely.get_parts(gap), key=lambda p: (-p.area, p.centroid.x, p.centroid.y))
         for piece in pieces:
-            def score(i: int) -> tuple[float, float, int]:
-                shared = piece.boundary.intersection(geoms[i].buffer(1e-7)).length
-                return (round(shared, 9), -round(geoms[i].distance(piece), 9), -i)
-            best = max(idx, key=score)
+            best = max(idx, key=lambda i: _neighbour_score(piece, geoms[i], i))
             geoms[best] = polygonal(shapely.union(geoms[best], piece))
     # drop specks (< ~1000 m2) left detached by the overlay, then make the edges identical
     cleaned = []

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from panjmap import query
 from panjmap.data import Dataset
+from panjmap.mapview import style
 from panjmap.mapview.incidents import incident_layer
 from panjmap.state import IMPORT_LAYER_PREFIX, ViewState
 
@@ -44,6 +46,19 @@ def curated_layer(dataset: Dataset) -> MapLayer:
 
 def import_key(name: str) -> str:
     return IMPORT_LAYER_PREFIX + name
+
+
+def imported_layer(name: str, records: gpd.GeoDataFrame, color_index: int) -> MapLayer:
+    """An imported dataset (importer output, ISO date strings) as a map layer in its own colour."""
+    records = records.copy()
+    for col in ("event_date", "end_date"):
+        records[col] = pd.to_datetime(records[col], format="%Y-%m-%d")
+    return MapLayer(
+        key=import_key(name),
+        label=name,
+        records=query.record_set(import_key(name), records),
+        color=style.import_color(color_index),
+    )
 
 
 def visible_layers(state: ViewState, dataset: Dataset, imported: tuple[MapLayer, ...] = ()) -> list[MapLayer]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,9 @@ def check_required(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
 
 
 def _parse_date(text: str) -> dt.date | None:
+    # fromisoformat also takes "20251126" and "2025-W48-3", which the loader rejects.
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -259,7 +263,7 @@ def check_links(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
             layer_file, _, feature_id = row["geometry_ref"].partition("#")
             try:
                 layer = geodata.load_layer(layer_file.removesuffix(".geojson"))
-            except (FileNotFoundError, KeyError):
+            except (FileNotFoundError, KeyError, ValueError):  # ValueError: not a geodata layer name
                 layer = None
             if layer is None or "site_id" not in layer or feature_id not in set(layer["site_id"]):
                 yield Problem("sites", rid, row["_line"], "geometry_ref", f"{row['geometry_ref']!r} does not resolve")

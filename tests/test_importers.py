@@ -5,7 +5,9 @@ Every input is synthetic and written by the tests (tests/importer_fixtures.py).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -280,6 +282,25 @@ def test_unclosed_quote_rejects_instead_of_swallowing_rows() -> None:
     assert message.startswith("Line 4: a quoted field starting on or after this line is never closed")
 
 
+def test_broken_quoting_in_one_row_skips_only_that_row() -> None:
+    good = acled_csv([acled_row(n) for n in (1, 2, 4, 5)]).split(b"\n")
+    broken = acled_csv([acled_row(3)]).split(b"\n")[1].replace(b"TJK3,2025-11-26", b'TJK3,"2025-11-26"x', 1)
+    data = b"\n".join(good[:3] + [broken] + good[3:])
+    result = import_file(data, "a.csv")
+    assert result.skipped == [(4, "broken CSV quoting (',' expected after '\"')")]
+    assert list(result.records["event_id_cnty"]) == ["TJK1", "TJK2", "TJK4", "TJK5"]
+
+
+def test_excel_sep_line_is_honoured_and_lines_still_count_from_the_top() -> None:
+    body = acled_csv([acled_row(1), acled_row(2, event_date="never"), acled_row(3)]).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    result = import_file(b"sep=;\n" + out.getvalue().encode(), "a.csv")
+    assert [line for line, _ in result.skipped] == [4]
+    assert len(result.records) == 2
+
+
 def test_explicit_format_that_does_not_match() -> None:
     data = acled_csv([acled_row(1)])
     assert rejected(data, fmt="ucdp").startswith(
@@ -292,10 +313,9 @@ def test_explicit_format_that_does_not_match() -> None:
 
 def test_semicolon_separated_re_save_is_read_with_a_warning() -> None:
     data = csv_bytes(ACLED_COLUMNS, [acled_row(1, latitude="37,25")]).decode()
-    import csv as csv_module, io
-    rows = list(csv_module.reader(io.StringIO(data)))
+    rows = list(csv.reader(io.StringIO(data)))
     out = io.StringIO()
-    csv_module.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
     result = import_file(out.getvalue().encode(), "a.csv")
     assert result.records["latitude"][0] == 37.25
     assert any("separated by ';'" in w for w in result.warnings)
@@ -411,6 +431,20 @@ def test_geojson_invalid_json_and_foreign_crs() -> None:
     )
     crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}
     assert "EPSG:4326" in rejected(geojson_bytes([point(7.6e6, 4.4e6, date="2025-11-26")], crs=crs), "p.geojson")
+
+
+def test_geojson_with_no_point_features_is_rejected() -> None:
+    line = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[68, 37], [69, 38]]},
+            "properties": {"date": "2025-11-26"}}
+    message = rejected(geojson_bytes([line, line], indent=None), "roads.geojson")
+    assert message.startswith("2 of 2 features could not be used (more than half)")
+    assert "geometry is LineString; only Point features can be imported" in message
+
+
+def test_single_feature_is_accepted() -> None:
+    data = json.dumps(point(68.75, 37.25, date="2025-11-26")).encode()
+    result = import_file(data, "one.json")
+    assert result.source_format == "geojson" and len(result.records) == 1
 
 
 # --- CLI -----------------------------------------------------------------------

@@ -40,8 +40,12 @@ SOURCE_FORMAT_LABELS: dict[str, str] = {
 }
 
 
-def rows(count: int) -> str:
-    return f"{count} row" if count == 1 else f"{count} rows"
+def rows(count: int, unit: str = "row") -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def unit_of(source_format: str) -> str:
+    return "feature" if source_format == "geojson" else "row"
 
 
 def at_lines(lines: np.ndarray | list[int], limit: int = 10) -> str:
@@ -71,7 +75,7 @@ class ImportResult:
     def summary(self, max_skipped: int = 20) -> str:
         label = SOURCE_FORMAT_LABELS.get(self.source_format, self.source_format)
         lines = [
-            f"Imported {len(self.records)} of {rows(self.rows_read)} as {label} "
+            f"Imported {len(self.records)} of {rows(self.rows_read, unit_of(self.source_format))} as {label} "
             f"into dataset '{self.dataset_name}'."
         ]
         if self.mapped:
@@ -79,7 +83,7 @@ class ImportResult:
             width = max(len(name) for name in self.mapped)
             lines += [f"  {name:<{width}} <- {rule}" for name, rule in self.mapped.items()]
         if self.skipped:
-            lines.append(f"Skipped {rows(len(self.skipped))}:")
+            lines.append(f"Skipped {rows(len(self.skipped), unit_of(self.source_format))}:")
             if len(self.skipped) > 5:
                 for reason, (count, first) in group_reasons(self.skipped).items():
                     lines.append(f"  {count} x {reason} (first on line {first})")
@@ -230,7 +234,7 @@ def _check_ids(
     lines = staged.lines.tolist()
     if "" in ids:
         notes[f"no event id; assigned '{dataset_name}-L<line>'"] = np.array([not i for i in ids], dtype=bool)
-        ids = [i or f"{dataset_name}-L{line}" for i, line in zip(ids, lines)]
+        ids = [i or f"{dataset_name}-L{line}" for i, line in zip(ids, lines, strict=True)]
         mapped.setdefault("event_id_cnty", f"generated as '{dataset_name}-L<line>' (no id in the file)")
     first_line: dict[str, int] = {}
     for pos in np.flatnonzero(~staged.problems.bad_mask(len(ids))).tolist():
@@ -249,7 +253,7 @@ def _records(staged: Staged, out: dict[str, object], keep: np.ndarray, dataset_n
         if name not in INT_COLUMNS and name not in ("latitude", "longitude"):
             columns[name] = columns[name].astype(str)
     columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=str)
-    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep) if k], dtype=str)
+    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep, strict=True) if k], dtype=str)
     frame = pd.DataFrame(columns)[list(RESULT_COLUMNS)]
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs="EPSG:4326"
@@ -276,7 +280,7 @@ def _reject_if_mostly_bad(skipped: list[tuple[int, str]], rows_read: int, source
         f"{count} x {reason} (first on line {first})" for reason, (count, first) in list(groups.items())[:3]
     )
     raise ImportRejected(
-        f"{len(skipped)} of {rows_read} rows could not be used (more than half), so nothing was "
+        f"{len(skipped)} of {rows(rows_read, unit_of(source_format))} could not be used (more than half), so nothing was "
         f"imported (read as {label}). Most common problems: {top}. "
         f"First bad row: line {skipped[0][0]}: {skipped[0][1]}."
     )

@@ -40,7 +40,7 @@ class Table:
 
     def originals(self) -> list[str]:
         """Each row as JSON: every original column under its original name."""
-        return [json.dumps(dict(zip(self.header, row)), ensure_ascii=False) for row in self.rows]
+        return [json.dumps(dict(zip(self.header, row, strict=True)), ensure_ascii=False) for row in self.rows]
 
     def original_name(self, key: str) -> str:
         return self.header[self.keys.index(key)]

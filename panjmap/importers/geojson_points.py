@@ -34,37 +34,44 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _skip(text: str, pos: int) -> int:
+    """Position of the next non-whitespace character at or after ``pos``."""
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
 def feature_lines(text: str) -> list[int] | None:
     """Line on which each element of the top-level "features" array starts; None if not found."""
     decoder = json.JSONDecoder()
     try:
-        pos = _WS.match(text, 0).end() + 1  # past '{'
+        pos = _skip(text, 0) + 1  # past '{'
         while True:
-            pos = _WS.match(text, pos).end()
+            pos = _skip(text, pos)
             if text[pos] == "}":
                 return None
             key, pos = decoder.raw_decode(text, pos)
-            pos = _WS.match(text, _WS.match(text, pos).end() + 1).end()  # past ':'
+            pos = _skip(text, _skip(text, pos) + 1)  # past ':'
             if key == "features" and text[pos] == "[":
                 return _array_lines(text, pos + 1, decoder)
             _, pos = decoder.raw_decode(text, pos)
-            pos = _WS.match(text, pos).end()
+            pos = _skip(text, pos)
             pos += text[pos] == ","
     except (ValueError, IndexError):
         return None
 
 
 def _array_lines(text: str, pos: int, decoder: json.JSONDecoder) -> list[int]:
-    lines, line, counted = [], 1, 0
+    lines: list[int] = []
+    line, counted = 1, 0
     while True:
-        pos = _WS.match(text, pos).end()
+        pos = _skip(text, pos)
         if text[pos] == "]":
             return lines
         line += text.count("\n", counted, pos)
         counted = pos
         lines.append(line)
         _, pos = decoder.raw_decode(text, pos)
-        pos = _WS.match(text, pos).end()
+        pos = _skip(text, pos)
         pos += text[pos] == ","
 
 
@@ -119,7 +126,7 @@ def stage(text: str) -> Staged:
     skipped: list[tuple[int, str]] = []
     kept: list[tuple[int, dict[str, Any], tuple[Any, Any], Any]] = []
     names: dict[str, str] = {}  # lower-cased property name -> first spelling seen
-    for line, feature in zip(lines, features):
+    for line, feature in zip(lines, features, strict=True):
         point, why = _point(feature)
         if point is None:
             skipped.append((line, why))

@@ -115,6 +115,8 @@ class IncidentLayer(MacroElement):
     } else {
       layer = L.marker(ll, {icon: L.divIcon({className: "panj-incident", html: P.svg(t.shape, t.color, r, hollow),
         iconSize: [2 * r + 4, 2 * r + 4]}), riseOnHover: true, alt: c.id[i]});
+      // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
+      layer.on("add", function () { var el = this.getElement(); if (el) el.setAttribute("aria-label", this.options.alt); });
       if (hollow && D.rings[c.gp[i]]) {
         group.addLayer(L.circle(ll, {radius: D.rings[c.gp[i]], color: t.color, weight: 1.2, dashArray: "5 6",
           fill: false, interactive: false, className: "panj-ring"}));
@@ -122,6 +124,10 @@ class IncidentLayer(MacroElement):
     }
     layer.bindTooltip(tip(i), {direction: "top"});
     layer.bindPopup((function (k) { return function () { return popup(k); }; })(i), {maxWidth: 300});
+    // Enter on a focused icon only toggles its popup in Leaflet: also select it, like a click.
+    if (!canvas) layer.on("keypress", function (e) {
+      if (e.originalEvent.keyCode === 13) { this.fire("click", {latlng: this.getLatLng()}); this.openPopup(); }
+    });
     group.addLayer(layer);
   }
 })();

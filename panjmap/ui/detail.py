@@ -57,9 +57,9 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         st.caption(f"Imported dataset: {layer.label}. Original columns kept below.")
         original = json.loads(record["original"]) if record.get("original") else {}
         st.dataframe(pd.DataFrame({"column": list(original), "value": [str(v) for v in original.values()]}),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
     with st.expander("Every field"):
-        st.dataframe(_field_table(record, list(INCIDENT_COLUMNS)), hide_index=True, use_container_width=True)
+        st.dataframe(_field_table(record, list(INCIDENT_COLUMNS)), hide_index=True, width="stretch")
     return None
 
 
@@ -77,7 +77,7 @@ def _curated_sections(record: pd.Series, dataset: Dataset) -> None:
         table = claims[["claimant", "stance", "actor", "source_file", "quote"]].rename(
             columns={"claimant": "who says", "actor": "attributed to", "source_file": "source"}
         )
-        st.dataframe(table, hide_index=True, use_container_width=True,
+        st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"stance": st.column_config.TextColumn(help="; ".join(f"{k}: {v}" for k, v in STANCES.items()))})
     st.markdown("**Sources, in their own words**")
     for _, row in dataset.evidence_for(record["event_id_cnty"]).iterrows():

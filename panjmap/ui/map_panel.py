@@ -29,6 +29,8 @@ from panjmap.ui.state_sync import current_view, save_view
 MOUNT_VIEW_KEY = "panj_mount_view"
 PLAY_CURSOR_KEY = "panj_play_cursor"
 CLICK_COUNT_KEY = "panj_click_count"
+MAP_KEY = "panj_map"  # st_folium keeps the map's latest report under its key
+MAP_APPLIED_KEY = "panj_map_applied"
 PLAY_SECONDS = 1.2
 MAP_HEIGHT = 640
 
@@ -71,6 +73,15 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def area() -> None:
         view = current_view()
+        # Fold the map's latest report into the view *before* passing center/zoom
+        # back: a stale center makes the map jump back, report, jump... for ever.
+        reported = st.session_state.get(MAP_KEY)
+        if reported and reported != st.session_state.get(MAP_APPLIED_KEY):
+            st.session_state[MAP_APPLIED_KEY] = reported
+            latest = _apply_map_output(view, reported)
+            if latest != view:
+                save_view(latest)
+                view = latest
         shown = _playback_view(view, opts) if st.session_state.get(PLAYING_KEY) else view
         layers = visible_layers(shown, dataset, tuple(imports))
         filtered = {layer.key: layer.filtered(shown) for layer in layers}
@@ -89,7 +100,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
                 st.caption(f"Playing: window {shown.date_from} to {shown.date_to}")
             out = st_folium(
                 base,
-                key="panj_map",
+                key=MAP_KEY,
                 height=MAP_HEIGHT,
                 use_container_width=True,
                 feature_group_to_add=groups or None,

@@ -28,9 +28,8 @@ def session_imports() -> list[MapLayer]:
     return list(st.session_state.get(IMPORTS_KEY, {}).values())
 
 
-def start_page(title: str) -> PageContext:
+def start_page() -> PageContext:
     """Set up a page; stops the page with a clear message if the data cannot load."""
-    st.set_page_config(page_title=f"{title} · Panj Border Incident Map", page_icon="🗺️", layout="wide")
     assets.ensure_static()
     try:
         dataset = load_dataset()

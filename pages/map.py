@@ -1,0 +1,10 @@
+"""The border map: layered, filterable, time-sliding; click an incident for its details."""
+
+import streamlit as st
+
+from panjmap.ui.map_panel import render_map_area
+from panjmap.ui.page import start_page
+
+ctx = start_page()
+st.title("Panj border incidents, 2022–2026")
+render_map_area(ctx.dataset, ctx.imports, ctx.options)

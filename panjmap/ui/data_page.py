@@ -1,0 +1,91 @@
+"""Data page: the records as a searchable, sortable table, and the import of other datasets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from panjmap import export
+from panjmap.importers import FORMATS, MAX_IMPORT_BYTES, ImportRejected, import_file
+from panjmap.layers import curated_layer, imported_layer
+from panjmap.schema import INCIDENT_COLUMNS
+from panjmap.ui.page import IMPORTS_KEY, PageContext
+from panjmap.ui.sidebar import SYNCED_KEY
+from panjmap.ui.state_sync import save_view
+
+MAX_IMPORTS = 5
+
+
+def _table(records: pd.DataFrame) -> pd.DataFrame:
+    table = pd.DataFrame(records[list(INCIDENT_COLUMNS)])
+    for col in ("event_date", "end_date"):
+        table[col] = pd.to_datetime(table[col]).dt.date
+    return table
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Data")
+    curated = curated_layer(ctx.dataset).filtered(ctx.view)
+    st.subheader(f"Curated records ({len(curated)} of {len(ctx.dataset.incidents)} in the current filters)")
+    st.caption("Click a column header to sort; use the table's search icon to search. Every record cites "
+               "its sources on the map's detail panel and in the exports.")
+    st.dataframe(_table(curated), hide_index=True, width="stretch", height=420)
+    meta = export.metadata(ctx.view, ctx.dataset, len(curated))
+    st.download_button("Download these records (CSV, ACLED column order)",
+                       lambda: export.to_csv(curated, ctx.dataset, meta),
+                       file_name=f"{ctx.view.file_stem()}.csv", mime="text/csv", on_click="ignore")
+
+    for layer in ctx.imports:
+        rows = layer.filtered(ctx.view)
+        with st.expander(f"Imported: {layer.label} ({len(rows)} of {len(layer.records.records)} in the current filters)"):
+            st.dataframe(_table(rows), hide_index=True, width="stretch", height=300)
+            if st.button(f"Remove {layer.label}", key=f"remove_{layer.key}"):
+                imports = dict(st.session_state.get(IMPORTS_KEY, {}))
+                imports.pop(layer.key, None)
+                st.session_state[IMPORTS_KEY] = imports
+                save_view(ctx.view.replace(layers=tuple(k for k in ctx.view.layers if k != layer.key)))
+                st.session_state[SYNCED_KEY] = None
+                st.rerun()
+
+    st.subheader("Import a dataset")
+    st.caption(f"ACLED CSV (current or older export), UCDP GED CSV (incl. HDX files), or GeoJSON points with a date. "
+               f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Imports stay in this browser session only, show as "
+               f"their own map layer and never change the curated records.")
+    with st.form("import_form", clear_on_submit=False):
+        upload = st.file_uploader("File", type=["csv", "geojson", "json", "txt"])
+        fmt = st.selectbox("Format", FORMATS, help="auto detects the format from the file's header")
+        name = st.text_input("Layer name (optional)", max_chars=60)
+        submitted = st.form_submit_button("Import")
+    if submitted:
+        _import(ctx, upload, fmt, name.strip())
+    report = st.session_state.get("panj_last_import_report")
+    if report:
+        st.code(report, language=None)
+
+
+def _import(ctx: PageContext, upload, fmt: str, name: str) -> None:
+    if upload is None:
+        st.error("Choose a file first.")
+        return
+    imports = dict(st.session_state.get(IMPORTS_KEY, {}))
+    if len(imports) >= MAX_IMPORTS:
+        st.error(f"At most {MAX_IMPORTS} imported layers per session: remove one first.")
+        return
+    if upload.size > MAX_IMPORT_BYTES:
+        st.error(f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        return
+    try:
+        result = import_file(upload.getvalue(), upload.name, fmt=fmt, dataset_name=name or None)
+    except ImportRejected as exc:
+        st.error(f"Nothing was imported. {exc.message}")
+        return
+    layer = imported_layer(result.dataset_name, result.records, len(imports))
+    if layer.key in imports:
+        st.error(f"A layer named {result.dataset_name!r} is already imported: choose another name or remove it.")
+        return
+    imports[layer.key] = layer
+    st.session_state[IMPORTS_KEY] = imports
+    st.session_state["panj_last_import_report"] = result.summary()
+    save_view(ctx.view.replace(layers=ctx.view.layers + (layer.key,)))
+    st.session_state[SYNCED_KEY] = None
+    st.rerun()
