@@ -197,7 +197,8 @@ def to_kml(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
             shape = f"<LineString><coordinates>{coords}</coordinates></LineString>"
         fields = {c: _text(site[c]) for c in SITE_COLUMNS}
         site_marks.append(f"<Placemark><name>{escape(site['name'])}</name><ExtendedData>{_kml_data(fields)}</ExtendedData>{shape}</Placemark>")
-    description = escape(f"{meta.filters}\nData version {meta.data_version}, generated {meta.generated}.\n{meta.attribution}")
+    description = escape(f"{meta.filters}\nData version {meta.data_version}, generated {meta.generated}.\n"
+                         f"Sources: {'; '.join(meta.sources)}\n{meta.attribution}")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
         f"<name>{escape(meta.title)}</name><description>{description}</description>"

@@ -1,11 +1,12 @@
 """``panjmap.validate``: the shipped seeds pass; each rule, broken once in a copy, is reported.
 
-Every case breaks a throwaway copy of seeds/ in one specific way and checks
-that the exact problem (table, record, field, message) comes back from
-``validate()`` and that ``python -m panjmap validate --seeds DIR`` fails and
-prints it. The command-line runs start together in the background (a
-module fixture) so the file stays fast; the in-process checks use the
-``seeds_copy`` fixture.
+Every case breaks a throwaway copy of seeds/ (``seeds_copy``) in one specific
+way and checks that ``validate()`` reports exactly that problem (table,
+record, field, message, line) as an error. The same break is also checked
+through ``python -m panjmap validate --seeds DIR``: to keep the file fast,
+cases that touch different records share a broken copy and one command-line
+run (started in the background by a module fixture); each case checks that
+the run fails and prints its own message.
 """
 
 from __future__ import annotations

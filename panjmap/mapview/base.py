@@ -161,8 +161,13 @@ def build_base_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     import_labels: tuple[tuple[str, str], ...] = (),
+    legend_in_map: bool = True,
 ) -> folium.Map:
-    """The map without incidents. ``center``/``zoom`` default to the state's view."""
+    """The map without incidents. ``center``/``zoom`` default to the state's view.
+
+    The app shows the legend beside the map (in the map it would hide markers);
+    standalone exports have no page around them, so they carry it in the map.
+    """
     assets.configure_folium()
     m = folium.Map(
         location=list(center or state.center),
@@ -185,5 +190,6 @@ def build_base_map(
         _places(m)
     if "sites" in state.layers:
         _sites(m, sites)
-    MapControls(legend_html(state.layers, import_labels), attribution_html()).add_to(m)
+    legend = legend_html(state.layers, import_labels) if legend_in_map else ""
+    MapControls(legend, attribution_html()).add_to(m)
     return m

@@ -26,27 +26,34 @@ def js_json(value: Any) -> str:
     ).replace("\u2029", "\\u2029")
 
 
-HELPERS_CSS = """
-<style>
-.panj-incident{background:none;border:none}
-.panj-incident svg{overflow:visible;display:block}
-.panj-label{background:rgba(255,255,255,.75);border:none;box-shadow:none;padding:0 3px;
-  font:11px/1.3 "DejaVu Sans",Arial,sans-serif;color:#222;border-radius:2px}
-.panj-label:before{display:none}
-.panj-label.capital{font-weight:bold;font-size:12px}
-.panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;max-width:280px;white-space:normal}
-.panj-tip .pm-id{color:#666;font-size:11px}
+LEGEND_RULES = """
 .panj-legend{background:rgba(255,255,255,.92);padding:5px 7px;font:11px/1.3 "DejaVu Sans",Arial,sans-serif;
   border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px}
 .panj-legend summary{font-weight:bold;cursor:pointer}
 .panj-legend h4{margin:2px 0;font-size:11px}
 .panj-legend .row{display:flex;align-items:center;gap:5px}
 .panj-legend .sw{width:16px;height:13px;flex:none}
+"""
+LEGEND_CSS = "<style>" + LEGEND_RULES + "</style>"
+
+HELPERS_CSS = (
+    """
+<style>
+.panj-incident{background:none;border:none}
+.panj-incident span,.panj-incident svg{overflow:visible;display:block}
+.panj-label{background:rgba(255,255,255,.75);border:none;box-shadow:none;padding:0 3px;
+  font:11px/1.3 "DejaVu Sans",Arial,sans-serif;color:#222;border-radius:2px}
+.panj-label:before{display:none}
+.panj-label.capital{font-weight:bold;font-size:12px}
+.panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;max-width:280px;white-space:normal}
+.panj-tip .pm-id{color:#666;font-size:11px}
 .panj-fs a{display:flex;align-items:center;justify-content:center;cursor:pointer}
 .leaflet-control-attribution{font-size:10px;max-width:70%}
 .panj-site{background:none;border:none}
-</style>
 """
+    + LEGEND_RULES
+    + "</style>"
+)
 
 HELPERS_JS = """
 window.PANJ = window.PANJ || (function () {
@@ -85,8 +92,9 @@ class IncidentLayer(MacroElement):
     """Incident points as compact columns; drawn into the parent feature group.
 
     ``columns`` holds parallel lists: id, lat, lon, t (index into ``types``),
-    r (pixel radius), gp (geo precision), tp (time precision), d/e (start/end
-    date), loc, fat, inj, actor. ``mode`` is "icons" (SVG shapes, hollow with a
+    r (pixel radius), gp (geo precision), tp (time precision), d/span (start
+    and end as days after ``day0``), loc and actor (indexes into ``locs`` and
+    ``actors``), fat, inj. ``mode`` is "icons" (SVG shapes, hollow with a
     dashed precision ring when imprecise) or "canvas" (circles on one canvas).
     """
 
@@ -96,25 +104,44 @@ class IncidentLayer(MacroElement):
 (function () {
   var P = window.PANJ, D = {{ this.payload }}, group = {{ this._parent.get_name() }};
   var canvas = D.mode === "canvas" ? L.canvas({padding: 0.3}) : null, c = D.columns;
+  var day0 = Date.parse(c.day0 + "T00:00:00Z");
+  function day(n) { return new Date(day0 + n * 864e5).toISOString().slice(0, 10); }
   function tip(i) {
     var t = D.types[c.t[i]];
     var cas = c.fat[i] + " killed" + (c.inj[i] === null ? "" : ", " + c.inj[i] + " injured");
-    return '<div class="panj-tip"><b>' + P.esc(c.loc[i] || "(location not reported)") + "</b><br>" +
-      P.esc(P.when(c.d[i], c.e[i], c.tp[i])) + "<br>" + P.esc(t.name) + " · " + P.esc(cas) +
+    return '<div class="panj-tip"><b>' + P.esc(c.locs[c.loc[i]] || "(location not reported)") + "</b><br>" +
+      P.esc(P.when(day(c.d[i]), day(c.span[i]), c.tp[i])) + "<br>" + P.esc(t.name) + " · " + P.esc(cas) +
       (c.gp[i] >= 2 ? "<br><i>" + P.esc(P.GEO[c.gp[i]]) + "</i>" : "") +
       '<br><span class="pm-id">ID: ' + P.esc(c.id[i]) + " [" + P.esc(D.key) + "]</span></div>";
   }
   function popup(i) {
-    return tip(i) + '<div class="panj-tip">' + P.esc(c.actor[i]) + "<br><small>" + P.esc(D.label) + "</small></div>";
+    return tip(i) + '<div class="panj-tip">' + P.esc(c.actors[c.actor[i]]) + "<br><small>" + P.esc(D.label) + "</small></div>";
+  }
+  // Records placed at the same point (e.g. a district centre) fan out in a
+  // small pixel circle around it, so each stays visible and clickable; the
+  // geographic position (and the precision ring) stays the true one.
+  var atPoint = {}, slot = [];
+  for (var j = 0; j < c.id.length; j++) {
+    var key = c.lat[j] + "," + c.lon[j];
+    slot.push(atPoint[key] || 0);
+    atPoint[key] = (atPoint[key] || 0) + 1;
   }
   for (var i = 0; i < c.id.length; i++) {
     var t = D.types[c.t[i]], ll = [c.lat[i], c.lon[i]], r = c.r[i], hollow = c.gp[i] >= 2, layer;
+    var n = atPoint[c.lat[i] + "," + c.lon[i]], dx = 0, dy = 0;
+    if (n > 1) {
+      var angle = 2 * Math.PI * slot[i] / n - Math.PI / 2, spread = 8 + 5 * n;
+      dx = Math.round(spread * Math.cos(angle)); dy = Math.round(spread * Math.sin(angle));
+    }
     if (canvas) {
       layer = L.circleMarker(ll, {renderer: canvas, radius: r, color: t.color, weight: hollow ? 2 : 1,
         fillColor: t.color, fillOpacity: hollow ? 0 : 0.75, dashArray: hollow ? "3 3" : null});
     } else {
-      layer = L.marker(ll, {icon: L.divIcon({className: "panj-incident", html: P.svg(t.shape, t.color, r, hollow),
-        iconSize: [2 * r + 4, 2 * r + 4]}), riseOnHover: true, alt: c.id[i]});
+      // alt becomes the marker's aria-label (set as an attribute, not parsed as HTML)
+      var label = c.id[i] + ": " + t.name + ", " + (c.locs[c.loc[i]] || "location not reported");
+      layer = L.marker(ll, {icon: L.divIcon({className: "panj-incident",
+        html: '<span data-record="' + P.esc(c.id[i]) + '">' + P.svg(t.shape, t.color, r, hollow) + "</span>",
+        iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2 - dx, r + 2 - dy]}), riseOnHover: true, alt: label});
       // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
       layer.on("add", function () { var el = this.getElement(); if (el) el.setAttribute("aria-label", this.options.alt); });
       if (hollow && D.rings[c.gp[i]]) {
@@ -123,7 +150,7 @@ class IncidentLayer(MacroElement):
       }
     }
     layer.bindTooltip(tip(i), {direction: "top"});
-    layer.bindPopup((function (k) { return function () { return popup(k); }; })(i), {maxWidth: 300});
+    layer.bindPopup((function (k) { return function () { return popup(k); }; })(i), {maxWidth: 300, minWidth: 220});
     // Enter on a focused icon only toggles its popup in Leaflet: also select it, like a click.
     if (!canvas) layer.on("keypress", function (e) {
       if (e.originalEvent.keyCode === 13) { this.fire("click", {latlng: this.getLatLng()}); this.openPopup(); }
@@ -182,21 +209,24 @@ class PlaceLabels(MacroElement):
 
 
 class MapControls(MacroElement):
-    """Legend (static HTML from our own style table), data attribution and a fullscreen button."""
+    """Legend (static HTML from our own style table; "" for none), data attribution and a fullscreen button."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "panj-legend");
-    div.innerHTML = "<details open><summary>Legend</summary>" + {{ this.legend_html }} + "</details>";
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-  };
-  legend.addTo(map);
+  var legendHtml = {{ this.legend_html }};
+  if (legendHtml) {
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "panj-legend");
+      div.innerHTML = "<details open><summary>Legend</summary>" + legendHtml + "</details>";
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+  }
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution({{ this.attribution }});
   var fs = L.control({position: "topleft"});

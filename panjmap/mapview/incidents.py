@@ -24,8 +24,14 @@ def _ints(series: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else int(v) for v in values]
 
 
-def _dates(series: pd.Series) -> list[str]:
-    return pd.to_datetime(series).dt.strftime("%Y-%m-%d").fillna("").tolist()
+def _days(series: pd.Series, day0: pd.Timestamp) -> list[int]:
+    return ((pd.to_datetime(series) - day0).dt.days).astype(int).tolist()
+
+
+def _table(series: pd.Series) -> tuple[list[str], list[int]]:
+    """Dictionary-encode repeated strings (locations, actors): the table and each row's index."""
+    codes, uniques = pd.factorize(series.fillna("").astype(str))
+    return list(uniques), codes.tolist()
 
 
 def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -34,7 +40,11 @@ def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple[list[dict], dict[str, list]]:
-    """Symbol table and parallel columns for the located records."""
+    """Symbol table and parallel columns for the located records.
+
+    Kept compact for large layers: dates are day offsets from ``day0`` (end as
+    a span in days), locations and actors are indexes into string tables.
+    """
     records = located(records)
     type_names = sorted(set(records["event_type"]))
     types = []
@@ -44,20 +54,27 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     index = {name: i for i, name in enumerate(type_names)}
     fatalities = _ints(records["fatalities"])
     injuries = _ints(records["injuries"])
+    start = pd.to_datetime(records["event_date"])
+    day0 = start.min() if len(records) else pd.Timestamp("2000-01-01")
+    locs, loc_codes = _table(records["location"])
+    actors, actor_codes = _table(records["actor1"])
     columns = {
+        "day0": day0.strftime("%Y-%m-%d"),
+        "locs": locs,
+        "actors": actors,
         "id": records["event_id_cnty"].astype(str).tolist(),
         "lat": np.round(records.geometry.y.to_numpy(), COORD_DECIMALS).tolist(),
         "lon": np.round(records.geometry.x.to_numpy(), COORD_DECIMALS).tolist(),
         "t": [index[name] for name in records["event_type"]],
-        "r": [style.marker_radius(f, i) for f, i in zip(fatalities, injuries)],
+        "r": [round(style.marker_radius(f, i)) for f, i in zip(fatalities, injuries)],
         "gp": _ints(records["geo_precision"]),
         "tp": _ints(records["time_precision"]),
-        "d": _dates(records["event_date"]),
-        "e": _dates(records["end_date"]),
-        "loc": records["location"].fillna("").astype(str).tolist(),
+        "d": _days(records["event_date"], day0),
+        "span": _days(records["end_date"], day0) if len(records) else [],
+        "loc": loc_codes,
         "fat": [f or 0 for f in fatalities],
         "inj": injuries,
-        "actor": records["actor1"].fillna("").astype(str).tolist(),
+        "actor": actor_codes,
     }
     return types, columns
 

@@ -19,6 +19,8 @@ from panjmap import query
 from panjmap.data import Dataset
 from panjmap.layers import MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
+from panjmap.mapview.elements import LEGEND_CSS
+from panjmap.mapview.legend import legend_html
 from panjmap.records import selection_from_tooltip
 from panjmap.state import ViewState
 from panjmap.ui.detail import render_detail
@@ -86,8 +88,9 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
         layers = visible_layers(shown, dataset, tuple(imports))
         filtered = {layer.key: layer.filtered(shown) for layer in layers}
         mount_center, mount_zoom = st.session_state.setdefault(MOUNT_VIEW_KEY, (view.center, view.zoom))
+        import_labels = tuple((l.label, l.color) for l in layers if l.color)
         base = build_base_map(shown, dataset.sites, center=mount_center, zoom=mount_zoom,
-                              import_labels=tuple((l.label, l.color) for l in layers if l.color))
+                              import_labels=import_labels, legend_in_map=False)
         groups = [layer.feature_group(shown) for layer in layers]
 
         map_col, detail_col = st.columns([13, 7], gap="medium")
@@ -114,6 +117,8 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
         with map_col:
             render_export_panel(new_view, dataset, imports)
         with detail_col:
+            with st.expander("Legend", expanded=not new_view.selected):
+                st.html(LEGEND_CSS + f'<div class="panj-legend">{legend_html(view.layers, import_labels)}</div>')
             changed = render_detail(new_view.selected, dataset, imports)
         if changed is not None:
             save_view(new_view.replace(selected=changed))

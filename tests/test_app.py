@@ -1,0 +1,437 @@
+"""The Streamlit page, driven headless with AppTest (no browser).
+
+st_folium is a custom component, so AppTest does not draw the map; the rest of
+the page runs. What the page shows is read from its summary line
+("**Curated incidents (seed articles):** N of 38 records · ..."), and every
+expected number is computed here, straight from the seed CSVs with pandas,
+never through panjmap.query.
+
+The last tests build the map the page builds and walk it the way
+streamlit-folium does, to prove every asset the browser is told to load is a
+local file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+
+import branca
+import folium
+import folium.elements
+import folium.plugins
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from panjmap.paths import ROOT, SEEDS_DIR
+
+APP = str(ROOT / "app.py")  # AppTest resolves relative paths against this file, not the cwd
+TIMEOUT = 60
+UNKNOWN = "Unknown / unclaimed"
+ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+
+SUMMARY_RE = re.compile(
+    r"^\*\*Curated incidents \(seed articles\):\*\* (\d+) of (\d+) records · (\d+) killed · "
+    r"(\d+) injured \(reported\)(?: · (\d+) without a map location)?$"
+)
+
+
+# --------------------------------------------------------------------------
+# Expectations, from the CSVs alone
+
+
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(SEEDS_DIR / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+INC = _csv("incidents")
+CLAIMS = _csv("claims")
+EVIDENCE = _csv("evidence")
+START = pd.to_datetime(INC["event_date"])
+END = pd.to_datetime(INC["end_date"])
+FIRST_DAY, LAST_DAY = START.min().date(), END.max().date()
+LOCATED = (INC["latitude"] != "") & (INC["longitude"] != "")
+KILLED = pd.to_numeric(INC["fatalities"]).fillna(0)
+INJURED = pd.to_numeric(INC["injuries"].replace("", None)).fillna(0)
+TOTAL = len(INC)
+
+
+def _record_actors(row: pd.Series) -> set[str]:
+    """Everyone involved in, attributed or suspected of one record."""
+    names = {part.strip() for field in ACTOR_FIELDS for part in row[field].split(";") if part.strip()}
+    names |= set(CLAIMS.loc[CLAIMS["incident_id"] == row["event_id_cnty"], "actor"])
+    if row["claim_status"] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
+        names.add(UNKNOWN)
+    return names
+
+
+ACTORS = INC.apply(_record_actors, axis=1)
+
+
+def _search_text(row: pd.Series) -> str:
+    rid = row["event_id_cnty"]
+    quotes = [*CLAIMS.loc[CLAIMS["incident_id"] == rid, "quote"], *EVIDENCE.loc[EVIDENCE["record_id"] == rid, "quote"]]
+    return " ".join([row["location"], row["notes"], row["admin1"], row["admin2"], *quotes]).casefold()
+
+
+SEARCH = INC.apply(_search_text, axis=1)
+
+
+def overlaps(start: dt.date, end: dt.date) -> pd.Series:
+    """Records whose [event_date, end_date] meets the window."""
+    return (END >= pd.Timestamp(start)) & (START <= pd.Timestamp(end))
+
+
+def expected(mask: pd.Series) -> tuple[int, int, int, int, int]:
+    """(shown, total, killed, injured, without a location), as the summary line says them."""
+    return (int(mask.sum()), TOTAL, int(KILLED[mask].sum()), int(INJURED[mask].sum()), int((mask & ~LOCATED).sum()))
+
+
+def summary(at: AppTest) -> tuple[int, int, int, int, int]:
+    lines = [m.value for m in at.markdown if m.value.startswith("**Curated incidents (seed articles):**")]
+    assert len(lines) == 1, f"expected one summary line, got {lines}"
+    match = SUMMARY_RE.match(lines[0])
+    assert match, f"summary line not understood: {lines[0]!r}"
+    shown, total, killed, injured, unlocated = match.groups()
+    return int(shown), int(total), int(killed), int(injured), int(unlocated or 0)
+
+
+def run_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    assert_healthy(at)
+    return at
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+ALL = pd.Series(True, index=INC.index)
+
+
+# --------------------------------------------------------------------------
+# The page and each filter
+
+
+def test_seed_expectations_are_not_trivial() -> None:
+    """Guard for the tests below: the seeds hold what they are written against."""
+    assert TOTAL == 38
+    assert int(LOCATED.sum()) == 13
+    assert FIRST_DAY < LAST_DAY
+
+
+def test_default_page_runs_and_shows_everything() -> None:
+    at = run_app()
+    assert summary(at) == expected(ALL)
+    assert at.slider(key="sb_window").value == (FIRST_DAY, LAST_DAY)
+    assert at.title[0].value.startswith("Panj border incidents")
+    assert not at.warning  # no URL complaints on a clean URL
+    # the detail panel invites a click until something is selected
+    assert any("Click an incident" in i.value for i in at.info)
+    # a default view writes no filter into the URL
+    assert not {"date_from", "date_to", "actors", "min_fatalities", "text", "layers"} & set(at.query_params)
+
+
+WINDOW = (dt.date(2025, 11, 1), dt.date(2025, 11, 30))
+
+
+def _chosen(column: str, value: str) -> pd.Series:
+    return INC[column] == value
+
+
+FILTER_CASES = [
+    # id, widget kind, key, value, expected mask
+    ("window-november-2025", "slider", "sb_window", WINDOW, overlaps(*WINDOW)),
+    ("window-2024", "slider", "sb_window", (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+     overlaps(dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
+    ("actor-unknown", "multiselect", "sb_actors", [UNKNOWN], ACTORS.map(lambda a: UNKNOWN in a)),
+    # ISKP is named only in claims.csv: attributed actors count too
+    ("actor-iskp-claims-only", "multiselect", "sb_actors", ["ISKP"], ACTORS.map(lambda a: "ISKP" in a)),
+    ("actor-taliban-or-unknown", "multiselect", "sb_actors", ["Taliban", UNKNOWN],
+     ACTORS.map(lambda a: bool({"Taliban", UNKNOWN} & a))),
+    ("event-type-battles", "multiselect", "sb_event_types", ["Battles"], _chosen("event_type", "Battles")),
+    ("event-types-two", "multiselect", "sb_event_types", ["Battles", "Violence against civilians"],
+     INC["event_type"].isin(["Battles", "Violence against civilians"])),
+    ("nationality-chinese", "multiselect", "sb_nationalities", ["Chinese"],
+     INC["victim_nationality"].map(lambda v: "Chinese" in v.split("|"))),
+    ("side-afghan", "multiselect", "sb_sides", ["Afghanistan"], _chosen("country", "Afghanistan")),
+    ("side-tajik", "multiselect", "sb_sides", ["Tajikistan"], _chosen("country", "Tajikistan")),
+    ("region-khatlon", "multiselect", "sb_regions", ["Khatlon Region"], _chosen("admin1", "Khatlon Region")),
+    ("min-fatalities-2", "number_input", "sb_min_fatalities", 2, KILLED >= 2),
+    ("min-fatalities-10", "number_input", "sb_min_fatalities", 10, KILLED >= 10),
+    ("text-drone", "text_input", "sb_text", "drone", SEARCH.str.contains("drone", regex=False)),
+    ("text-case-insensitive", "text_input", "sb_text", "SHAMSIDDIN", SEARCH.str.contains("shamsiddin", regex=False)),
+    # words found only in a claim quote / only in an evidence quote still find their records
+    ("text-in-claim-quote-only", "text_input", "sb_text", "speculation", SEARCH.str.contains("speculation", regex=False)),
+    ("text-in-evidence-quote-only", "text_input", "sb_text", "Silencers", SEARCH.str.contains("silencers", regex=False)),
+]
+
+
+def _set(at: AppTest, kind: str, key: str, value: object) -> None:
+    widget = getattr(at, kind)(key=key)
+    if kind == "text_input":
+        widget.input(value)
+    else:
+        widget.set_value(value)
+
+
+@pytest.mark.parametrize(("kind", "key", "value", "mask"), [c[1:] for c in FILTER_CASES], ids=[c[0] for c in FILTER_CASES])
+def test_each_filter_changes_the_shown_set(kind: str, key: str, value: object, mask: pd.Series) -> None:
+    want = expected(mask)
+    assert 0 < want[0] < TOTAL, "case must narrow the set without emptying it"
+    at = run_app()
+    assert summary(at) == expected(ALL)
+    _set(at, kind, key, value)
+    at.run()
+    assert_healthy(at)
+    assert summary(at) == want
+
+
+@pytest.mark.parametrize(("word", "table"), [("speculation", CLAIMS), ("silencers", EVIDENCE)])
+def test_quote_only_search_words_are_only_in_quotes(word: str, table: pd.DataFrame) -> None:
+    """Guard for the cases above: the word is in that table's quotes, in no location, note or region."""
+    plain = (INC["location"] + " " + INC["notes"] + " " + INC["admin1"] + " " + INC["admin2"]).str.casefold()
+    assert not plain.str.contains(word).any()
+    assert table["quote"].str.casefold().str.contains(word).any()
+
+
+def test_filters_combine_with_and() -> None:
+    at = run_app()
+    at.multiselect(key="sb_nationalities").set_value(["Chinese"])
+    at.number_input(key="sb_min_fatalities").set_value(3)
+    at.slider(key="sb_window").set_value(WINDOW)
+    at.run()
+    assert_healthy(at)
+    mask = INC["victim_nationality"].str.contains("Chinese") & (KILLED >= 3) & overlaps(*WINDOW)
+    assert summary(at) == expected(mask)
+    assert expected(mask)[0] == 1  # PNJ019, the 26 Nov 2025 drone attack
+    at.text_input(key="sb_text").input("no such words anywhere").run()
+    assert_healthy(at)
+    assert summary(at)[0] == 0
+
+
+def test_reset_button_clears_filters() -> None:
+    at = run_app(min_fatalities="2", actors="ISKP")
+    assert summary(at) == expected((KILLED >= 2) & ACTORS.map(lambda a: "ISKP" in a))
+    reset = [b for b in at.button if b.label == "Reset filters and layers"]
+    assert len(reset) == 1
+    reset[0].click().run()
+    assert_healthy(at)
+    assert summary(at) == expected(ALL)
+    assert at.multiselect(key="sb_actors").value == []
+    assert at.number_input(key="sb_min_fatalities").value == 0
+    assert "min_fatalities" not in at.query_params and "actors" not in at.query_params
+
+
+def test_hiding_the_incident_layer_hides_its_summary() -> None:
+    at = run_app(layers="border~rivers")
+    assert at.checkbox(key="sb_layer_incidents").value is False
+    assert not [m for m in at.markdown if m.value.startswith("**Curated incidents")]
+    at.checkbox(key="sb_layer_incidents").check().run()
+    assert_healthy(at)
+    assert summary(at) == expected(ALL)
+    assert set(at.query_params["layers"].split("~")) == {"border", "rivers", "incidents"}
+
+
+# --------------------------------------------------------------------------
+# URL <-> state
+
+
+URL_STATE = {
+    "date_from": "2025-11-01",
+    "date_to": "2025-11-30",
+    "actors": f"{UNKNOWN}~ISKP",
+    "zoom": "9",
+    "layers": "border~incidents",
+}
+
+
+def test_url_state_reaches_widgets_and_summary_and_back() -> None:
+    at = run_app(**URL_STATE)
+    assert not at.warning
+    assert at.slider(key="sb_window").value == WINDOW
+    assert at.multiselect(key="sb_actors").value == [UNKNOWN, "ISKP"]
+    assert at.checkbox(key="sb_layer_border").value is True
+    assert at.checkbox(key="sb_layer_incidents").value is True
+    for hidden in ("countries", "regions", "districts", "rivers", "places", "sites"):
+        assert at.checkbox(key=f"sb_layer_{hidden}").value is False, hidden
+    in_url = overlaps(*WINDOW) & ACTORS.map(lambda a: bool({UNKNOWN, "ISKP"} & a))
+    assert summary(at) == expected(in_url)
+    # the page keeps the URL's state in the URL
+    assert {k: at.query_params.get(k) for k in URL_STATE} == URL_STATE
+
+    # a widget change is written back into the URL, the rest kept
+    at.number_input(key="sb_min_fatalities").set_value(3).run()
+    assert_healthy(at)
+    assert at.query_params["min_fatalities"] == "3"
+    assert {k: at.query_params.get(k) for k in URL_STATE} == URL_STATE
+    assert summary(at) == expected(in_url & (KILLED >= 3))
+
+    at.slider(key="sb_window").set_value((dt.date(2025, 11, 27), dt.date(2025, 12, 31))).run()
+    assert_healthy(at)
+    assert at.query_params["date_from"] == "2025-11-27"
+    assert at.query_params["date_to"] == "2025-12-31"
+    later = overlaps(dt.date(2025, 11, 27), dt.date(2025, 12, 31)) & ACTORS.map(lambda a: bool({UNKNOWN, "ISKP"} & a))
+    assert summary(at) == expected(later & (KILLED >= 3))
+
+    # the URL now written reproduces the view in a new session
+    again = run_app(**{k: v for k, v in at.query_params.items()})
+    assert summary(again) == summary(at)
+    assert again.slider(key="sb_window").value == (dt.date(2025, 11, 27), dt.date(2025, 12, 31))
+    assert again.number_input(key="sb_min_fatalities").value == 3
+
+    # back to the full window: the dates leave the URL (defaults are not written)
+    at.slider(key="sb_window").set_value((FIRST_DAY, LAST_DAY)).run()
+    assert_healthy(at)
+    assert "date_from" not in at.query_params and "date_to" not in at.query_params
+
+
+def test_url_filters_of_each_kind() -> None:
+    at = run_app(event_types="Battles", sides="Tajikistan", regions="Khatlon Region", nationalities="Tajik",
+                 text="shŭrobod", basemap="offline")
+    assert at.multiselect(key="sb_event_types").value == ["Battles"]
+    assert at.multiselect(key="sb_sides").value == ["Tajikistan"]
+    assert at.multiselect(key="sb_regions").value == ["Khatlon Region"]
+    assert at.multiselect(key="sb_nationalities").value == ["Tajik"]
+    assert at.text_input(key="sb_text").value == "shŭrobod"
+    mask = ((INC["event_type"] == "Battles") & (INC["country"] == "Tajikistan") & (INC["admin1"] == "Khatlon Region")
+            & INC["victim_nationality"].map(lambda v: "Tajik" in v.split("|")) & SEARCH.str.contains("shŭrobod"))
+    assert summary(at) == expected(mask)
+    assert expected(mask)[0] >= 1
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"zoom": "999", "date_from": "garbage", "layers": "nope", "center": "NaN,NaN"},
+         ["zoom", "date_from", "layers", "center"]),
+        ({"date_from": "2025-12-01", "date_to": "2025-11-01"}, ["date_from"]),
+        ({"min_fatalities": "-3", "basemap": "google", "sides": "Mars", "bbox": "1,2,3"},
+         ["min_fatalities", "basemap", "sides", "bbox"]),
+    ],
+    ids=["four-bad-params", "window-reversed", "more-bad-params"],
+)
+def test_malformed_url_warns_and_page_still_works(params: dict[str, str], names: list[str]) -> None:
+    at = run_app(**params, utm_source="newsletter")  # a foreign parameter is no error
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == len(names), warnings
+    for name in names:
+        assert any(repr(name) in w for w in warnings), (name, warnings)
+    assert summary(at) == expected(ALL)
+    assert at.slider(key="sb_window").value == (FIRST_DAY, LAST_DAY)
+    assert all(at.checkbox(key=f"sb_layer_{n}").value for n in ("countries", "border", "incidents"))
+    for name in names:
+        assert at.query_params.get(name) != params[name]
+    # the page still works after the warnings
+    at.multiselect(key="sb_nationalities").set_value(["Chinese"]).run()
+    assert_healthy(at)
+    assert summary(at) == expected(INC["victim_nationality"].map(lambda v: "Chinese" in v.split("|")))
+    assert not at.warning  # reported once, not on every rerun
+
+
+def test_good_params_survive_next_to_bad_ones() -> None:
+    at = run_app(zoom="999", min_fatalities="2", date_to="2025-06-30")
+    assert len(at.warning) == 1 and "'zoom'" in at.warning[0].value
+    assert summary(at) == expected((KILLED >= 2) & overlaps(FIRST_DAY, dt.date(2025, 6, 30)))
+
+
+# --------------------------------------------------------------------------
+# Assets: what the map makes the browser load
+
+
+def _map_like_the_page(state):
+    """The base map plus the curated feature group, as map_panel hands them to st_folium."""
+    from panjmap.data import load_dataset
+    from panjmap.layers import curated_layer
+    from panjmap.mapview.base import build_base_map
+
+    dataset = load_dataset()
+    m = build_base_map(state, dataset.sites, center=state.center, zoom=state.zoom)
+    m.get_root().render()  # st_folium renders the figure first
+    group = curated_layer(dataset).feature_group(state)
+    group.add_to(m)  # ...then adds each feature group to the map before walking it
+    group.render()
+    return m
+
+
+def _walk(fig):
+    """streamlit_folium's ``walk``: every element whose links its frontend loads."""
+    if isinstance(fig, branca.colormap.ColorMap):
+        yield fig
+    if isinstance(fig, folium.plugins.DualMap):
+        yield from _walk(fig.m1)
+        yield from _walk(fig.m2)
+    if isinstance(fig, folium.elements.JSCSSMixin):
+        yield fig
+    if hasattr(fig, "_children"):
+        for child in fig._children.values():
+            yield from _walk(child)
+
+
+def _links(m) -> tuple[list[str], list[str]]:
+    css: list[str] = []
+    js: list[str] = []
+    for elem in _walk(m):
+        if isinstance(elem, branca.colormap.ColorMap):  # streamlit_folium adds d3 from a CDN for these
+            js[:0] = ["https://d3js.org/d3.v4.min.js", "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
+        css.extend(href for _, href in getattr(elem, "default_css", []))
+        js.extend(src for _, src in getattr(elem, "default_js", []))
+    return list(dict.fromkeys(css)), list(dict.fromkeys(js))
+
+
+EXTERNAL_TAG = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("basemap", ["offline", "osm", "topo", "satellite"])
+def test_every_asset_link_the_map_sends_is_local(basemap: str) -> None:
+    from panjmap import assets
+    from panjmap.state import ALL_LAYERS, ViewState
+
+    vendor = assets.ensure_static()
+    state = ViewState(layers=ALL_LAYERS, basemap=basemap)
+    m = _map_like_the_page(state)
+    css, js = _links(m)
+    assert any(link.endswith("leaflet.js") for link in js), js
+    assert any(link.endswith("leaflet.css") for link in css), css
+    for link in css + js:
+        assert link.startswith("/app/static/vendor/"), link
+        path = vendor / link.removeprefix("/app/static/vendor/")
+        assert path.is_file() and path.stat().st_size > 0, path
+
+    root = m.get_root()
+    header, script, body = root.header.render(), root.script.render(), root.html.render()
+    for part in (header, script, body):
+        assert not EXTERNAL_TAG.search(part), EXTERNAL_TAG.search(part).group(0)
+    if basemap == "offline":
+        for part in (header, script, body):
+            assert "https://" not in part and "http://" not in part
+    else:
+        assert "https://" in script  # the online tile URL is there, and only as a tile URL
+        assert "L.tileLayer(" in script
+
+
+def test_vendor_css_references_resolve_to_local_files() -> None:
+    """leaflet.css points at images/...; those must sit beside it under /app/static/vendor/."""
+    from panjmap import assets
+
+    vendor = assets.ensure_static()
+    for css in vendor.glob("*.css"):
+        for ref in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
+            ref = ref.strip("'\" ")
+            if ref.startswith(("data:", "#")):
+                continue
+            assert not ref.startswith(("http:", "https:", "//")), (css.name, ref)
+            assert (css.parent / ref).is_file(), (css.name, ref)
+
+
+def test_streamlit_serves_the_static_folder() -> None:
+    """/app/static/ exists only with server.enableStaticServing; the map is blank without it."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+    assert Path(ROOT / "static").is_dir()

@@ -1,0 +1,396 @@
+"""The real thing: `streamlit run app.py` in Debian's Chromium, fully offline.
+
+Every request that leaves the loopback interface (http(s), ws(s)) is aborted
+and recorded; each test ends by asserting that list is empty. The map lives
+in streamlit-folium's iframe: tests find the frame holding `.leaflet-container`
+and read Leaflet's own `window.map` there. Expected numbers come straight from
+seeds/incidents.csv with pandas.
+
+Screenshots land in test-artifacts/ (browser-map.png, browser-map-clicked.png).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, Frame, Page, Playwright, expect, sync_playwright
+
+from panjmap.paths import SEEDS_DIR
+from tests.conftest import CHROMIUM_ARGS
+
+FIRST_LOAD_MS = 60_000
+WAIT_MS = 30_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SUMMARY = re.compile(r"Curated incidents \(seed articles\): \d+ of \d+ records")
+
+
+# --------------------------------------------------------------------------
+# Expectations, from the CSV alone
+
+INC = pd.read_csv(SEEDS_DIR / "incidents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+CLAIMS = pd.read_csv(SEEDS_DIR / "claims.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+EVIDENCE = pd.read_csv(SEEDS_DIR / "evidence.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+START = pd.to_datetime(INC["event_date"])
+END = pd.to_datetime(INC["end_date"])
+LOCATED = (INC["latitude"] != "") & (INC["longitude"] != "")
+TOTAL = len(INC)
+
+
+def overlapping(date_from: str | None = None, date_to: str | None = None) -> pd.Series:
+    mask = pd.Series(True, index=INC.index)
+    if date_from:
+        mask &= END >= pd.Timestamp(date_from)
+    if date_to:
+        mask &= START <= pd.Timestamp(date_to)
+    return mask
+
+
+# --------------------------------------------------------------------------
+# Browser plumbing
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+@dataclass
+class Session:
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
+    js_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def session(browser: Browser) -> Iterator[Session]:
+    """A fresh browser context (so a fresh Streamlit session) with the network cut at loopback."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1300}, service_workers="block")
+    page = context.new_page()
+    s = Session(page)
+
+    def on_route(route) -> None:
+        url = route.request.url
+        if _is_local(url):
+            s.requested.append(url)
+            route.continue_()
+        else:
+            s.blocked.append(url)
+            route.abort()
+
+    def on_websocket(ws) -> None:
+        if _is_local(ws.url):
+            ws.connect_to_server()
+        else:
+            s.blocked.append(ws.url)
+            ws.close()
+
+    context.route("**/*", on_route)
+    context.route_web_socket(re.compile(".*"), on_websocket)
+    page.on("pageerror", lambda exc: s.js_errors.append(str(exc)))
+    yield s
+    context.close()
+
+
+def open_app(s: Session, base_url: str, query: str = "") -> Frame:
+    """Load the page, wait for the map's frame and its incident icons; return the frame."""
+    s.page.goto(base_url + "/" + query, timeout=FIRST_LOAD_MS)
+    expect(summary_line(s.page)).to_be_visible(timeout=FIRST_LOAD_MS)
+    frame = map_frame(s.page)
+    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=WAIT_MS)
+    return frame
+
+
+def map_frame(page: Page, timeout_s: float = FIRST_LOAD_MS / 1000) -> Frame:
+    """The frame that holds the Leaflet map (streamlit-folium's iframe)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        for frame in page.frames:
+            if frame is page.main_frame or frame.is_detached():
+                continue
+            try:
+                if frame.query_selector(".leaflet-container"):
+                    return frame
+            except Exception:  # frame navigating or detached mid-check: look again
+                continue
+        assert time.monotonic() < deadline, "no frame with a .leaflet-container appeared"
+        page.wait_for_timeout(250)
+
+
+def summary_line(page: Page):
+    return page.locator("[data-testid='stMarkdownContainer']", has_text=SUMMARY)
+
+
+def expect_summary(page: Page, shown: int) -> None:
+    expect(summary_line(page)).to_contain_text(f"{shown} of {TOTAL} records", timeout=WAIT_MS)
+
+
+def map_view(frame: Frame) -> dict:
+    return frame.evaluate(
+        """() => { const m = window.map, c = m.getCenter();
+                   return {lat: c.lat, lng: c.lng, zoom: m.getZoom(),
+                           pane: document.querySelector('.leaflet-map-pane').style.transform}; }"""
+    )
+
+
+def settle(page: Page, frame: Frame | None = None, timeout_s: float = 30) -> None:
+    """Wait until Streamlit is idle and the URL (and the map view) stop changing."""
+    deadline = time.monotonic() + timeout_s
+    last, same = None, 0
+    while same < 3:
+        state = (
+            page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"),
+            page.url,
+            map_view(frame) if frame else None,
+        )
+        same = same + 1 if state == last and state[0] == "notRunning" else 0
+        assert time.monotonic() < deadline, f"page never settled; last state {state}"
+        last = state
+        page.wait_for_timeout(300)
+
+
+def url_params(page: Page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def date_thumbs(page: Page):
+    slider = page.locator("[data-testid='stSidebar'] [data-testid='stSlider']", has_text="Date window")
+    return slider.get_by_role("slider")
+
+
+def detail_column(page: Page, record_id: str):
+    heading = page.locator("[data-testid='stHeading']", has_text=record_id)
+    return page.locator("[data-testid='stColumn']").filter(has=heading)
+
+
+def assert_offline_and_clean(s: Session) -> None:
+    assert s.blocked == [], f"requests left the machine: {s.blocked}"
+    assert s.js_errors == [], f"uncaught JS errors: {s.js_errors}"
+
+
+# --------------------------------------------------------------------------
+# Tests
+
+
+def test_the_network_guard_blocks_and_records(session: Session) -> None:
+    """The guard the other tests rely on really aborts and records outside requests."""
+    page = session.page
+    page.goto("about:blank")
+    result = page.evaluate(
+        """async () => { try { await fetch('https://tile.openstreetmap.org/7/88/49.png'); return 'loaded'; }
+                         catch (e) { return 'failed'; } }"""
+    )
+    page.evaluate("() => new Promise(done => { const ws = new WebSocket('wss://example.org/socket');"
+                  " ws.onclose = ws.onerror = () => done(); setTimeout(done, 5000); })")
+    assert result == "failed"
+    assert session.blocked == ["https://tile.openstreetmap.org/7/88/49.png", "wss://example.org/socket"]
+
+
+def test_map_renders_offline_with_every_located_incident(session: Session, app_url: str, artifacts) -> None:
+    page = session.page
+    frame = open_app(session, app_url)
+    located = int(LOCATED.sum())
+    expect(frame.locator(".panj-incident")).to_have_count(located, timeout=WAIT_MS)
+    expect_summary(page, TOTAL)
+
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300, box
+    # the Panj border is drawn as an SVG path in its red, over the other GeoJSON layers
+    border = frame.locator(".leaflet-overlay-pane svg path[stroke='#C00000']")
+    expect(border.first).to_be_attached(timeout=WAIT_MS)
+    assert len(border.first.get_attribute("d") or "") > 100
+    assert frame.locator(".leaflet-overlay-pane svg path").count() > 10  # countries, regions, rivers...
+    # the controls the base map adds
+    expect(frame.locator(".panj-legend")).to_be_visible()
+    expect(frame.locator(".leaflet-control-zoom-in")).to_be_visible()
+    # Leaflet came from the app's own static folder
+    assert frame.evaluate("() => typeof L === 'object' && window.map instanceof L.Map")
+    assert any(u.endswith("/app/static/vendor/leaflet.js") for u in session.requested)
+    assert any(u.endswith("/app/static/vendor/leaflet.css") for u in session.requested)
+    # every incident icon carries its record id as its accessible name
+    names = frame.eval_on_selector_all(".panj-incident", "els => els.map(e => e.getAttribute('aria-label'))")
+    assert sorted(names) == sorted(INC.loc[LOCATED, "event_id_cnty"])
+
+    settle(page, frame)
+    page.screenshot(path=str(artifacts / "browser-map.png"), full_page=True)
+    assert_offline_and_clean(session)
+
+
+def test_url_window_shows_only_overlapping_records(session: Session, app_url: str) -> None:
+    page = session.page
+    frame = open_app(session, app_url, "?date_from=2025-11-01&date_to=2025-11-30")
+    mask = overlapping("2025-11-01", "2025-11-30")
+    want_icons = int((mask & LOCATED).sum())
+    assert 0 < want_icons < int(LOCATED.sum())
+    expect(frame.locator(".panj-incident")).to_have_count(want_icons, timeout=WAIT_MS)
+    expect_summary(page, int(mask.sum()))
+    shown = sorted(frame.eval_on_selector_all(".panj-incident", "els => els.map(e => e.getAttribute('aria-label'))"))
+    assert shown == sorted(INC.loc[mask & LOCATED, "event_id_cnty"])
+    thumbs = date_thumbs(page)
+    expect(thumbs).to_have_count(2)
+    expect(thumbs.nth(0)).to_have_attribute("aria-valuetext", "2025-11-01")
+    expect(thumbs.nth(1)).to_have_attribute("aria-valuetext", "2025-11-30")
+    settle(page, frame)
+    assert url_params(page)["date_from"] == "2025-11-01" and url_params(page)["date_to"] == "2025-11-30"
+    assert_offline_and_clean(session)
+
+
+def test_selecting_incidents_shows_their_details(session: Session, app_url: str, artifacts) -> None:
+    page = session.page
+    frame = open_app(session, app_url)
+    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
+    settle(page, frame)
+    expect(page.locator("[data-testid='stAlertContentInfo']", has_text="Click an incident")).to_be_visible()
+
+    # A mouse click on an icon nobody covers: PNJ029, Qalaikhumb, 30 Nov 2025.
+    frame.locator(".panj-incident[aria-label='PNJ029']").click(timeout=WAIT_MS)
+    column = detail_column(page, "PNJ029")
+    expect(column).to_have_count(1, timeout=WAIT_MS)
+    expect(column).to_contain_text("Qalaikhumb")
+    expect(column.locator("[data-testid='stAlertContentWarning']")).to_contain_text("No group has claimed")
+    expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ029"), timeout=WAIT_MS)
+
+    # PNJ019 (26 Nov 2025 drone attack, Shŭrobod) shares its exact point with four other records and
+    # PNJ036's larger icon covers it, so it is reached the keyboard way: focus the icon, press Enter.
+    icon = frame.locator(".panj-incident[aria-label='PNJ019']")
+    icon.focus()
+    icon.press("Enter")
+    column = detail_column(page, "PNJ019")
+    expect(column).to_have_count(1, timeout=WAIT_MS)
+    expect(column.locator("[data-testid='stHeading']")).to_contain_text("PNJ019: Shŭrobod")
+    expect(column.locator("[data-testid='stAlertContentWarning']")).to_contain_text(
+        "No group has claimed responsibility")
+    record = INC.set_index("event_id_cnty").loc["PNJ019"]
+    expect(column).to_contain_text(f"{int(record['fatalities'])} killed")
+    expect(column).to_contain_text("victims: Chinese")
+    first_evidence = EVIDENCE.loc[EVIDENCE["record_id"] == "PNJ019", "quote"].iloc[0]
+    expect(column).to_contain_text(first_evidence[:60])
+    # claims.csv: who says what, in the attribution table (scroll it sideways to reach the quotes)
+    claims = CLAIMS[CLAIMS["incident_id"] == "PNJ019"]
+    assert len(claims) > 1
+    table = column.locator("[data-testid='stDataFrame']").first
+    expect(table.get_by_role("gridcell").filter(has_text=claims["claimant"].iloc[0]).first).to_be_attached(
+        timeout=WAIT_MS)
+    table.locator(".dvn-scroller").first.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    expect(table.get_by_role("gridcell").filter(has_text=claims["quote"].iloc[0][:60]).first).to_be_attached(
+        timeout=WAIT_MS)
+    expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ019"), timeout=WAIT_MS)
+    # the map still shows everything, and the popup of the chosen icon is open on it
+    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()))
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ019")
+
+    settle(page, frame)
+    page.screenshot(path=str(artifacts / "browser-map-clicked.png"), full_page=True)
+
+    page.get_by_role("button", name="Close details").click()
+    expect(page.locator("[data-testid='stAlertContentInfo']", has_text="Click an incident")).to_be_visible(
+        timeout=WAIT_MS)
+    expect(page).not_to_have_url(re.compile(r"selected="), timeout=WAIT_MS)
+    assert_offline_and_clean(session)
+
+
+def test_slider_filters_and_the_map_keeps_its_view_without_remounting(session: Session, app_url: str) -> None:
+    page = session.page
+    frame = open_app(session, app_url)
+    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
+    settle(page, frame)
+
+    # the user zooms in and drags the map somewhere else
+    frame.locator(".leaflet-control-zoom-in").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    x, y = box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 140, y + 90, steps=10)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"zoom=8"), timeout=WAIT_MS)
+    settle(page, frame)  # fails if the map and the app keep moving each other
+    before = map_view(frame)
+    assert before["zoom"] == 8
+    lat, lng = (float(v) for v in url_params(page)["center"].split(","))
+    assert abs(lat - before["lat"]) < 1e-3 and abs(lng - before["lng"]) < 1e-3, (url_params(page), before)
+
+    # a marker on the map's window and its frame element: both must survive the filter change
+    frame.evaluate("() => { window.__panjProbe = 'still-here'; }")
+    iframe_element = frame.frame_element()
+    navigations: list[str] = []
+    page.on("framenavigated", lambda f: navigations.append(f.url) if f is frame else None)
+
+    # move the end of the date window with the keyboard
+    end = date_thumbs(page).nth(1)
+    end.focus()
+    for key in ("PageDown", "PageDown", "ArrowLeft", "ArrowLeft"):
+        end.press(key)
+    settle(page, frame)
+    new_end = end.get_attribute("aria-valuetext")
+    assert new_end and new_end < INC["end_date"].max(), new_end
+    mask = overlapping(None, new_end)
+    want_icons = int((mask & LOCATED).sum())
+    assert want_icons < int(LOCATED.sum()), "the window must hide some located records for this test to mean anything"
+    expect_summary(page, int(mask.sum()))
+    expect(frame.locator(".panj-incident")).to_have_count(want_icons, timeout=WAIT_MS)
+    assert url_params(page)["date_to"] == new_end
+
+    after = map_view(frame)
+    assert after["zoom"] == before["zoom"]
+    assert abs(after["lat"] - before["lat"]) < 1e-9 and abs(after["lng"] - before["lng"]) < 1e-9, (before, after)
+    assert after["pane"] == before["pane"]
+    assert url_params(page)["zoom"] == "8"
+    # not remounted: same frame, same window, same element
+    assert map_frame(page) is frame
+    assert frame.evaluate("() => window.__panjProbe") == "still-here"
+    assert navigations == []
+    assert iframe_element.evaluate("el => el.isConnected")
+    assert any(iframe_element.evaluate("(a, b) => a === b", other) for other in page.locator("iframe").element_handles())
+    assert_offline_and_clean(session)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: records with the same coordinates are stacked icons; the top one "
+                                        "hides the others from the mouse (Kabul, Dushanbe, Shŭrobod)")
+def test_every_incident_icon_can_be_reached_by_the_mouse(session: Session, app_url: str) -> None:
+    page = session.page
+    frame = open_app(session, app_url)
+    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
+    settle(page, frame)
+    frame.locator(".panj-legend summary").click()  # fold the legend away, as a user would
+    frame.evaluate("""() => { const pts = [];
+        window.map.eachLayer(l => { if (l instanceof L.Marker && l.getElement() && l.getElement().matches('.panj-incident')) pts.push(l.getLatLng()); });
+        window.map.fitBounds(L.latLngBounds(pts), {padding: [60, 60], animate: false}); }""")
+    settle(page, frame)
+    # An icon is unreachable when every sample point inside it that lands on an incident icon lands on another one.
+    unreachable = frame.evaluate(
+        """() => Array.from(document.querySelectorAll('.panj-incident')).filter(el => {
+             const r = el.getBoundingClientRect();
+             let seen = 0;
+             for (let i = 1; i < 8; i++) for (let j = 1; j < 8; j++) {
+               const hit = document.elementFromPoint(r.left + r.width * i / 8, r.top + r.height * j / 8);
+               const icon = hit && hit.closest('.panj-incident');
+               if (!icon) continue;
+               if (icon === el) return false;
+               seen++;
+             }
+             return seen > 0;
+           }).map(el => el.getAttribute('aria-label')).sort()"""
+    )
+    assert unreachable == []
