@@ -12,8 +12,9 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax import saxutils
 
 import geopandas as gpd
 import pandas as pd
@@ -162,6 +163,16 @@ def sites_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
 
 def metadata_json(meta: Metadata) -> str:
     return json.dumps(meta.as_dict(), ensure_ascii=False, indent=1)
+
+
+# Characters XML 1.0 cannot carry at all, even as character references (C0 controls except
+# tab, LF and CR; lone surrogates; U+FFFE/U+FFFF): shown as U+FFFD so the KML still parses.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """XML-escaped text; a CR is kept as a character reference (a parser would turn a raw one into LF)."""
+    return saxutils.escape(_XML_ILLEGAL.sub("\ufffd", text), {"\r": "&#13;", **(entities or {})})
 
 
 def _kml_data(fields: dict[str, str]) -> str:

@@ -31,7 +31,6 @@ import argparse
 import filecmp
 import json
 import math
-import os
 import re
 import shutil
 import sys
@@ -48,6 +47,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, mapping, shape
 from shapely.ops import substring
 
+from panjmap.output import write_atomically
 from panjmap.paths import GEODATA_DIR, GEODATA_SOURCE_DIR
 
 # Raw layers used by the build (copied unchanged into geodata/source/).
@@ -747,11 +747,7 @@ def build(source_dir: Path = GEODATA_SOURCE_DIR, out_dir: Path = GEODATA_DIR) ->
 def _write_if_changed(path: Path, text: str) -> int:
     data = text.encode("utf-8")
     if not (path.exists() and path.read_bytes() == data):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_atomically(path, data)
     return len(data)
 
 

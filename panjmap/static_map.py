@@ -107,7 +107,7 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
     ax.set_axis_off()
     _scale_bar(ax, extent)
     handles = [Line2D([], [], marker=MPL_MARKERS[s.shape], linestyle="", color=s.color, markersize=9, label=s.label)
-               for s in style.EVENT_SYMBOLS.values()]
+               for s in {s.label: s for s in style.EVENT_SYMBOLS.values()}.values()]  # Riots and Protests share one
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#555",
                           markeredgewidth=2, markersize=9, label="Hollow: approximate location"))
     handles.append(Line2D([], [], color=style.BORDER_COLOR, linewidth=2.4, linestyle=(0, (6, 2)), label="Afghanistan–Tajikistan border"))

@@ -251,6 +251,24 @@ def test_auto_falls_back_to_matplotlib_without_chromium(dataset, monkeypatch, tm
         snapshot.render_png(state, dataset, meta_for(state, dataset), renderer="chromium")
 
 
+def test_matplotlib_legend_has_one_row_per_symbol(dataset, monkeypatch) -> None:
+    import matplotlib.axes
+
+    labels: list[list[str]] = []
+    original = matplotlib.axes.Axes.legend
+
+    def spy(self, *args, **kwargs):
+        labels.append([h.get_label() for h in kwargs.get("handles", [])])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "legend", spy)
+    state = ViewState(date_from=D(2025, 11, 26), date_to=D(2025, 11, 30))
+    snapshot.render_png(state, dataset, meta_for(state, dataset), renderer="matplotlib")
+    assert len(labels) == 1
+    assert len(labels[0]) == len(set(labels[0])), labels[0]
+    assert {s.label for s in EVENT_SYMBOLS.values()} <= set(labels[0])
+
+
 def test_panj_chromium_override_is_used(monkeypatch, chromium: str) -> None:
     monkeypatch.setenv("PANJ_CHROMIUM", chromium)
     assert snapshot.find_chromium() == chromium

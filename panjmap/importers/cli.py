@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 import panjmap.importers as importers
+from panjmap.export import safe_cell
 from panjmap.importers import FORMATS, RESULT_COLUMNS, ImportRejected, import_file
 from panjmap.importers.textfile import check_size
+from panjmap.output import write_atomically
 
 OUTPUTS: tuple[str, ...] = ("geojson", "csv")
 
@@ -58,19 +58,11 @@ def to_geojson(records: gpd.GeoDataFrame) -> str:
 
 
 def to_csv(records: gpd.GeoDataFrame) -> str:
-    return pd.DataFrame(records[list(RESULT_COLUMNS)]).to_csv(index=False, lineterminator="\n")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Normalised records as CSV; text a spreadsheet would run as a formula is neutralised."""
+    table = pd.DataFrame(records[list(RESULT_COLUMNS)])
+    for col in table.columns:
+        table[col] = table[col].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     text = to_geojson(result.records) if args.to == "geojson" else to_csv(result.records)
     if args.output:
-        write_atomic(Path(args.output), text)
+        write_atomically(Path(args.output), text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     print(result.summary(), file=sys.stderr)
