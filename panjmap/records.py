@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -14,20 +15,31 @@ from panjmap.schema import GEO_PRECISION, TIME_PRECISION
 _TOOLTIP_ID = re.compile(r"ID: (.+) \[([^\]]+)\]\s*$")
 
 
-def selection_from_tooltip(tooltip: str | None) -> str | None:
-    """ "layer/id" from the text of a clicked incident's tooltip, or None."""
+def selection_from_tooltip(tooltip: str | None, keys: Iterable[str] = ()) -> str | None:
+    """ "layer/id" from the text of a clicked incident's tooltip, or None.
+
+    With ``keys`` (the layer keys on the map) the layer is the key the text ends
+    with, so a key holding "]" or " [" (an imported layer's free-text name)
+    still parses; the id is what follows the last "ID: " (a location may hold one).
+    """
     if not tooltip:
         return None
-    match = _TOOLTIP_ID.search(tooltip.strip())
+    text = tooltip.strip()
+    for key in sorted(keys, key=len, reverse=True):
+        if text.endswith(f" [{key}]"):
+            head = text[: -len(key) - 3]
+            start = head.rfind("ID: ")
+            return f"{key}/{head[start + 4:]}" if start >= 0 and head[start + 4:] else None
+    match = _TOOLTIP_ID.search(text)
     return f"{match.group(2)}/{match.group(1)}" if match else None
 
 
 def find_record(selected: str, dataset: Dataset, imports: list[MapLayer]) -> tuple[MapLayer, pd.Series] | None:
-    key, _, record_id = selected.rpartition("/")
-    if not record_id:
-        return None
-    for layer in [curated_layer(dataset), *imports]:
-        if layer.key == key:
+    """The layer and record named by ``selected`` ("layer/id"; both parts may contain "/")."""
+    layers = sorted([curated_layer(dataset), *imports], key=lambda layer: len(layer.key), reverse=True)
+    for layer in layers:
+        if selected.startswith(layer.key + "/"):
+            record_id = selected[len(layer.key) + 1:]
             records = layer.records.records
             match = records[records["event_id_cnty"].astype(str) == record_id]
             return (layer, match.iloc[0]) if len(match) else None

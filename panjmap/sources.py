@@ -64,15 +64,21 @@ def passages(dataset: Dataset, source_file: str, text: str) -> list[Passage]:
 
 
 def record_view(dataset: Dataset, record_id: str, view: ViewState) -> ViewState:
-    """The view that shows ``record_id`` on the map, centred, with its detail panel open."""
-    inc = dataset.incidents[dataset.incidents["event_id_cnty"] == record_id]
-    target = view.replace(selected=f"incidents/{record_id}") if len(inc) else view
-    if len(inc) and inc.iloc[0].geometry is not None:
-        point = inc.iloc[0].geometry
-        target = target.replace(center=(round(point.y, 4), round(point.x, 4)), zoom=10, bbox=None)
-    # Make sure the record is not filtered out of the view it opens.
-    return target.replace(date_from=None, date_to=None, actors=(), event_types=(), nationalities=(),
-                          sides=(), regions=(), min_fatalities=0, text="")
+    """The view that shows ``record_id`` (incident or site) centred on the map, filters cleared.
+
+    An incident also gets its detail panel opened.
+    """
+    target = view.replace(date_from=None, date_to=None, actors=(), event_types=(), nationalities=(),
+                          sides=(), regions=(), min_fatalities=0, text="", bbox=None)
+    incidents = dataset.incidents[dataset.incidents["event_id_cnty"] == record_id]
+    sites = dataset.sites[dataset.sites["site_id"] == record_id]
+    if len(incidents):
+        target = target.replace(selected=f"incidents/{record_id}")
+    geometry = incidents.geometry.iloc[0] if len(incidents) else sites.geometry.iloc[0] if len(sites) else None
+    if geometry is not None and not geometry.is_empty:
+        point = geometry.centroid
+        target = target.replace(center=(round(point.y, 4), round(point.x, 4)), zoom=10)
+    return target
 
 
 def record_link(dataset: Dataset, record_id: str, view: ViewState) -> str:

@@ -59,20 +59,23 @@ def _geojson(name: str, columns: tuple[str, ...]) -> dict:
     return layer[list(columns) + ["geometry"]].__geo_interface__
 
 
-def _geography(m: folium.Map, layers: tuple[str, ...]) -> None:
+def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool) -> None:
+    """Vector geography; over an online basemap the fills turn translucent so the tiles show."""
+    fill = 0.25 if over_tiles else 1.0
     if "countries" in layers:
         folium.GeoJson(
             _geojson("countries", ("name",)), name=LAYER_LABELS["countries"],
-            style_function=lambda f: {"color": "#8A8A8A", "weight": 1, "fillColor": style.COUNTRY_FILL, "fillOpacity": 1},
+            style_function=lambda f: {"color": "#8A8A8A", "weight": 1, "fillColor": style.COUNTRY_FILL,
+                                      "fillOpacity": 0 if over_tiles else 1},
             on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
         ).add_to(m)
     if "regions" in layers:
         folium.GeoJson(
             _geojson("regions", ("name", "emphasis")), name=LAYER_LABELS["regions"],
             style_function=lambda f: (
-                {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9}
+                {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9 * fill}
                 if f["properties"]["emphasis"]
-                else {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6}
+                else {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6 * fill}
             ),
             on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
         ).add_to(m)
@@ -185,7 +188,7 @@ def build_base_map(
     if online:
         name, url, attr = online
         folium.TileLayer(tiles=url, attr=html.escape(attr), name=name, max_zoom=17).add_to(m)
-    _geography(m, state.layers)
+    _geography(m, state.layers, over_tiles=online is not None)
     if "places" in state.layers:
         _places(m)
     if "sites" in state.layers:

@@ -10,8 +10,8 @@ from panjmap.importers import FORMATS, MAX_IMPORT_BYTES, ImportRejected, import_
 from panjmap.layers import curated_layer, imported_layer
 from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.ui.page import IMPORTS_KEY, PageContext
-from panjmap.ui.sidebar import SYNCED_KEY
 from panjmap.ui.state_sync import save_view
+from panjmap.ui.text import md
 
 MAX_IMPORTS = 5
 
@@ -37,14 +37,13 @@ def render(ctx: PageContext) -> None:
 
     for layer in ctx.imports:
         rows = layer.filtered(ctx.view)
-        with st.expander(f"Imported: {layer.label} ({len(rows)} of {len(layer.records.records)} in the current filters)"):
+        with st.expander(f"Imported: {md(layer.label)} ({len(rows)} of {len(layer.records.records)} in the current filters)"):
             st.dataframe(_table(rows), hide_index=True, width="stretch", height=300)
-            if st.button(f"Remove {layer.label}", key=f"remove_{layer.key}"):
+            if st.button(f"Remove {md(layer.label)}", key=f"remove_{layer.key}"):
                 imports = dict(st.session_state.get(IMPORTS_KEY, {}))
                 imports.pop(layer.key, None)
                 st.session_state[IMPORTS_KEY] = imports
                 save_view(ctx.view.replace(layers=tuple(k for k in ctx.view.layers if k != layer.key)))
-                st.session_state[SYNCED_KEY] = None
                 st.rerun()
 
     st.subheader("Import a dataset")
@@ -72,20 +71,19 @@ def _import(ctx: PageContext, upload, fmt: str, name: str) -> None:
         st.error(f"At most {MAX_IMPORTS} imported layers per session: remove one first.")
         return
     if upload.size > MAX_IMPORT_BYTES:
-        st.error(f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        st.error(f"{md(upload.name)} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
         return
     try:
         result = import_file(upload.getvalue(), upload.name, fmt=fmt, dataset_name=name or None)
     except ImportRejected as exc:
-        st.error(f"Nothing was imported. {exc.message}")
+        st.error(f"Nothing was imported. {md(exc.message)}")
         return
     layer = imported_layer(result.dataset_name, result.records, len(imports))
     if layer.key in imports:
-        st.error(f"A layer named {result.dataset_name!r} is already imported: choose another name or remove it.")
+        st.error(f"A layer named {md(repr(result.dataset_name))} is already imported: choose another name or remove it.")
         return
     imports[layer.key] = layer
     st.session_state[IMPORTS_KEY] = imports
     st.session_state["panj_last_import_report"] = result.summary()
     save_view(ctx.view.replace(layers=ctx.view.layers + (layer.key,)))
-    st.session_state[SYNCED_KEY] = None
     st.rerun()

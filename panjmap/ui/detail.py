@@ -36,7 +36,7 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         return None
     layer, record = found
     title = record.get("location") or "(location not reported)"
-    st.subheader(f"{record['event_id_cnty']}: {title}")
+    st.subheader(f"{md(record['event_id_cnty'])}: {md(title)}")
     if st.button("Close details", key="close_detail"):
         return ""
     time_words, geo_words = describe_precision(record)
@@ -54,7 +54,7 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
     if layer.key == CURATED_KEY:
         _curated_sections(record, dataset)
     else:
-        st.caption(f"Imported dataset: {layer.label}. Original columns kept below.")
+        st.caption(f"Imported dataset: {md(layer.label)}. Original columns kept below.")
         original = json.loads(record["original"]) if record.get("original") else {}
         st.dataframe(pd.DataFrame({"column": list(original), "value": [str(v) for v in original.values()]}),
                      hide_index=True, width="stretch")

@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 
 from panjmap import query
 from panjmap.data import Dataset
-from panjmap.layers import MapLayer, visible_layers
+from panjmap.layers import CURATED_KEY, MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
 from panjmap.mapview.elements import LEGEND_CSS
 from panjmap.mapview.legend import legend_html
@@ -27,6 +27,7 @@ from panjmap.ui.detail import render_detail
 from panjmap.ui.export_panel import render_export_panel
 from panjmap.ui.sidebar import PLAYING_KEY, Options
 from panjmap.ui.state_sync import current_view, save_view
+from panjmap.ui.text import md
 
 MOUNT_VIEW_KEY = "panj_mount_view"
 PLAY_CURSOR_KEY = "panj_play_cursor"
@@ -52,7 +53,7 @@ def _playback_view(view: ViewState, opts: Options) -> ViewState:
     return view.replace(date_from=start, date_to=later[0])
 
 
-def _apply_map_output(view: ViewState, out: dict | None) -> ViewState:
+def _apply_map_output(view: ViewState, out: dict | None, keys: tuple[str, ...] = ()) -> ViewState:
     if not out:
         return view
     if out.get("center") and out.get("zoom"):
@@ -61,7 +62,7 @@ def _apply_map_output(view: ViewState, out: dict | None) -> ViewState:
     count = out.get("last_object_clicked_count")
     if count and count != st.session_state.get(CLICK_COUNT_KEY):
         st.session_state[CLICK_COUNT_KEY] = count
-        selected = selection_from_tooltip(out.get("last_object_clicked_tooltip"))
+        selected = selection_from_tooltip(out.get("last_object_clicked_tooltip"), keys)
         if selected:
             view = view.replace(selected=selected)
     return view
@@ -69,6 +70,7 @@ def _apply_map_output(view: ViewState, out: dict | None) -> ViewState:
 
 def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) -> None:
     playing = bool(st.session_state.get(PLAYING_KEY))
+    layer_keys = (CURATED_KEY, *(layer.key for layer in imports))  # to read a clicked marker's tooltip
     if not playing:
         st.session_state.pop(PLAY_CURSOR_KEY, None)
 
@@ -80,7 +82,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
         reported = st.session_state.get(MAP_KEY)
         if reported and reported != st.session_state.get(MAP_APPLIED_KEY):
             st.session_state[MAP_APPLIED_KEY] = reported
-            latest = _apply_map_output(view, reported)
+            latest = _apply_map_output(view, reported, layer_keys)
             if latest != view:
                 save_view(latest)
                 view = latest
@@ -98,7 +100,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
             for layer in layers:
                 total = len(layer.records.records)
                 summary = query.summarize(filtered[layer.key], total)
-                st.markdown(f"**{layer.label}:** {summary.sentence()}")
+                st.markdown(f"**{md(layer.label)}:** {summary.sentence()}")
             if st.session_state.get(PLAYING_KEY):
                 st.caption(f"Playing: window {shown.date_from} to {shown.date_to}")
             out = st_folium(
@@ -111,7 +113,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
                 zoom=view.zoom,
                 returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],
             )
-        new_view = _apply_map_output(view, out)
+        new_view = _apply_map_output(view, out, layer_keys)
         if new_view != view:
             save_view(new_view)
         with map_col:

@@ -17,9 +17,9 @@ from panjmap.layers import MapLayer
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
 from panjmap.schema import EVENT_TYPES
 from panjmap.state import ALL_LAYERS, SIDES, ViewState
-from panjmap.ui.state_sync import save_view
+from panjmap.ui.state_sync import current_view, save_view
+from panjmap.ui.text import md
 
-SYNCED_KEY = "panj_widgets_synced_to"
 PLAYING_KEY = "panj_playing"
 PREFIX = "sb_"
 
@@ -67,55 +67,69 @@ def _widget_values(view: ViewState, opts: Options, imports: list[MapLayer]) -> d
     return values
 
 
-def _seed_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) -> None:
-    if st.session_state.get(SYNCED_KEY) == (view, opts, tuple(l.key for l in imports)):
-        return
-    for name, value in _widget_values(view, opts, imports).items():
-        st.session_state[PREFIX + name] = value
+def _view_from_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) -> ViewState:
+    """The view state the widgets now describe (read from their session keys)."""
+    get = lambda name: st.session_state[PREFIX + name]  # noqa: E731
+    start, end = get("window")
+    layers = [name for name in ALL_LAYERS if get(f"layer_{name}")]
+    layers += [layer.key for layer in imports if get(f"layer_{layer.key}")]
+    return view.replace(
+        date_from=None if start == opts.first_day else start,
+        date_to=None if end == opts.last_day else end,
+        step=get("step"),
+        actors=tuple(get("actors")),
+        event_types=tuple(get("event_types")),
+        nationalities=tuple(get("nationalities")),
+        sides=tuple(get("sides")),
+        regions=tuple(get("regions")),
+        min_fatalities=int(get("min_fatalities")),
+        text=get("text"),
+        layers=tuple(layers),
+        basemap=get("basemap"),
+    )
+
+
+def _on_change(opts: Options, imports: list[MapLayer]) -> None:
+    """Widget callback: runs before the rerun, so the view state is current when the page draws."""
+    save_view(_view_from_widgets(current_view(), opts, imports))
+
+
+def _on_reset() -> None:
+    view = current_view()
+    save_view(ViewState(center=view.center, zoom=view.zoom))
 
 
 def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> ViewState:
-    """Draw the sidebar and return the view state its widgets now describe."""
-    _seed_widgets(view, opts, imports)
+    """Draw the sidebar from the view state; widget changes update the state via callbacks.
+
+    The widgets are seeded from the state on every run (Streamlit drops widget
+    state on page switches), so the state, never a widget, is the truth.
+    """
+    for name, value in _widget_values(view, opts, imports).items():
+        st.session_state[PREFIX + name] = value
+    change = {"on_change": _on_change, "args": (opts, imports)}
     sb = st.sidebar
     sb.header("Time")
-    window = sb.slider("Date window", min_value=opts.first_day, max_value=opts.last_day,
-                       key=PREFIX + "window", format="YYYY-MM-DD")
+    sb.slider("Date window", min_value=opts.first_day, max_value=opts.last_day,
+              key=PREFIX + "window", format="YYYY-MM-DD", **change)
     play_col, step_col = sb.columns([1, 1])
     play_col.toggle("▶ Play", key=PLAYING_KEY, help="Step through time; events appear as the date advances.")
-    step = step_col.radio("Step", ["week", "month"], key=PREFIX + "step", horizontal=True, label_visibility="collapsed")
+    step_col.radio("Step", ["week", "month"], key=PREFIX + "step", horizontal=True, label_visibility="collapsed", **change)
 
     sb.header("Filters")
-    actors = sb.multiselect("Actor (involved, attributed or suspected)", opts.actors, key=PREFIX + "actors")
-    event_types = sb.multiselect("Event type", list(EVENT_TYPES), key=PREFIX + "event_types")
-    nationalities = sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities")
-    sides = sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides")
-    regions = sb.multiselect("Region", opts.regions, key=PREFIX + "regions")
-    min_fatalities = sb.number_input("Minimum fatalities", min_value=0, max_value=100_000, step=1, key=PREFIX + "min_fatalities")
-    text = sb.text_input("Search location, notes and quotes", key=PREFIX + "text", max_chars=200)
+    sb.multiselect("Actor (involved, attributed or suspected)", opts.actors, key=PREFIX + "actors", **change)
+    sb.multiselect("Event type", list(EVENT_TYPES), key=PREFIX + "event_types", **change)
+    sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities", **change)
+    sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides", **change)
+    sb.multiselect("Region", opts.regions, key=PREFIX + "regions", **change)
+    sb.number_input("Minimum fatalities", min_value=0, max_value=100_000, step=1, key=PREFIX + "min_fatalities", **change)
+    sb.text_input("Search location, notes and quotes", key=PREFIX + "text", max_chars=200, **change)
 
     sb.header("Layers")
-    layers = [name for name in ALL_LAYERS if sb.checkbox(LAYER_LABELS[name], key=f"{PREFIX}layer_{name}")]
-    layers += [layer.key for layer in imports if sb.checkbox(f"Imported: {layer.label}", key=f"{PREFIX}layer_{layer.key}")]
-    basemap = sb.selectbox("Basemap", list(BASEMAP_LABELS), format_func=BASEMAP_LABELS.get, key=PREFIX + "basemap")
-    if sb.button("Reset filters and layers"):
-        save_view(ViewState(center=view.center, zoom=view.zoom))
-        st.rerun()
-
-    start, end = window
-    new = view.replace(
-        date_from=None if start == opts.first_day else start,
-        date_to=None if end == opts.last_day else end,
-        step=step,
-        actors=tuple(actors),
-        event_types=tuple(event_types),
-        nationalities=tuple(nationalities),
-        sides=tuple(sides),
-        regions=tuple(regions),
-        min_fatalities=int(min_fatalities),
-        text=text,
-        layers=tuple(layers),
-        basemap=basemap,
-    )
-    st.session_state[SYNCED_KEY] = (new, opts, tuple(l.key for l in imports))
-    return new
+    for name in ALL_LAYERS:
+        sb.checkbox(LAYER_LABELS[name], key=f"{PREFIX}layer_{name}", **change)
+    for layer in imports:
+        sb.checkbox(f"Imported: {md(layer.label)}", key=f"{PREFIX}layer_{layer.key}", **change)
+    sb.selectbox("Basemap", list(BASEMAP_LABELS), format_func=BASEMAP_LABELS.get, key=PREFIX + "basemap", **change)
+    sb.button("Reset filters and layers", on_click=_on_reset)
+    return current_view()

@@ -7,7 +7,6 @@ import streamlit as st
 from panjmap import timeline
 from panjmap.layers import curated_layer, visible_layers
 from panjmap.ui.page import PageContext
-from panjmap.ui.sidebar import SYNCED_KEY
 from panjmap.ui.state_sync import save_view
 
 
@@ -35,12 +34,10 @@ def render(ctx: PageContext) -> None:
         new = ctx.view.replace(date_from=start, date_to=end)
         if new != ctx.view:
             save_view(new)
-            st.session_state[SYNCED_KEY] = None  # re-seed the sidebar slider from the state
             st.rerun()
     if ctx.view.date_from or ctx.view.date_to:
         if st.button("Clear the time window"):
             save_view(ctx.view.replace(date_from=None, date_to=None))
-            st.session_state[SYNCED_KEY] = None
             st.rerun()
     st.subheader("Chronology")
     in_window = curated_layer(ctx.dataset).filtered(ctx.view)

@@ -1,22 +1,61 @@
-"""Deterministic synthetic ACLED-shaped CSV files for the benchmark.
+"""Performance benchmark: import, filter, map build/render, bytes, first paint, memory.
 
-Every actor, place, source and note is invented (ACLED's terms forbid
-redistributing its data). The shape is ACLED's current 31-column export:
-events cluster on a few hundred named places spread over lon 66-76 /
-lat 34-40.5 (Afghanistan, Tajikistan and their neighbours), dated
-2018-01-01..2025-10-31, with event types, actors and sources drawn from
-small vocabularies and notes that contain commas and double quotes.
+    python -m bench.run [--sizes 1000,10000,100000] [--repeat N] [--out docs/benchmarks.json]
+                        [--markdown docs/benchmarks.md] [--quick]
+
+For deterministic synthetic ACLED-shaped files (fixed seed; every actor, place
+and note invented) it runs the app's real code paths and measures, per size:
+
+* import: ``panjmap.importers.import_file`` on the CSV bytes + ``panjmap.layers.imported_layer``;
+* one filter change (date window + event types) and the "all records" view:
+  ``MapLayer.filtered``, the incident feature group (``incident_layer``) and its
+  JS string as streamlit-folium makes it (``_get_feature_group_string``), the
+  base map rebuilt and re-rendered as ``st_folium`` does on every rerun, and the
+  JSON component arguments Streamlit sends (what travels per rerun);
+* the same filter change through the real map page (``pages/map.py``) in
+  Streamlit's AppTest, with the component payload it produced;
+* time to first paint of the standalone map (``panjmap.snapshot.standalone_html``)
+  in headless Debian Chromium, every http(s) request blocked;
+* peak memory of import + filter + build (RSS in a child process; tracemalloc);
+* the naive way beside it: one ``folium.Marker`` per event in a ``MarkerCluster``.
+
+It also measures a filter change on the curated seed data, prints a table,
+writes the JSON results and regenerates the results section of docs/benchmarks.md
+between its markers. Numbers are medians of ``--repeat`` runs on a shared,
+noisy machine; see docs/benchmarks.md for the method.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
+import gc
 import io
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from panjmap.schema import ACLED_COLUMNS, EVENT_TYPES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# ---------------------------------------------------------------------------
+# Synthetic ACLED-shaped data
+# ---------------------------------------------------------------------------
 
 SEED = 20251126
 LON_RANGE = (66.0, 76.0)
