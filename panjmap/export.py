@@ -39,12 +39,14 @@ class Metadata:
     sources: list[str]
     attribution: str
     count: int
+    located: int  # how many of them have a map location
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
 
-def metadata(state: ViewState, dataset: Dataset, count: int, now: dt.datetime | None = None) -> Metadata:
+def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now: dt.datetime | None = None) -> Metadata:
+    """What an export of ``records`` (the filtered curated incidents) is, in words and numbers."""
     generated = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     return Metadata(
         title="Panj border incidents",
@@ -54,7 +56,8 @@ def metadata(state: ViewState, dataset: Dataset, count: int, now: dt.datetime | 
         generated=generated,
         sources=[f"{r.source_file}: {r.title} ({r.publisher})" for r in dataset.sources.itertuples()],
         attribution=geodata.attribution_text(),
-        count=count,
+        count=len(records),
+        located=int((~(records.geometry.isna() | records.geometry.is_empty)).sum()),
     )
 
 

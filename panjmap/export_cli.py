@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     state = view_from_args(args)
     dataset = load_dataset()
     records = curated_layer(dataset).filtered(state)
-    text = export.render(args.format, records, dataset, export.metadata(state, dataset, len(records)))
+    text = export.render(args.format, records, dataset, export.metadata(state, dataset, records))
     if args.output:
         write_atomically(args.output, text.encode("utf-8"))
         print(f"{len(records)} incidents written to {args.output}", file=sys.stderr)

@@ -66,7 +66,8 @@ class TitleBox(MacroElement):
         super().__init__()
         self._name = "TitleBox"
         lines = [f"<b style='font-size:15px'>{html.escape(meta.title)}</b>", html.escape(meta.filters),
-                 f"{meta.count} incidents · data {html.escape(meta.data_version)} · generated {html.escape(meta.generated)}"]
+                 f"{meta.count} records in the selection, {meta.located} on the map (the rest have no reported place)",
+                 f"data {html.escape(meta.data_version)} · generated {html.escape(meta.generated)}"]
         if renderer_note:
             lines.append(html.escape(renderer_note))
         self.content = js_json("<br>".join(lines))
@@ -124,7 +125,8 @@ def _chromium_screenshot(page_html: str, size: str, executable: str, expected_ma
                 "document.querySelectorAll('canvas').length >= Math.min(n, 1)",
                 arg=expected_markers, timeout=15_000,
             )
-            page.evaluate("document.body.style.margin='0'")
+            # A picture needs no buttons: hide zoom, fullscreen and layer controls.
+            page.add_style_tag(content=".leaflet-control-zoom,.panj-fs,.leaflet-control-layers{display:none!important}")
             page.wait_for_timeout(300)  # let the tiles of vector layers settle
             return page.screenshot(type="png", full_page=False)
         finally:

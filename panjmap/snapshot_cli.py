@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     state = view_from_args(args)
     dataset = load_dataset()
-    count = len(curated_layer(dataset).filtered(state))
-    meta = export.metadata(state, dataset, count)
+    records = curated_layer(dataset).filtered(state)
+    meta = export.metadata(state, dataset, records)
     output = args.output or Path(f"{state.file_stem()}.{args.format}")
     if args.format == "html":
         data = snapshot.standalone_html(state, dataset, meta).encode("utf-8")
@@ -37,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
         png = snapshot.render_png(state, dataset, meta, size=args.size, renderer=args.renderer)
         data, note = png.data, f"PNG rendered by {png.renderer}"
     write_atomically(output, data)
-    print(f"{output}: {note}, {count} incidents", file=sys.stderr)
+    print(f"{output}: {note}, {meta.count} records, {meta.located} on the map", file=sys.stderr)
     return 0

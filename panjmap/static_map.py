@@ -111,8 +111,9 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#555",
                           markeredgewidth=2, markersize=9, label="Hollow: approximate location"))
     handles.append(Line2D([], [], color=style.BORDER_COLOR, linewidth=2.4, linestyle=(0, (6, 2)), label="Afghanistan–Tajikistan border"))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.1), fontsize=8, framealpha=0.92)
-    fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{drawn} incidents on map · data {meta.data_version} · "
+    legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.1), fontsize=8, framealpha=0.95)
+    legend.set_zorder(30)  # above place labels
+    fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{meta.count} records in the selection, {drawn} on the map · data {meta.data_version} · "
              f"generated {meta.generated}\nRendered by matplotlib (no Chromium found)",
              ha="right", va="top", fontsize=9, bbox={"fc": "white", "alpha": 0.92, "lw": 0})
     fig.text(0.99, 0.005, meta.attribution, ha="right", va="bottom", fontsize=6.5, color="#333",

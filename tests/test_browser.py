@@ -288,10 +288,10 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     assert len(claims) > 1
     table = column.locator("[data-testid='stDataFrame']").first
     table.scroll_into_view_if_needed()  # the grid draws its cells once on screen
-    expect(table.get_by_role("gridcell").filter(has_text=claims["claimant"].iloc[0]).first).to_be_attached(
+    expect(table.locator("[role=gridcell]").filter(has_text=claims["claimant"].iloc[0]).first).to_be_attached(
         timeout=WAIT_MS)
     table.locator(".dvn-scroller").first.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    expect(table.get_by_role("gridcell").filter(has_text=claims["quote"].iloc[0][:60]).first).to_be_attached(
+    expect(table.locator("[role=gridcell]").filter(has_text=claims["quote"].iloc[0][:60]).first).to_be_attached(
         timeout=WAIT_MS)
     expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ019"), timeout=WAIT_MS)
     # the map still shows everything, with the chosen record's popup open

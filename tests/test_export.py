@@ -81,7 +81,7 @@ def records(dataset):
 
 @pytest.fixture(scope="module")
 def meta(dataset, records):
-    return export.metadata(STATE, dataset, len(records), now=NOW)
+    return export.metadata(STATE, dataset, records, now=NOW)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +165,7 @@ def test_geojson_metadata(files) -> None:
 
 
 def test_generated_time_defaults_to_now_in_utc(dataset, records) -> None:
-    meta = export.metadata(STATE, dataset, len(records))
+    meta = export.metadata(STATE, dataset, records)
     stamp = dt.datetime.fromisoformat(meta.generated)
     assert stamp.utcoffset() == dt.timedelta(0) and stamp.microsecond == 0
 
@@ -342,7 +342,7 @@ def hostile(seeds_copy: Path):
     dataset = load_dataset(seeds_copy)
     state = ViewState()
     records = curated_layer(dataset).filtered(state)
-    return located, dataset, records, export.metadata(state, dataset, len(records), now=NOW)
+    return located, dataset, records, export.metadata(state, dataset, records, now=NOW)
 
 
 def test_kml_text_is_xml_escaped(hostile) -> None:
@@ -439,7 +439,7 @@ def test_cli_writes_the_same_bytes_as_render(cli_files, dataset, fmt: str) -> No
     data = cli_files[fmt].read_bytes()
     records = curated_layer(dataset).filtered(CLI_STATE)
     assert len(records) > 0
-    meta = export.metadata(CLI_STATE, dataset, len(records), now=_generated(fmt, data))
+    meta = export.metadata(CLI_STATE, dataset, records, now=_generated(fmt, data))
     assert data == export.render(fmt, records, dataset, meta).encode("utf-8")
 
 
@@ -473,7 +473,7 @@ def test_cli_rejects_a_backwards_window() -> None:
 def test_cli_without_output_writes_to_stdout(capsys, dataset) -> None:
     assert cli.main(["export", "--format", "csv", *CLI_ARGS]) == 0
     records = curated_layer(dataset).filtered(CLI_STATE)
-    meta = export.metadata(CLI_STATE, dataset, len(records))
+    meta = export.metadata(CLI_STATE, dataset, records)
     assert capsys.readouterr().out == export.to_csv(records, dataset, meta)
 
 

@@ -58,7 +58,7 @@ def dataset():
 
 
 def meta_for(state: ViewState, dataset) -> export.Metadata:
-    return export.metadata(state, dataset, len(curated_layer(dataset).filtered(state)), now=NOW)
+    return export.metadata(state, dataset, curated_layer(dataset).filtered(state), now=NOW)
 
 
 @pytest.fixture(scope="module")
@@ -300,13 +300,15 @@ def cli_outputs(tmp_path_factory, artifacts: Path) -> dict[str, tuple[Path, subp
 def test_cli_png_with_matplotlib(cli_outputs) -> None:
     path, result = cli_outputs["png"]
     assert result.returncode == 0, result.stderr
-    count = sum(1 for r in incidents() if r["end_date"] >= "2025-11-01" and r["event_date"] <= "2025-12-31")
-    assert f"PNG rendered by matplotlib, {count} incidents" in result.stderr
+    window = [r for r in incidents() if r["end_date"] >= "2025-11-01" and r["event_date"] <= "2025-12-31"]
+    located = sum(1 for r in window if r["latitude"])
+    assert f"PNG rendered by matplotlib, {len(window)} records, {located} on the map" in result.stderr
     image = Image.open(path)
     assert image.size == (WIDTH, HEIGHT)
     assert image.text["panj:renderer"] == "matplotlib"
     assert image.text["panj:filters"] == STATE.describe()
-    assert image.text["panj:count"] == str(count)
+    assert image.text["panj:count"] == str(len(window))
+    assert image.text["panj:located"] == str(located)
 
 
 def test_cli_html(cli_outputs) -> None:

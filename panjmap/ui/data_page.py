@@ -30,7 +30,7 @@ def render(ctx: PageContext) -> None:
     st.caption("Click a column header to sort; use the table's search icon to search. Every record cites "
                "its sources on the map's detail panel and in the exports.")
     st.dataframe(_table(curated), hide_index=True, width="stretch", height=420)
-    meta = export.metadata(ctx.view, ctx.dataset, len(curated))
+    meta = export.metadata(ctx.view, ctx.dataset, curated)
     st.download_button("Download these records (CSV, ACLED column order)",
                        lambda: export.to_csv(curated, ctx.dataset, meta),
                        file_name=f"{ctx.view.file_stem()}.csv", mime="text/csv", on_click="ignore")

@@ -18,14 +18,14 @@ from panjmap.state import ViewState
 
 def _png(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], size: str) -> Callable[[], bytes]:
     def make() -> bytes:
-        meta = export.metadata(view, dataset, len(curated_layer(dataset).filtered(view)))
+        meta = export.metadata(view, dataset, curated_layer(dataset).filtered(view))
         return snapshot.render_png(view, dataset, meta, imports, size=size).data
     return make
 
 
 def _html(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> Callable[[], str]:
     def make() -> str:
-        meta = export.metadata(view, dataset, len(curated_layer(dataset).filtered(view)))
+        meta = export.metadata(view, dataset, curated_layer(dataset).filtered(view))
         return snapshot.standalone_html(view, dataset, meta, imports)
     return make
 
@@ -37,7 +37,7 @@ def _data(view: ViewState, dataset: Dataset, kind: str) -> Callable[[], str]:
             return export.claims_csv(records, dataset)
         if kind == "sites":
             return export.sites_csv(records, dataset)
-        return export.render(kind, records, dataset, export.metadata(view, dataset, len(records)))
+        return export.render(kind, records, dataset, export.metadata(view, dataset, records))
     return make
 
 

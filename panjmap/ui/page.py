@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from panjmap import assets
 from panjmap.data import DataError, Dataset, load_dataset
@@ -28,8 +29,22 @@ def session_imports() -> list[MapLayer]:
     return list(st.session_state.get(IMPORTS_KEY, {}).values())
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Run app.py's st.navigation even when a deep link is a fresh server's first request.
+
+    Streamlit runs a server's first script run in its legacy mode when a pages/
+    folder sits beside app.py: /data then runs pages/data.py alone, without
+    app.py (no page config, the nav lists file names), until some run calls
+    st.navigation. Switch the server to st.navigation and rerun this request.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def start_page() -> PageContext:
     """Set up a page; stops the page with a clear message if the data cannot load."""
+    _leave_legacy_pages_mode()
     assets.ensure_static()
     try:
         dataset = load_dataset()
