@@ -408,6 +408,30 @@ PAINT_FLAG = """<script>
 window.__benchScriptsDone = performance.now();
 requestAnimationFrame(function () { requestAnimationFrame(function () { window.__benchPainted = performance.now(); }); });
 </script>"""
+# After the flag: timings, and whether sampled records are visible where they should be.
+VISIBLE_JS = """samples => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+  let inView = 0, paintedCanvas = 0, iconsAt = 0;
+  for (const [lat, lon] of samples) {
+    const p = map.latLngToContainerPoint([lat, lon]);
+    if (p.x < 1 || p.y < 1 || p.x > size.x - 1 || p.y > size.y - 1) continue;
+    inView++;
+    const x = box.left + p.x, y = box.top + p.y, el = document.elementFromPoint(x, y);
+    if (!el) continue;
+    if (el.closest('.panj-incident')) { iconsAt++; continue; }
+    if (el.tagName === 'CANVAS') {
+      const r = el.getBoundingClientRect(), k = el.width / r.width;
+      const px = el.getContext('2d').getImageData(Math.floor((x - r.left) * k), Math.floor((y - r.top) * k), 1, 1).data;
+      if (px[3] > 0) paintedCanvas++;
+    }
+  }
+  return {painted: window.__benchPainted, scripts: window.__benchScriptsDone,
+    dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+    in_view: inView, painted_canvas: paintedCanvas, icons_at: iconsAt,
+    clusters: document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length,
+    heap: (performance.memory || {}).usedJSHeapSize || null};
+}"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -434,11 +458,14 @@ class Browser:
         self.browser.close()
         self._pw.stop()
 
-    def first_paint(self, page_html: str, workdir: Path, name: str, expect: str, timeout_s: float) -> dict[str, Any]:
+    def first_paint(self, page_html: str, workdir: Path, name: str, expect: str, timeout_s: float,
+                    samples: list[list[float]] | None = None) -> dict[str, Any]:
         """Seconds from navigation start until the incident layer is drawn; None when over ``timeout_s``.
 
-        ``expect`` is "canvas" (a canvas element must exist), "icons" (.panj-incident
-        elements) or "cluster" (MarkerCluster icons) — checked after the flag.
+        After the flag it checks the layer is really visible: ``expect`` "canvas" or
+        "icons" means that at the screen position of some of ``samples`` ([lat, lon]
+        of shown records) the topmost element is a canvas with a painted pixel there,
+        or a .panj-incident icon; "cluster" means MarkerCluster icons exist.
         """
         path = workdir / f"{name}.html"
         path.write_text(with_paint_flag(page_html), encoding="utf-8")
@@ -450,30 +477,32 @@ class Browser:
         try:
             page.goto(path.as_uri(), wait_until="commit")
             page.wait_for_function("() => window.__benchPainted !== undefined", timeout=timeout_s * 1000, polling=50)
-            out = page.evaluate("""() => ({
-                painted: window.__benchPainted, scripts: window.__benchScriptsDone,
-                dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-                canvases: document.querySelectorAll('.leaflet-overlay-pane canvas').length,
-                icons: document.querySelectorAll('.panj-incident').length,
-                clusters: document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length,
-                heap: (performance.memory || {}).usedJSHeapSize || null})""")
+            out = page.evaluate(VISIBLE_JS, samples or [])
         except Exception as exc:  # Playwright TimeoutError: over the cap
             if "Timeout" not in type(exc).__name__ and "Timeout" not in str(exc):
                 raise
             return {"first_paint_s": None, "timed_out_after_s": timeout_s, "page_bytes": path.stat().st_size}
         finally:
             context.close()
-        seen = {"canvas": out["canvases"], "icons": out["icons"], "cluster": out["clusters"]}[expect]
+        seen = out["clusters"] if expect == "cluster" else (out["painted_canvas"] if expect == "canvas" else out["icons_at"])
         if not seen:
-            raise RuntimeError(f"{name}: nothing drawn ({expect}): {out}")
+            raise RuntimeError(f"{name}: the layer is not visible ({expect}): {out}")
         return {"first_paint_s": out["painted"] / 1000, "scripts_done_s": out["scripts"] / 1000,
                 "dom_content_loaded_s": out["dcl"] / 1000, "js_heap_mb": (out["heap"] or 0) / 1e6,
-                "page_bytes": path.stat().st_size}
+                "page_bytes": path.stat().st_size, "samples_visible": f"{seen}/{out['in_view']}"}
+
+
+def sample_points(records: Any, k: int = 60) -> list[list[float]]:
+    """[lat, lon] of up to ``k`` located records, spread through the table."""
+    located = _located(records)
+    step = max(1, len(located) // k)
+    geometry = located.geometry.iloc[::step][:k]
+    return [[float(g.y), float(g.x)] for g in geometry]
 
 
 def paint(browser: Browser, page_html: str, workdir: Path, name: str, expect: str, repeat: int,
-          timeout_s: float = PAINT_TIMEOUT_S) -> dict[str, Any]:
-    runs = [browser.first_paint(page_html, workdir, name, expect, timeout_s) for _ in range(max(1, repeat))]
+          timeout_s: float = PAINT_TIMEOUT_S, samples: list[list[float]] | None = None) -> dict[str, Any]:
+    runs = [browser.first_paint(page_html, workdir, name, expect, timeout_s, samples) for _ in range(max(1, repeat))]
     done = [r["first_paint_s"] for r in runs if r["first_paint_s"] is not None]
     if len(done) < len(runs):
         return runs[-1]
@@ -690,7 +719,7 @@ def measure_seed(dataset: Any, browser: Browser, workdir: Path, repeat: int) -> 
     state = ViewState(date_from=SEED_FROM, event_types=SEED_TYPES)
     layer = curated_layer(dataset)
     out = layer_costs(layer, state, dataset, repeat)
-    out.pop("records")
+    samples = sample_points(out.pop("records"))
     rerun = rerun_costs(state, dataset, (), repeat)
     rerun_all = rerun_costs(ViewState(), dataset, (), 1)
     out.update({k: v for k, v in rerun.items() if not k.startswith("_")})
@@ -699,7 +728,7 @@ def measure_seed(dataset: Any, browser: Browser, workdir: Path, repeat: int) -> 
     out.update(app_rerun_s=app["filter_s"], app_rerun_runs_s=app["filter_runs_s"], app_first_run_s=app["first_run_s"],
                app_payload_bytes=app["filter_payload_bytes"], app_component_key_stable=app["component_key_stable"],
                app_base_script_identical=app["base_script_identical"], app_counts=app["counts_after_filter"])
-    fp = paint(browser, standalone_page(state, dataset, ()), workdir, "seed_filter", "icons", repeat)
+    fp = paint(browser, standalone_page(state, dataset, ()), workdir, "seed_filter", "icons", repeat, samples=samples)
     out.update({k: v for k, v in fp.items()})
     out["records_total"] = len(dataset.incidents)
     return out
@@ -749,7 +778,8 @@ def measure_size(n: int, dataset: Any, browser: Browser, workdir: Path, repeat: 
         keys.add(rerun.pop("_key"))
         costs.update(rerun)
         expect = "icons" if costs["mode"] == "icons" else "canvas"
-        fp = paint(browser, standalone_page(state, dataset, (layer,)), workdir, f"ours_{n}_{scen}", expect, repeat)
+        fp = paint(browser, standalone_page(state, dataset, (layer,)), workdir, f"ours_{n}_{scen}", expect, repeat,
+                   samples=sample_points(records))
         costs.update(fp)
         out[scen] = costs
         log(f"  {scen}: shown {costs['shown']} server {costs['server_s']:.3f} s, "

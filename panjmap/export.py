@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 import re
 from dataclasses import dataclass
 from xml.sax import saxutils
@@ -134,17 +135,21 @@ def _is_number(value: str) -> bool:
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # csv quotes a field holding a line break only if it is in lineterminator: a bare CR
+    # ("a\rb") would go out unquoted and end the row in every reader. Such rows are quoted whole.
+    quote_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        cells = [safe_cell(cell) for cell in row]
+        (quote_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()
 
 
 def to_csv(records: gpd.GeoDataFrame, dataset: Dataset | None, meta: Metadata) -> str:
     """Incidents with ACLED's 31 columns first, then ours, then sources and quotes.
 
-    The metadata goes in a sidecar (``metadata_json``), not in the CSV, so
-    the file loads unchanged into ACLED-minded tools.
+    The metadata travels beside it (``csv_bundle``, or the CLI's sidecar
+    file), not in it, so the file loads unchanged into ACLED-minded tools.
     """
     header = list(ACLED_COLUMNS) + [c for c in INCIDENT_COLUMNS if c not in ACLED_COLUMNS] + list(PROVENANCE_COLUMNS)
     rows = []
@@ -165,7 +170,22 @@ def sites_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
 
 
 def metadata_json(meta: Metadata) -> str:
-    return json.dumps(meta.as_dict(), ensure_ascii=False, indent=1)
+    return json.dumps(meta.as_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+def csv_bundle(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, stem: str) -> bytes:
+    """A ZIP of the incidents CSV, the claims and sites they reference, and the metadata.
+
+    A CSV has no place for metadata that ACLED tools would not trip over, so
+    the CSV export travels with its metadata.json instead.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr(f"{stem}.csv", to_csv(records, dataset, meta))
+        bundle.writestr(f"{stem}_claims.csv", claims_csv(records, dataset))
+        bundle.writestr(f"{stem}_sites.csv", sites_csv(records, dataset))
+        bundle.writestr(f"{stem}_metadata.json", metadata_json(meta))
+    return out.getvalue()
 
 
 # Characters XML 1.0 cannot carry at all, even as character references (C0 controls except

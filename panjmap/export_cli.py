@@ -16,16 +16,20 @@ from panjmap.output import write_atomically
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=export.FORMATS, default="geojson", help="output format (default: geojson)")
     add_filter_arguments(parser)
-    parser.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="output file (default: standard output); a CSV gets a .metadata.json beside it")
 
 
 def run(args: argparse.Namespace) -> int:
     state = view_from_args(args)
     dataset = load_dataset()
     records = curated_layer(dataset).filtered(state)
-    text = export.render(args.format, records, dataset, export.metadata(state, dataset, records))
+    meta = export.metadata(state, dataset, records)
+    text = export.render(args.format, records, dataset, meta)
     if args.output:
         write_atomically(args.output, text.encode("utf-8"))
+        if args.format == "csv":  # GeoJSON and KML carry their metadata inside
+            write_atomically(args.output.with_suffix(".metadata.json"), export.metadata_json(meta).encode("utf-8"))
         print(f"{len(records)} incidents written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

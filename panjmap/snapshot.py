@@ -159,5 +159,6 @@ def render_png(state: ViewState, dataset: Dataset, meta: Metadata, imports: tupl
         return Png(_with_metadata(data, meta, "chromium"), "chromium")
     from panjmap.static_map import render_static_png
 
-    data = render_static_png(state, dataset, meta, imports, SIZES[size])
+    note = "Rendered by matplotlib" + (" (no Chromium found)" if renderer == "auto" else "")
+    data = render_static_png(state, dataset, meta, imports, SIZES[size], note)
     return Png(_with_metadata(data, meta, "matplotlib"), "matplotlib")

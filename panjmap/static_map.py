@@ -51,14 +51,15 @@ def _scale_bar(ax, extent: tuple[float, float, float, float]) -> None:
 
 
 def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...],
-                      size: tuple[int, int, int]) -> bytes:
+                      size: tuple[int, int, int], renderer_note: str = "Rendered by matplotlib") -> bytes:
     width, height, scale = size
     dpi = 100 * scale
     extent = view_extent(state, width, height)
     west, south, east, north = extent
     fig = plt.figure(figsize=(width / 100, height / 100), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_facecolor(style.WATER_BACKGROUND)
+    ax.set_facecolor(style.NO_DATA_BACKGROUND)
+    fig.patch.set_facecolor(style.NO_DATA_BACKGROUND)
     layers = state.layers
     if "countries" in layers:
         geodata.load_layer("countries").plot(ax=ax, color=style.COUNTRY_FILL, edgecolor="#8A8A8A", linewidth=0.6)
@@ -110,11 +111,17 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
                for s in {s.label: s for s in style.EVENT_SYMBOLS.values()}.values()]  # Riots and Protests share one
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#555",
                           markeredgewidth=2, markersize=9, label="Hollow: approximate location"))
+    if "sites" in layers:
+        handles.append(Line2D([], [], marker="s", linestyle="", color=style.SITE_COLOR, markersize=8, label="Chinese project site / border post"))
+        handles.append(Line2D([], [], color=style.ROAD_COLOR, linewidth=4, label="Kalai-Khumb–Vanch–Roshan road"))
     handles.append(Line2D([], [], color=style.BORDER_COLOR, linewidth=2.4, linestyle=(0, (6, 2)), label="Afghanistan–Tajikistan border"))
+    if "regions" in layers:
+        handles.append(Line2D([], [], marker="s", linestyle="", markerfacecolor=style.EMPHASIS_FILL,
+                              markeredgecolor="#7A5C1E", markersize=10, label="Khatlon, GBAO, Badakhshan"))
     legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.1), fontsize=8, framealpha=0.95)
     legend.set_zorder(30)  # above place labels
     fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{meta.count} records in the selection, {drawn} on the map · data {meta.data_version} · "
-             f"generated {meta.generated}\nRendered by matplotlib (no Chromium found)",
+             f"generated {meta.generated}\n{renderer_note}",
              ha="right", va="top", fontsize=9, bbox={"fc": "white", "alpha": 0.92, "lw": 0})
     fig.text(0.99, 0.005, meta.attribution, ha="right", va="bottom", fontsize=6.5, color="#333",
              bbox={"fc": "white", "alpha": 0.8, "lw": 0})

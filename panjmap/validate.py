@@ -59,6 +59,8 @@ class Problem:
     severity: str = "error"  # or "warning"
 
     def __str__(self) -> str:
+        if not self.line:  # a whole-file problem: the message names the file
+            return f"{self.severity.upper()} {self.message}"
         return f"{self.severity.upper()} {self.table}.csv line {self.line} [{self.record}] {self.field}: {self.message}"
 
 
@@ -91,7 +93,7 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _is_int(text: str) -> bool:
-    return text.strip().lstrip("-").isdigit()
+    return re.fullmatch(r"-?[0-9]+", text.strip()) is not None  # ASCII digits only ("²" is a digit to isdigit)
 
 
 def check_types(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:

@@ -90,8 +90,17 @@ def expected(mask: pd.Series) -> tuple[int, int, int, int, int]:
     return (int(mask.sum()), TOTAL, int(KILLED[mask].sum()), int(INJURED[mask].sum()), int((mask & ~LOCATED).sum()))
 
 
+def _unescape(markdown: str) -> str:
+    """Markdown text as read: backslash escapes (the page escapes data text) removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def summary_lines(at: AppTest) -> list[str]:
+    return [line for line in (_unescape(m.value) for m in at.markdown) if line.startswith("**Curated incidents")]
+
+
 def summary(at: AppTest) -> tuple[int, int, int, int, int]:
-    lines = [m.value for m in at.markdown if m.value.startswith("**Curated incidents (seed articles):**")]
+    lines = summary_lines(at)
     assert len(lines) == 1, f"expected one summary line, got {lines}"
     match = SUMMARY_RE.match(lines[0])
     assert match, f"summary line not understood: {lines[0]!r}"
@@ -232,7 +241,7 @@ def test_reset_button_clears_filters() -> None:
 def test_hiding_the_incident_layer_hides_its_summary() -> None:
     at = run_app(layers="border~rivers")
     assert at.checkbox(key="sb_layer_incidents").value is False
-    assert not [m for m in at.markdown if m.value.startswith("**Curated incidents")]
+    assert summary_lines(at) == []
     at.checkbox(key="sb_layer_incidents").check().run()
     assert_healthy(at)
     assert summary(at) == expected(ALL)

@@ -231,9 +231,21 @@ def test_map_renders_offline_with_every_located_incident(session: Session, app_u
     expect(border.first).to_be_attached(timeout=WAIT_MS)
     assert len(border.first.get_attribute("d") or "") > 100
     assert frame.locator(".leaflet-overlay-pane svg path").count() > 10  # countries, regions, rivers...
-    # the map's controls, and a legend (in the map or beside it)
+    # the map's controls, and a legend (in the map or beside it) whose every row shows its symbol
     expect(frame.locator(".leaflet-control-zoom-in")).to_be_visible()
-    assert frame.locator(".panj-legend").count() + page.locator(".panj-legend").count() >= 1
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while page.locator(".panj-legend").count() + frame.locator(".panj-legend").count() == 0:
+        assert time.monotonic() < deadline, "no legend, neither in the map nor beside it"
+        page.wait_for_timeout(200)
+    legend = page.locator(".panj-legend") if page.locator(".panj-legend").count() else frame.locator(".panj-legend")
+    expect(legend.first).to_be_visible()
+    swatches = legend.first.evaluate(
+        """el => Array.from(el.querySelectorAll('.row')).map(row => {
+             const s = row.querySelector('svg, img'), r = s && s.getBoundingClientRect();
+             const drawn = s && (s.tagName !== 'IMG' || (s.complete && s.naturalWidth > 0));
+             return [row.textContent, drawn && r.width > 0 && r.height > 0 ? r.width : 0]; })""")
+    assert len(swatches) >= 6, swatches
+    assert [label for label, width in swatches if not width] == [], "legend rows without a symbol"
     # Leaflet came from the app's own static folder
     assert frame.evaluate("() => typeof L === 'object' && window.map instanceof L.Map")
     assert any(u.endswith("/app/static/vendor/leaflet.js") for u in session.requested)
@@ -283,22 +295,18 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     expect(column).to_contain_text("victims: Chinese")
     first_evidence = EVIDENCE.loc[EVIDENCE["record_id"] == "PNJ019", "quote"].iloc[0]
     expect(column).to_contain_text(first_evidence[:60])
-    # claims.csv: who says what, in the attribution table (scrolled sideways to reach the quotes)
-    claims = CLAIMS[CLAIMS["incident_id"] == "PNJ019"]
-    assert len(claims) > 1
-    table = column.locator("[data-testid='stDataFrame']").first
-    table.scroll_into_view_if_needed()  # the grid draws its cells once on screen
-    expect(table.locator("[role=gridcell]").filter(has_text=claims["claimant"].iloc[0]).first).to_be_attached(
-        timeout=WAIT_MS)
-    table.locator(".dvn-scroller").first.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    expect(table.locator("[role=gridcell]").filter(has_text=claims["quote"].iloc[0][:60]).first).to_be_attached(
-        timeout=WAIT_MS)
-    expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ019"), timeout=WAIT_MS)
-    # the map still shows everything, with the chosen record's popup open
-    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()))
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ019")
     settle(page, frame)
     page.screenshot(path=str(artifacts / "browser-map-clicked.png"), full_page=True)
+    # claims.csv: who says what about whom, each claim with its verbatim quote
+    claims = CLAIMS[CLAIMS["incident_id"] == "PNJ019"]
+    assert len(claims) > 1
+    for _, claim in claims.iterrows():
+        expect(column).to_contain_text(claim["claimant"])
+        expect(column).to_contain_text(claim["quote"][:60])
+    expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ019"), timeout=WAIT_MS)
+    # the map still shows every record
+    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()))
 
     # The keyboard way: focus another icon (PNJ029, Qalaikhumb) and press Enter.
     target = icon(frame, "PNJ029")
@@ -323,15 +331,21 @@ def test_slider_filters_and_the_map_keeps_its_view_without_remounting(session: S
     expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
     settle(page, frame)
 
-    # the user zooms in and drags the map somewhere else
+    # the user drags the map, zooms in, drags again; each move reaches the app and its URL
+    def drag(dx: float, dy: float) -> None:
+        box = frame.locator(".leaflet-container").bounding_box()
+        x, y = box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + dx, y + dy, steps=10)
+        page.mouse.up()
+
+    drag(-140, 90)
+    settle(page, frame)
     frame.locator(".leaflet-control-zoom-in").click()
-    box = frame.locator(".leaflet-container").bounding_box()
-    x, y = box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x - 140, y + 90, steps=10)
-    page.mouse.up()
     expect(page).to_have_url(re.compile(r"zoom=8"), timeout=WAIT_MS)
+    settle(page, frame)
+    drag(60, -40)
     settle(page, frame)  # fails if the map and the app keep moving each other
     before = map_view(frame)
     assert before["zoom"] == 8

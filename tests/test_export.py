@@ -138,8 +138,11 @@ def test_geojson_carries_sources_quotes_and_claims_for_every_incident(files) -> 
         assert props["sources"] == sorted({e["source_file"] for e in ev})
         assert props["quotes"] == [{"source_file": e["source_file"], "quote": e["quote"]} for e in ev]
         assert props["claims"] == [{c: cl[c] for c in CLAIM_COLUMNS} for cl in CLAIMS if cl["incident_id"] == rid]
-        # every schema column, as stored
-        assert {c: props[c] for c in INCIDENT_COLUMNS} == {c: INCIDENTS[rid][c] for c in INCIDENT_COLUMNS}
+        # every schema column, as stored (coordinates as numbers)
+        text_columns = [c for c in INCIDENT_COLUMNS if c not in ("latitude", "longitude")]
+        assert {c: props[c] for c in text_columns} == {c: INCIDENTS[rid][c] for c in text_columns}
+        for c in ("latitude", "longitude"):
+            assert (float(props[c]) if props[c] else None) == (float(INCIDENTS[rid][c]) if INCIDENTS[rid][c] else None)
 
 
 def data_version() -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -298,6 +298,30 @@ def test_unknown_actor_covers_unclaimed_and_unidentified(layer) -> None:
     unidentified = set(expected(lambda r: r["actor1"].startswith("Unidentified") or r["actor2"].startswith("Unidentified")))
     assert unclaimed and unidentified - unclaimed  # both routes occur in the seeds
     assert got == unclaimed | unidentified
+
+
+def test_unclaimed_alone_makes_a_record_unknown(seeds_copy) -> None:
+    # In the shipped seeds every unclaimed record also has an unidentified actor; break that tie
+    # in a copy: a record with named actors only, marked unclaimed.
+    record = next(r for r in INCIDENTS if not r["claim_status"] and UNKNOWN_ACTOR not in actors_of(r))
+    path = seeds_copy / "incidents.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, table = reader.fieldnames, list(reader)
+    for r in table:
+        if r["event_id_cnty"] == record["event_id_cnty"]:
+            r["claim_status"] = "unclaimed"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    copy_layer = curated_layer(load_dataset(seeds_copy))
+    assert record["event_id_cnty"] in shown(copy_layer, actors=(UNKNOWN_ACTOR,))
+    assert record["event_id_cnty"] not in shown(layer_of_shipped_seeds(), actors=(UNKNOWN_ACTOR,))
+
+
+def layer_of_shipped_seeds():
+    return curated_layer(load_dataset())
 
 
 @pytest.mark.parametrize("types", [("Battles",), ("Battles", "Violence against civilians"), ("Riots",)], ids=str)

@@ -183,7 +183,7 @@ def build_base_map(
         zoom_control=True,
     )
     Helpers().add_to(m)
-    m.get_root().header.add_child(map_background(style.WATER_BACKGROUND))
+    m.get_root().header.add_child(map_background(style.NO_DATA_BACKGROUND))
     online = ONLINE_BASEMAPS.get(state.basemap)
     if online:
         name, url, attr = online

@@ -10,20 +10,28 @@ large layer never creates one DOM element per event.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from panjmap.mapview.style import PRECISION_RING_M
 
 
+# "{{", "{%" and "{#" open Jinja blocks. branca renders each macro's output again as a
+# template (MacroElement.render wraps it in Element(...)), so data holding them would run
+# as template code on the server. JSON's own braces are never followed by these.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def js_json(value: Any) -> str:
-    """JSON that is also safe to embed in an HTML <script> element."""
+    """JSON that is also safe to embed in an HTML <script> element and in a folium/branca template."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
         "\u2028", "\\u2028"
     ).replace("\u2029", "\\u2029")
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 LEGEND_RULES = """
@@ -74,7 +82,148 @@ window.PANJ = window.PANJ || (function () {
   var GEO = {1: "exact place", 2: "approximate: near a town / within a district", 3: "approximate: only the region is known"};
   var TIME = {1: "exact day", 2: "week known", 3: "month known"};
   function when(d, e, tp) { var s = d === e ? d : d + " to " + e; return s + (tp ? " (" + (TIME[tp] || "") + ")" : ""); }
-  return {esc: esc, svg: svg, GEO: GEO, TIME: TIME, when: when};
+  // A large layer on one canvas: a Leaflet canvas renderer that projects and draws
+  // every record itself (one path per style, not one Leaflet layer per record) and
+  // finds the record under the pointer; the tooltip and popup of that one record are
+  // made when needed. Events fire on this layer as on a circle marker, so a click
+  // reports the record's tooltip to streamlit-folium. d: {n, lat(i), lon(i), r[i],
+  // hollow(i), style(i) -> {key, color, hollow}, tip(i), popup(i)}.
+  var Points = null;
+  function pointsClass() {
+    return L.Canvas.extend({
+      initialize: function (d, options) {
+        L.Canvas.prototype.initialize.call(this, options);
+        var n = d.n, batches = {}, i, k;
+        this._d = d; this._hover = -1; this._active = -1;
+        this._r = new Float64Array(n); this._w = new Float64Array(n);
+        this._x = new Float64Array(n); this._y = new Float64Array(n);
+        this._batches = [];
+        for (i = 0; i < n; i++) {
+          var s = d.style(i);
+          this._r[i] = Math.max(Math.round(d.r[i]), 1); this._w[i] = s.hollow ? 2 : 1;
+          if (!batches[s.key]) { batches[s.key] = {style: s, idx: []}; this._batches.push(batches[s.key]); }
+          batches[s.key].idx.push(i);
+        }
+        this.bindTooltip("", {direction: "top"});
+      },
+      onAdd: function (map) {
+        // Leaflet stacks canvases under SVG within a pane, and the base map's opaque
+        // country polygons are SVG: draw in a pane of our own above them, below markers.
+        if (!map.getPane(this.options.pane)) { map.createPane(this.options.pane).style.zIndex = 450; }
+        L.Renderer.prototype.onAdd.call(this);
+        this._updatePaths();
+      },
+      _project: function (crs) {
+        var d = this._d, n = d.n;
+        this._x0 = new Float64Array(n); this._y0 = new Float64Array(n); this._crs = crs;
+        for (var i = 0; i < n; i++) {
+          var p = crs.latLngToPoint(L.latLng(d.lat(i), d.lon(i)), 0);
+          this._x0[i] = p.x; this._y0[i] = p.y;
+        }
+      },
+      _updatePaths: function () {
+        if (this._postponeUpdatePaths || !this._map) { return; }
+        var map = this._map, crs = map.options.crs, o = map.getPixelOrigin();
+        if (this._crs !== crs) { this._project(crs); }
+        // map.latLngToLayerPoint, without an object per record: projected at zoom 0 once, scaled
+        var f = crs.scale(map.getZoom()) / crs.scale(0), x0 = this._x0, y0 = this._y0;
+        for (var i = 0, n = x0.length; i < n; i++) {
+          this._x[i] = Math.round(x0[i] * f) - o.x; this._y[i] = Math.round(y0[i] * f) - o.y;
+        }
+        this._redrawBounds = null;
+        this._redraw();
+      },
+      _draw: function () {
+        var ctx = this._ctx, b = this._bounds, x = this._x, y = this._y, r = this._r;
+        if (!ctx || !b || !this._x0) { return; }
+        ctx.save();
+        ctx.lineCap = "round"; ctx.lineJoin = "round";
+        for (var k = 0; k < this._batches.length; k++) {
+          var batch = this._batches[k], idx = batch.idx, drawn = 0;
+          ctx.beginPath();
+          for (var j = 0; j < idx.length; j++) {
+            var i = idx[j], ri = r[i] + 2;
+            if (x[i] + ri < b.min.x || x[i] - ri > b.max.x || y[i] + ri < b.min.y || y[i] - ri > b.max.y) { continue; }
+            ctx.moveTo(x[i] + r[i], y[i]);
+            ctx.arc(x[i], y[i], r[i], 0, Math.PI * 2, false);
+            if (++drawn % 2000 === 0) { this._fillStroke(ctx, batch.style); ctx.beginPath(); }
+          }
+          this._fillStroke(ctx, batch.style);
+        }
+        ctx.restore();
+      },
+      // As L.circleMarker styles them: solid (fill 0.75, stroke 1) or hollow (dashed stroke 2).
+      _fillStroke: function (ctx, s) {
+        if (!s.hollow) { ctx.globalAlpha = 0.75; ctx.fillStyle = s.color; ctx.fill(); }
+        ctx.setLineDash(s.hollow ? [3, 3] : []);
+        ctx.globalAlpha = 1; ctx.lineWidth = s.hollow ? 2 : 1; ctx.strokeStyle = s.color;
+        ctx.stroke();
+      },
+      // The record nearest the pointer among those whose circle (plus half the stroke) holds it.
+      _hit: function (p) {
+        var x = this._x, y = this._y, best = -1, bestD = Infinity, tol = this.options.tolerance || 0;
+        for (var i = 0, n = x.length; i < n; i++) {
+          var dx = x[i] - p.x, dy = y[i] - p.y, lim = this._r[i] + this._w[i] / 2 + tol;
+          if (dx > lim || dx < -lim || dy > lim || dy < -lim) { continue; }
+          var dd = dx * dx + dy * dy;
+          if (dd <= lim * lim && dd <= bestD) { best = i; bestD = dd; }
+        }
+        return best;
+      },
+      _select: function (i) {
+        this._active = i;
+        this.setTooltipContent(this._d.tip(i));
+      },
+      getLatLng: function () {
+        return this._active >= 0 ? L.latLng(this._d.lat(this._active), this._d.lon(this._active)) : null;
+      },
+      getBounds: function () {
+        var b = L.latLngBounds([]);
+        for (var i = 0; i < this._d.n; i++) { b.extend([this._d.lat(i), this._d.lon(i)]); }
+        return b;
+      },
+      _onClick: function (e) {
+        var map = this._map, i = this._hit(map.mouseEventToLayerPoint(e));
+        if (i >= 0 && (e.type === "click" || e.type === "preclick") && map._draggableMoved(this)) { i = -1; }
+        if (i < 0) { this._fireEvent(false, e); return; }
+        this._select(i);
+        this._fireEvent([this], e);
+        if (e.type === "click") {
+          L.popup({maxWidth: 300, minWidth: 220}).setLatLng(this.getLatLng()).setContent(this._d.popup(i)).openOn(map);
+        }
+      },
+      _onMouseMove: function (e) {
+        if (!this._map || this._map.dragging.moving() || this._map._animatingZoom) { return; }
+        this._handleMouseHover(e, this._map.mouseEventToLayerPoint(e));
+      },
+      _handleMouseOut: function (e) {
+        if (this._hover >= 0) {
+          L.DomUtil.removeClass(this._container, "leaflet-interactive");
+          this._fireEvent([this], e, "mouseout");
+          this._hover = -1;
+          this._mouseHoverThrottled = false;
+        }
+      },
+      _handleMouseHover: function (e, point) {
+        if (this._mouseHoverThrottled) { return; }
+        var i = this._hit(point);
+        if (i !== this._hover) {
+          this._handleMouseOut(e);
+          if (i >= 0) {
+            L.DomUtil.addClass(this._container, "leaflet-interactive");
+            this._select(i);
+            this._hover = i;
+            this._fireEvent([this], e, "mouseover");
+          }
+        }
+        this._fireEvent(this._hover >= 0 ? [this] : false, e);
+        this._mouseHoverThrottled = true;
+        setTimeout(L.Util.bind(function () { this._mouseHoverThrottled = false; }, this), 32);
+      }
+    });
+  }
+  function points(d, options) { Points = Points || pointsClass(); return new Points(d, options); }
+  return {esc: esc, svg: svg, GEO: GEO, TIME: TIME, when: when, points: points};
 })();
 """
 
@@ -91,11 +240,14 @@ class Helpers(MacroElement):
 class IncidentLayer(MacroElement):
     """Incident points as compact columns; drawn into the parent feature group.
 
-    ``columns`` holds parallel lists: id, lat, lon, t (index into ``types``),
-    r (pixel radius), gp (geo precision), tp (time precision), d/span (start
-    and end as days after ``day0``), loc and actor (indexes into ``locs`` and
+    ``columns`` (see ``incidents.incident_payload``) holds parallel lists: the
+    id (``ids``, or ``idp``/``idk``/``idn``), lat/lon (whole 1e-4 degrees above
+    ``lat0``/``lon0``), t (index into ``types``), r (pixel radius), gp (geo
+    precision), tp (time precision), d/span (start as days after ``day0``, end
+    as days after the start), loc and actor (indexes into ``locs`` and
     ``actors``), fat, inj. ``mode`` is "icons" (SVG shapes, hollow with a
-    dashed precision ring when imprecise) or "canvas" (circles on one canvas).
+    dashed precision ring when imprecise) or "canvas" (circles drawn on one
+    canvas by ``PANJ.points``, tooltip and popup made on hover and click).
     """
 
     _template = Template(
@@ -103,56 +255,63 @@ class IncidentLayer(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var P = window.PANJ, D = {{ this.payload }}, group = {{ this._parent.get_name() }};
-  var canvas = D.mode === "canvas" ? L.canvas({padding: 0.3}) : null, c = D.columns;
+  var c = D.columns, n = c.lat.length, scale = c.cs;
   var day0 = Date.parse(c.day0 + "T00:00:00Z");
-  function day(n) { return new Date(day0 + n * 864e5).toISOString().slice(0, 10); }
+  function day(k) { return new Date(day0 + k * 864e5).toISOString().slice(0, 10); }
+  function lat(i) { return (c.lat0 + c.lat[i]) / scale; }
+  function lon(i) { return (c.lon0 + c.lon[i]) / scale; }
+  function rid(i) { return c.ids ? c.ids[i] : c.idp[c.idk.length ? c.idk[i] : 0] + c.idn[i]; }
+  function inj(i) { return c.inj.length && c.inj[i] >= 0 ? c.inj[i] : null; }
   function tip(i) {
-    var t = D.types[c.t[i]];
-    var cas = c.fat[i] + " killed" + (c.inj[i] === null ? "" : ", " + c.inj[i] + " injured");
+    var t = D.types[c.t[i]], injured = inj(i);
+    var cas = c.fat[i] + " killed" + (injured === null ? "" : ", " + injured + " injured");
     return '<div class="panj-tip"><b>' + P.esc(c.locs[c.loc[i]] || "(location not reported)") + "</b><br>" +
-      P.esc(P.when(day(c.d[i]), day(c.span[i]), c.tp[i])) + "<br>" + P.esc(t.name) + " · " + P.esc(cas) +
+      P.esc(P.when(day(c.d[i]), day(c.d[i] + c.span[i]), c.tp[i])) + "<br>" + P.esc(t.name) + " · " + P.esc(cas) +
       (c.gp[i] >= 2 ? "<br><i>" + P.esc(P.GEO[c.gp[i]]) + "</i>" : "") +
-      '<br><span class="pm-id">ID: ' + P.esc(c.id[i]) + " [" + P.esc(D.key) + "]</span></div>";
+      '<br><span class="pm-id">ID: ' + P.esc(rid(i)) + " [" + P.esc(D.key) + "]</span></div>";
   }
   function popup(i) {
     return tip(i) + '<div class="panj-tip">' + P.esc(c.actors[c.actor[i]]) + "<br><small>" + P.esc(D.label) + "</small></div>";
+  }
+  if (D.mode === "canvas") {
+    var styles = D.types.map(function (t, k) {
+      return [{key: 2 * k, color: t.color, hollow: false}, {key: 2 * k + 1, color: t.color, hollow: true}];
+    });
+    group.addLayer(P.points({n: n, lat: lat, lon: lon, r: c.r, tip: tip, popup: popup,
+      style: function (i) { return styles[c.t[i]][c.gp[i] >= 2 ? 1 : 0]; }}, {padding: 0.3, pane: "panjPoints"}));
+    return;
   }
   // Records placed at the same point (e.g. a district centre) fan out in a
   // small pixel circle around it, so each stays visible and clickable; the
   // geographic position (and the precision ring) stays the true one.
   var atPoint = {}, slot = [];
-  for (var j = 0; j < c.id.length; j++) {
+  for (var j = 0; j < n; j++) {
     var key = c.lat[j] + "," + c.lon[j];
     slot.push(atPoint[key] || 0);
     atPoint[key] = (atPoint[key] || 0) + 1;
   }
-  for (var i = 0; i < c.id.length; i++) {
-    var t = D.types[c.t[i]], ll = [c.lat[i], c.lon[i]], r = c.r[i], hollow = c.gp[i] >= 2, layer;
-    var n = atPoint[c.lat[i] + "," + c.lon[i]], dx = 0, dy = 0;
-    if (n > 1) {
-      var angle = 2 * Math.PI * slot[i] / n - Math.PI / 2, spread = 8 + 5 * n;
+  for (var i = 0; i < n; i++) {
+    var t = D.types[c.t[i]], ll = [lat(i), lon(i)], r = c.r[i], hollow = c.gp[i] >= 2, id = rid(i), layer;
+    var m = atPoint[c.lat[i] + "," + c.lon[i]], dx = 0, dy = 0;
+    if (m > 1) {
+      var angle = 2 * Math.PI * slot[i] / m - Math.PI / 2, spread = 8 + 5 * m;
       dx = Math.round(spread * Math.cos(angle)); dy = Math.round(spread * Math.sin(angle));
     }
-    if (canvas) {
-      layer = L.circleMarker(ll, {renderer: canvas, radius: r, color: t.color, weight: hollow ? 2 : 1,
-        fillColor: t.color, fillOpacity: hollow ? 0 : 0.75, dashArray: hollow ? "3 3" : null});
-    } else {
-      // alt becomes the marker's aria-label (set as an attribute, not parsed as HTML)
-      var label = c.id[i] + ": " + t.name + ", " + (c.locs[c.loc[i]] || "location not reported");
-      layer = L.marker(ll, {icon: L.divIcon({className: "panj-incident",
-        html: '<span data-record="' + P.esc(c.id[i]) + '">' + P.svg(t.shape, t.color, r, hollow) + "</span>",
-        iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2 - dx, r + 2 - dy]}), riseOnHover: true, alt: label});
-      // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
-      layer.on("add", function () { var el = this.getElement(); if (el) el.setAttribute("aria-label", this.options.alt); });
-      if (hollow && D.rings[c.gp[i]]) {
-        group.addLayer(L.circle(ll, {radius: D.rings[c.gp[i]], color: t.color, weight: 1.2, dashArray: "5 6",
-          fill: false, interactive: false, className: "panj-ring"}));
-      }
+    // alt becomes the marker's aria-label (set as an attribute, not parsed as HTML)
+    var label = id + ": " + t.name + ", " + (c.locs[c.loc[i]] || "location not reported");
+    layer = L.marker(ll, {icon: L.divIcon({className: "panj-incident",
+      html: '<span data-record="' + P.esc(id) + '">' + P.svg(t.shape, t.color, r, hollow) + "</span>",
+      iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2 - dx, r + 2 - dy]}), riseOnHover: true, alt: label});
+    // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
+    layer.on("add", function () { var el = this.getElement(); if (el) el.setAttribute("aria-label", this.options.alt); });
+    if (hollow && D.rings[c.gp[i]]) {
+      group.addLayer(L.circle(ll, {radius: D.rings[c.gp[i]], color: t.color, weight: 1.2, dashArray: "5 6",
+        fill: false, interactive: false, className: "panj-ring"}));
     }
     layer.bindTooltip(tip(i), {direction: "top"});
     layer.bindPopup((function (k) { return function () { return popup(k); }; })(i), {maxWidth: 300, minWidth: 220});
     // Enter on a focused icon only toggles its popup in Leaflet: also select it, like a click.
-    if (!canvas) layer.on("keypress", function (e) {
+    layer.on("keypress", function (e) {
       if (e.originalEvent.keyCode === 13) { this.fire("click", {latlng: this.getLatLng()}); this.openPopup(); }
     });
     group.addLayer(layer);
@@ -169,6 +328,29 @@ class IncidentLayer(MacroElement):
             {"key": key, "label": label, "types": types, "columns": columns, "mode": mode,
              "rings": {str(k): v for k, v in PRECISION_RING_M.items()}}
         )
+
+    def render(self, **kwargs: Any) -> None:
+        """As MacroElement.render, but the rendered script goes in as plain text: branca's
+        ``Element(text)`` would compile it as a Jinja template, which for a large layer
+        means tokenizing megabytes of data on every render (~0.6 s per 100k records)."""
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Text(Element):
+    """Text that renders as itself (branca's Element(text) treats text as a Jinja template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Text"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
 
 
 class PlaceLabels(MacroElement):
@@ -257,5 +439,5 @@ class MapControls(MacroElement):
 
 
 def map_background(color: str) -> Element:
-    """CSS giving the map container a water-like background under the vector base."""
-    return Element(f"<style>.leaflet-container{{background:{color}}}</style>")
+    """CSS for the map's background beyond the vector base (more specific than leaflet.css's #ddd)."""
+    return Element(f"<style>html body .leaflet-container{{background:{color}}}</style>")

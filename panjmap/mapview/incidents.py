@@ -6,10 +6,14 @@ imported layer draws in its own colour so provenance reads at a glance.
 
 from __future__ import annotations
 
+import html
+
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # installed with streamlit (and pandas' string columns)
+import pyarrow.compute as pc
 
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer
@@ -19,19 +23,48 @@ ICON_LIMIT = 1500
 COORD_DECIMALS = 4  # ~11 m: finer than any geo_precision code
 
 
-def _ints(series: pd.Series) -> list[int | None]:
-    values = pd.to_numeric(series, errors="coerce")
-    return [None if pd.isna(v) else int(v) for v in values]
+# An id as a prefix and a whole number written canonically (no leading zero, JS-safe size).
+_ID_GROUPS = r"^(?P<p>.*?)(?P<n>0|[1-9][0-9]{0,14})$"
 
 
-def _days(series: pd.Series, day0: pd.Timestamp) -> list[int]:
-    return ((pd.to_datetime(series) - day0).dt.days).astype(int).tolist()
+def _numbers(series: pd.Series) -> np.ndarray:
+    """Numeric values as floats, NaN where missing or not a number."""
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _codes(values: np.ndarray, missing: int) -> list[int]:
+    """Whole numbers with ``missing`` in place of NaN (smaller than JSON null)."""
+    return np.where(np.isnan(values), missing, values).astype(np.int64).tolist()
+
+
+def _days(series: pd.Series, day0: pd.Timestamp) -> np.ndarray:
+    return (pd.to_datetime(series) - day0).dt.days.to_numpy(dtype=np.int64)
 
 
 def _table(series: pd.Series) -> tuple[list[str], list[int]]:
     """Dictionary-encode repeated strings (locations, actors): the table and each row's index."""
     codes, uniques = pd.factorize(series.fillna("").astype(str))
     return list(uniques), codes.tolist()
+
+
+def _radii(fatalities: np.ndarray, injuries: np.ndarray) -> list[int]:
+    """style.marker_radius per record, computed once per distinct casualty count."""
+    casualties = np.nan_to_num(fatalities) + np.nan_to_num(injuries)
+    distinct, inverse = np.unique(casualties, return_inverse=True)
+    radius = np.array([round(style.marker_radius(float(c), 0)) for c in distinct], dtype=np.int64)
+    return radius[inverse.reshape(-1)].tolist()
+
+
+def _ids(ids: pd.Series) -> dict[str, list]:
+    """Record ids, as ``idp`` (prefixes) + ``idk`` (prefix index; empty if one) + ``idn`` (number)
+    when every id is a prefix and a whole number, like ACLED's "TJK12345"; else as strings (``ids``)."""
+    text = ids.astype(str).tolist()
+    parts = pc.extract_regex(pa.array(text, type=pa.string()), _ID_GROUPS)  # vectorised (RE2)
+    if not text or parts.null_count:
+        return {"ids": text}
+    codes, table = pd.factorize(parts.field("p").to_numpy(zero_copy_only=False))
+    numbers = pc.cast(parts.field("n"), pa.int64()).to_pylist()
+    return {"idp": list(table), "idk": codes.tolist() if len(table) > 1 else [], "idn": numbers}
 
 
 def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -42,8 +75,13 @@ def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple[list[dict], dict[str, list]]:
     """Symbol table and parallel columns for the located records.
 
-    Kept compact for large layers: dates are day offsets from ``day0`` (end as
-    a span in days), locations and actors are indexes into string tables.
+    Kept compact for large layers (bytes per event are what a filter change
+    sends): coordinates are whole numbers of 1e-4 degree (~11 m, finer than any
+    geo_precision code) above ``lat0``/``lon0``; dates are day offsets from
+    ``day0`` and the end a span in days; ids are prefix + number where they can
+    be; locations and actors are indexes into string tables; a missing
+    precision code is 0, a missing injury count -1 (``inj`` is empty when no
+    record has one). Vectorised: no Python work per record beyond the lists.
     """
     records = located(records)
     type_names = sorted(set(records["event_type"]))
@@ -51,29 +89,36 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     for name in type_names:
         symbol = style.symbol_for(name)
         types.append({"name": name, "color": color or symbol.color, "shape": symbol.shape})
-    index = {name: i for i, name in enumerate(type_names)}
-    fatalities = _ints(records["fatalities"])
-    injuries = _ints(records["injuries"])
+    fatalities = _numbers(records["fatalities"])
+    injuries = _numbers(records["injuries"])
     start = pd.to_datetime(records["event_date"])
     day0 = start.min() if len(records) else pd.Timestamp("2000-01-01")
+    days = _days(records["event_date"], day0)
     locs, loc_codes = _table(records["location"])
     actors, actor_codes = _table(records["actor1"])
+    scale = 10**COORD_DECIMALS
+    lat = np.round(records.geometry.y.to_numpy() * scale).astype(np.int64)
+    lon = np.round(records.geometry.x.to_numpy() * scale).astype(np.int64)
+    lat0, lon0 = (int(lat.min()), int(lon.min())) if len(records) else (0, 0)
     columns = {
         "day0": day0.strftime("%Y-%m-%d"),
         "locs": locs,
         "actors": actors,
-        "id": records["event_id_cnty"].astype(str).tolist(),
-        "lat": np.round(records.geometry.y.to_numpy(), COORD_DECIMALS).tolist(),
-        "lon": np.round(records.geometry.x.to_numpy(), COORD_DECIMALS).tolist(),
-        "t": [index[name] for name in records["event_type"]],
-        "r": [round(style.marker_radius(f, i)) for f, i in zip(fatalities, injuries)],
-        "gp": _ints(records["geo_precision"]),
-        "tp": _ints(records["time_precision"]),
-        "d": _days(records["event_date"], day0),
-        "span": _days(records["end_date"], day0) if len(records) else [],
+        **_ids(records["event_id_cnty"]),
+        "cs": scale,
+        "lat0": lat0,
+        "lon0": lon0,
+        "lat": (lat - lat0).tolist(),
+        "lon": (lon - lon0).tolist(),
+        "t": pd.Categorical(records["event_type"], categories=type_names).codes.astype(np.int64).tolist(),
+        "r": _radii(fatalities, injuries),
+        "gp": _codes(_numbers(records["geo_precision"]), 0),
+        "tp": _codes(_numbers(records["time_precision"]), 0),
+        "d": days.tolist(),
+        "span": (_days(records["end_date"], day0) - days).tolist(),
         "loc": loc_codes,
-        "fat": [f or 0 for f in fatalities],
-        "inj": injuries,
+        "fat": _codes(fatalities, 0),
+        "inj": _codes(injuries, -1) if not np.isnan(injuries).all() else [],
         "actor": actor_codes,
     }
     return types, columns
@@ -88,7 +133,8 @@ def incident_layer(
 ) -> folium.FeatureGroup:
     """A feature group drawing ``records``; mode defaults by size (icons, or canvas when large)."""
     types, columns = incident_payload(records, color)
-    mode = mode or ("icons" if len(columns["id"]) <= ICON_LIMIT else "canvas")
-    group = folium.FeatureGroup(name=label)
+    mode = mode or ("icons" if len(columns["lat"]) <= ICON_LIMIT else "canvas")
+    # Leaflet's layer control shows layer names as HTML: an imported layer's name is user text.
+    group = folium.FeatureGroup(name=html.escape(label))
     IncidentLayer(key=key, label=label, types=types, columns=columns, mode=mode).add_to(group)
     return group

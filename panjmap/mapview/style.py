@@ -33,7 +33,7 @@ RIVER_COLOR = "#4A90C2"
 EMPHASIS_FILL = "#F3E7C9"
 MUTED_FILL = "#EDEDED"
 COUNTRY_FILL = "#F7F7F4"
-WATER_BACKGROUND = "#DCE9F2"
+NO_DATA_BACKGROUND = "#E9EDF1"  # beyond the geodata; the region has no sea
 
 # Imported datasets cycle through these, distinct from the curated symbols.
 IMPORT_COLORS: tuple[str, ...] = ("#3B3B98", "#117A65", "#7D3C98", "#A04000", "#1F618D")

@@ -31,9 +31,9 @@ def render(ctx: PageContext) -> None:
                "its sources on the map's detail panel and in the exports.")
     st.dataframe(_table(curated), hide_index=True, width="stretch", height=420)
     meta = export.metadata(ctx.view, ctx.dataset, curated)
-    st.download_button("Download these records (CSV, ACLED column order)",
-                       lambda: export.to_csv(curated, ctx.dataset, meta),
-                       file_name=f"{ctx.view.file_stem()}.csv", mime="text/csv", on_click="ignore")
+    st.download_button("Download these records (CSV in ACLED column order, with claims, sites and metadata; ZIP)",
+                       lambda: export.csv_bundle(curated, ctx.dataset, meta, ctx.view.file_stem()),
+                       file_name=f"{ctx.view.file_stem()}.zip", mime="application/zip", on_click="ignore")
 
     for layer in ctx.imports:
         rows = layer.filtered(ctx.view)

@@ -74,11 +74,13 @@ def _curated_sections(record: pd.Series, dataset: Dataset) -> None:
     if claims.empty:
         st.caption("No attribution reported in the sources.")
     else:
-        table = claims[["claimant", "stance", "actor", "source_file", "quote"]].rename(
-            columns={"claimant": "who says", "actor": "attributed to", "source_file": "source"}
-        )
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={"stance": st.column_config.TextColumn(help="; ".join(f"{k}: {v}" for k, v in STANCES.items()))})
+        st.caption("Stances: " + "; ".join(f"{k}: {v}" for k, v in STANCES.items()) + ".")
+        for _, claim in claims.iterrows():
+            st.markdown(
+                f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(claim['actor'])}**  \n"
+                f"> {md(claim['quote'])}\n\nsource: {md(claim['source_file'])}"
+                + (f" · note: {md(claim['notes'])}" if claim["notes"] else "")
+            )
     st.markdown("**Sources, in their own words**")
     for _, row in dataset.evidence_for(record["event_id_cnty"]).iterrows():
         st.markdown(f"> {md(row['quote'])}\n\nsource: {md(row['source_file'])} · supports: {md(row['supports'])}")

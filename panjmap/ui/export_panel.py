@@ -30,14 +30,13 @@ def _html(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> C
     return make
 
 
-def _data(view: ViewState, dataset: Dataset, kind: str) -> Callable[[], str]:
-    def make() -> str:
+def _data(view: ViewState, dataset: Dataset, kind: str) -> Callable[[], str | bytes]:
+    def make() -> str | bytes:
         records = curated_layer(dataset).filtered(view)
-        if kind == "claims":
-            return export.claims_csv(records, dataset)
-        if kind == "sites":
-            return export.sites_csv(records, dataset)
-        return export.render(kind, records, dataset, export.metadata(view, dataset, records))
+        meta = export.metadata(view, dataset, records)
+        if kind == "csv":
+            return export.csv_bundle(records, dataset, meta, view.file_stem())
+        return export.render(kind, records, dataset, meta)
     return make
 
 
@@ -53,14 +52,14 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
                                file_name=f"{stem}_print.png", mime="image/png", on_click="ignore", key="dl_png_print")
         row[2].download_button("Standalone HTML map", _html(view, dataset, extra),
                                file_name=f"{stem}.html", mime="text/html", on_click="ignore", key="dl_html")
-        row = st.columns(5)
-        for col, (kind, label, ext) in zip(row, (
-            ("geojson", "GeoJSON", "geojson"), ("csv", "CSV (ACLED order)", "csv"), ("kml", "KML (Google Earth)", "kml"),
-            ("claims", "Claims CSV", "csv"), ("sites", "Sites CSV", "csv"),
+        row = st.columns(3)
+        for col, (kind, label, ext, mime) in zip(row, (
+            ("geojson", "GeoJSON", "geojson", export.MEDIA_TYPES["geojson"]),
+            ("csv", "CSV, ACLED order (ZIP with claims, sites, metadata)", "zip", "application/zip"),
+            ("kml", "KML (Google Earth)", "kml", export.MEDIA_TYPES["kml"]),
         )):
-            name = f"{stem}.{ext}" if kind in export.FORMATS else f"{view.file_stem(kind)}.{ext}"
-            col.download_button(label, _data(view, dataset, kind), file_name=name,
-                                mime=export.MEDIA_TYPES.get(kind, "text/csv"), on_click="ignore", key=f"dl_{kind}")
+            col.download_button(label, _data(view, dataset, kind), file_name=f"{stem}.{ext}", mime=mime,
+                                on_click="ignore", key=f"dl_{kind}")
         base = (st.context.url or "").split("?")[0]
         st.markdown("Permalink to exactly this view:")
         st.code(f"{base}?{view.query_string()}" if view.query_string() else base, language=None)

@@ -10,7 +10,9 @@ the window's end date one step per run; the map keeps its pan and zoom.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -57,8 +59,12 @@ def _apply_map_output(view: ViewState, out: dict | None, keys: tuple[str, ...] =
     if not out:
         return view
     if out.get("center") and out.get("zoom"):
-        center = (round(out["center"]["lat"], 4), round(out["center"]["lng"], 4))
-        view = view.replace(center=center, zoom=int(out["zoom"]), bbox=None)
+        lat, lon, zoom = out["center"]["lat"], out["center"]["lng"], int(out["zoom"])
+        # Leaflet reports the requested view back slightly rounded (it depends on the
+        # map's pixel size); under two pixels is not a move and must not touch the URL.
+        two_pixels = 2 * 360 / (256 * 2**zoom)
+        if zoom != view.zoom or abs(lat - view.center[0]) > two_pixels or abs(lon - view.center[1]) > two_pixels:
+            view = view.replace(center=(round(lat, 4), round(lon, 4)), zoom=zoom, bbox=None)
     count = out.get("last_object_clicked_count")
     if count and count != st.session_state.get(CLICK_COUNT_KEY):
         st.session_state[CLICK_COUNT_KEY] = count
@@ -66,6 +72,17 @@ def _apply_map_output(view: ViewState, out: dict | None, keys: tuple[str, ...] =
         if selected:
             view = view.replace(selected=selected)
     return view
+
+
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def _svg_as_img(html: str) -> str:
+    """st.html's sanitizer drops inline <svg> (the legend lost its symbols): send them as SVG images."""
+    def img(match: re.Match[str]) -> str:
+        svg = match.group(0).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        return f'<img class="sw" alt="" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+    return _INLINE_SVG.sub(img, html)
 
 
 def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) -> None:
@@ -120,7 +137,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
             render_export_panel(new_view, dataset, imports)
         with detail_col:
             with st.expander("Legend", expanded=not new_view.selected):
-                st.html(LEGEND_CSS + f'<div class="panj-legend">{legend_html(view.layers, import_labels)}</div>')
+                st.html(LEGEND_CSS + f'<div class="panj-legend">{_svg_as_img(legend_html(view.layers, import_labels))}</div>')
             changed = render_detail(new_view.selected, dataset, imports)
         if changed is not None:
             save_view(new_view.replace(selected=changed))
