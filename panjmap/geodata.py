@@ -131,6 +131,16 @@ def search_districts(query: str, country: str | None = None) -> gpd.GeoDataFrame
     return search_layer("districts", query, country)
 
 
+@functools.lru_cache(maxsize=4096)
+def place_aliases(name: str) -> tuple[str, ...]:
+    """Every spelling of the regions and districts named ``name`` (empty if none is)."""
+    aliases: list[str] = []
+    for layer in ("regions", "districts"):
+        for _, row in search_layer(layer, name).iterrows():
+            aliases += _names(row)
+    return tuple(dict.fromkeys(aliases))
+
+
 def _find(name: str, lon: float, lat: float) -> dict[str, Any] | None:
     gdf = _cached(name)
     idx = sorted(int(i) for i in gdf.sindex.query(Point(lon, lat), predicate="intersects"))

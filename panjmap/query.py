@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from panjmap import geodata
 from panjmap.schema import UNKNOWN_ACTOR
 from panjmap.state import ViewState
 
@@ -64,6 +65,10 @@ def record_set(
 
     # Column-wise, not a row-wise DataFrame.agg: that builds a Series per row (seconds at 100k records).
     fields = [records[f].fillna("").astype(str).tolist() for f in SEARCH_FIELDS]
+    # Alternative spellings analysts search for (Shuroobod, Darwaz, Vanch, Maimay...)
+    places = {p for col in ("admin1", "admin2") for p in set(records[col].fillna("").astype(str)) if p}
+    aliases = {place: " ".join(geodata.place_aliases(place)) for place in places}
+    fields += [[aliases.get(p, "") for p in records[col].fillna("").astype(str)] for col in ("admin1", "admin2")]
     text = [" ".join(parts) for parts in zip(*fields)]
     search = [f"{t} {' '.join(quotes.get(rid, []))}".casefold() for rid, t in zip(ids, text)]
     return RecordSet(

@@ -172,52 +172,31 @@ def check_dates(tables: dict[str, pd.DataFrame], today: dt.date | None = None) -
             yield Problem("incidents", rid, line, "year", f"{row['year']} does not match event_date {start}")
 
 
-def _names(row: pd.Series, *fields: str) -> set[str]:
-    names: set[str] = set()
-    for field in fields:
-        value = row.get(field, "")
-        if isinstance(value, str) and value:
-            names.update(part.strip().casefold() for part in value.split("|"))
-    return names
-
-
-def _polygon_named(layer: pd.DataFrame, name: str, fields: tuple[str, ...]):
-    wanted = name.casefold()
-    for _, row in layer.iterrows():
-        if wanted in _names(row, *fields):
-            return row.geometry
-    return None
-
-
 def check_places(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
-    """Each located record lies in its stated country, region and district polygons."""
-    countries = geodata.load_layer("countries")
-    regions = geodata.load_layer("regions")
-    districts = geodata.load_layer("districts")
-    levels = (
-        ("country", countries, ("name",)),
-        ("admin1", regions, ("name", "short_name", "name_alt")),
-        ("admin2", districts, ("name", "name_source", "name_alt")),
-    )
+    """Each located record lies in its stated country, region and district polygons.
+
+    Names match as analysts write them (any spelling in the geodata's name_alt).
+    """
+    levels = (("country", "countries"), ("admin1", "regions"), ("admin2", "districts"))
     for name in ("incidents", "sites"):
         for rid, row in _rows(tables, name):
             try:
                 point = Point(float(row["longitude"]), float(row["latitude"]))
             except ValueError:
                 continue  # no location, or reported by check_types
-            for field, layer, name_fields in levels:
+            for field, layer in levels:
                 stated = row[field]
                 if not stated:
                     continue
-                polygon = _polygon_named(layer, stated, name_fields)
-                if polygon is None:
+                matches = geodata.search_layer(layer, stated)
+                if matches.empty:
                     if field == "country":
                         yield Problem(name, rid, row["_line"], field,
                                       f"{stated!r} is outside the map's geodata; location not checked", "warning")
                     else:
                         yield Problem(name, rid, row["_line"], field, f"no {field} polygon named {stated!r}")
                     break
-                if polygon.distance(point) > BORDER_TOLERANCE_DEG:
+                if min(geom.distance(point) for geom in matches.geometry) > BORDER_TOLERANCE_DEG:  # degrees, by design
                     yield Problem(name, rid, row["_line"], "latitude/longitude",
                                   f"({point.y}, {point.x}) is not inside {field} {stated!r}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from panjmap import export
+from panjmap import export, geodata
 from panjmap.importers import FORMATS, MAX_IMPORT_BYTES, ImportRejected, import_file
 from panjmap.layers import curated_layer, imported_layer
 from panjmap.schema import INCIDENT_COLUMNS
@@ -60,6 +60,12 @@ def render(ctx: PageContext) -> None:
     report = st.session_state.get("panj_last_import_report")
     if report:
         st.code(report, language=None)
+
+    st.subheader("Data credits and licences")
+    st.dataframe(pd.DataFrame(geodata.attribution()), hide_index=True, width="stretch")
+    st.caption(geodata.odbl_notice())
+    st.caption("Curated records: drawn from the three seed articles in seeds/, each quoted verbatim with its "
+               "file. Imported datasets keep their own terms (ACLED's forbid redistributing its raw data).")
 
 
 def _import(ctx: PageContext, upload, fmt: str, name: str) -> None:
