@@ -116,14 +116,27 @@ def search_layer(name: str, query: str, country: str | None = None) -> gpd.GeoDa
     key = normalize_name(query)
     if not key:
         return gdf.iloc[0:0].copy()
-    hits = []
-    for idx, row in gdf.iterrows():
-        if country and country not in (row.get("country"), row.get("iso_a3")):
-            continue
-        keys = [normalize_name(n) for n in _names(row)]
-        if key in keys:
-            hits.append((keys[0] != key, idx))
+    path = layer_path(name)
+    hits = [(not_primary, idx) for not_primary, idx, countries in _name_index(str(path), path.stat().st_mtime_ns).get(key, ())
+            if not country or country in countries]
     return gdf.loc[[idx for _, idx in sorted(hits)]].copy()
+
+
+@functools.lru_cache(maxsize=32)
+def _name_index(path: str, mtime_ns: int) -> dict[str, list[tuple[bool, Any, tuple[Any, Any]]]]:
+    """Search key -> (not the feature's first name, index, (country, iso_a3)) of each feature that has it.
+
+    Built once per layer file: ``search_layer`` used to normalise every name of
+    every feature per query (~20 ms each), and the query index looks up every
+    distinct admin1/admin2 of an imported file.
+    """
+    gdf = _read(path, mtime_ns)
+    index: dict[str, list[tuple[bool, Any, tuple[Any, Any]]]] = {}
+    for idx, row in gdf.iterrows():
+        keys = [normalize_name(n) for n in _names(row)]
+        for key in dict.fromkeys(keys):
+            index.setdefault(key, []).append((keys[0] != key, idx, (row.get("country"), row.get("iso_a3"))))
+    return index
 
 
 def search_districts(query: str, country: str | None = None) -> gpd.GeoDataFrame:

@@ -32,8 +32,10 @@ class MapLayer:
     def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
         return query.filter_records(self.records, state)
 
-    def feature_group(self, state: ViewState) -> folium.FeatureGroup:
-        return incident_layer(self.filtered(state), key=self.key, label=self.label, color=self.color)
+    def feature_group(self, state: ViewState, filtered: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
+        """The layer's map group for ``state``; pass ``filtered`` (= self.filtered(state)) if already made."""
+        records = self.filtered(state) if filtered is None else filtered
+        return incident_layer(records, key=self.key, label=self.label, color=self.color)
 
 
 def curated_layer(dataset: Dataset) -> MapLayer:

@@ -527,9 +527,9 @@ def test_hostile_markers_tooltips_popups_and_detail_panel(hostile: Tab, artifact
     expect(frame.locator(".panj-incident")).to_have_count(N + CURATED_LOCATED, timeout=WAIT_MS)
     hostile.check("map")
     key = f"import:{LAYER_NAME}"
-    # rows whose location is <script>, LaTeX (its id holds "/") and a Markdown link
+    # rows whose location is <script>, LaTeX (its id holds "/"), a Markdown link and :material/ icons
     for n, row_index in enumerate((row_with("location", H.SCRIPT), row_with("location", H.LATEX),
-                                   row_with("location", H.MD_LINK))):
+                                   row_with("location", H.MD_LINK), row_with("location", H.EMOJI))):
         row, rid = ROWS[row_index], H.record_id(row_index)
         frame.evaluate("() => window.map.closePopup()")  # the last popup may cover the next marker
         marker = pick_marker(frame, rid)
@@ -557,6 +557,30 @@ def test_hostile_markers_tooltips_popups_and_detail_panel(hostile: Tab, artifact
         assert norm(f"Imported dataset: {LAYER_NAME}. Original columns kept below.") in text
         hostile.check(f"detail {rid}")
     page.screenshot(path=str(artifacts / "hostile-map-detail.png"), full_page=True)
+
+
+def test_hostile_search_text_reads_literally_in_the_export_panel(hostile: Tab, hostile_layer) -> None:
+    page = hostile.page
+    if not page.locator("h1", has_text="Panj border incidents").count():
+        go(hostile, "Border map", "Panj border incidents")
+    box = page.get_by_label("Search location, notes and quotes")
+    box.fill(H.MD_LINK)
+    box.press("Enter")
+    matching = len(hostile_layer.filtered(ViewState(text=H.MD_LINK)))
+    assert 0 < matching < N
+    expect(page.locator("[data-testid='stMarkdownContainer']", has_text=f"{N} records").first).to_contain_text(
+        f"{matching} of {N} records", timeout=WAIT_MS)
+    settle(page)
+    page.locator("[data-testid='stExpander'] summary", has_text="Export this view").click()
+    caption = page.locator("[data-testid='stCaptionContainer']", has_text="Everything below reflects")
+    expect(caption).to_be_visible(timeout=WAIT_MS)
+    assert f"Text contains: {H.MD_LINK!r}" in caption.inner_text(), caption.inner_text()
+    hostile.check("export panel with a hostile search")
+    box.fill("")
+    box.press("Enter")
+    expect(page.locator("[data-testid='stMarkdownContainer']", has_text=f"{N} records").first).to_contain_text(
+        f"{N} of {N} records", timeout=WAIT_MS)
+    settle(page)
 
 
 def test_hostile_timeline_marks_and_tooltips(hostile: Tab, artifacts: Path) -> None:
@@ -655,22 +679,30 @@ def assert_default_view(tab: Tab, frame: Frame) -> None:
 MALFORMED = "?zoom=999&center=nan,nan&date_from=2025-99-01&layers=<script>&actors=%00&bbox=1,2,3"
 LONG_QUERY = ("?actors=" + "x" * 5000 + "&selected=incidents/" + "Z" * 5000 + "&zoom=" + "9" * 3000
               + "&center=" + "1," * 2000 + "&regions=" + quote(H.SCRIPT) * 100 + "&foo=" + quote(H.LONG[:3000]))
+MARKDOWN_QUERY = ("?date_from=" + quote(H.MD_LINK) + "&layers=" + quote(f"{H.LATEX}~{H.DIRECTIVE}~{H.SCRIPT}")
+                  + "&zoom=" + quote(H.EMOJI))
 ODD = "?date_from=2030-01-01&date_to=2031-01-01&step=year&basemap=<b>&sides=Mars&min_fatalities=-1&selected=import:x/y"
 
 
 @pytest.mark.parametrize("query,ignored", [
-    (MALFORMED, ["zoom", "center", "date_from", "layers", "bbox"]),
-    (LONG_QUERY, ["zoom", "center"]),
-    (ODD, ["step", "basemap", "sides", "min_fatalities"]),
-], ids=["malformed", "very-long", "out-of-range"])
+    (MALFORMED, ["URL parameter 'zoom'", "URL parameter 'center'", "URL parameter 'date_from'", "URL parameter 'layers'",
+                 "URL parameter 'bbox'", "filter actors: '\\x00'"]),
+    (LONG_QUERY, ["URL parameter 'zoom'", "URL parameter 'center'", "filter actors: 'xxxx", "filter regions: '<script>"]),
+    (ODD, ["URL parameter 'step'", "URL parameter 'basemap'", "URL parameter 'sides'", "URL parameter 'min_fatalities'",
+           "time window 2030-01-01 to 2031-01-01"]),
+    (MARKDOWN_QUERY, [f"URL parameter 'date_from': Invalid isoformat string: '{H.MD_LINK}'",
+                      f"URL parameter 'layers': unknown layer(s) {H.LATEX}, {H.DIRECTIVE}, {H.SCRIPT}",
+                      f"URL parameter 'zoom': invalid literal for int() with base 10: {H.EMOJI!r}"]),
+], ids=["malformed", "very-long", "out-of-range", "markdown"])
 def test_malformed_urls_warn_and_show_the_default_view(browser: Browser, app_url: str, artifacts: Path,
                                                          query: str, ignored: list[str]) -> None:
     tab = new_tab(browser)
     try:
         frame = open_url(tab, app_url + "/" + query)
         shown = warnings(tab.page)
-        for name in ignored:
-            assert any(f"Ignored URL parameter '{name}'" in w for w in shown), (name, shown)
+        for text in ignored:
+            assert any(f"Ignored {text}" in w for w in shown), (text, shown)
+        assert len(shown) == len(ignored), shown
         assert all(len(w) < 400 for w in shown), "a warning echoes a whole long parameter"
         assert_default_view(tab, frame)
         tab.check(f"url {query[:40]}")

@@ -63,8 +63,13 @@ def _ids(ids: pd.Series) -> dict[str, list]:
     if not text or parts.null_count:
         return {"ids": text}
     codes, table = pd.factorize(parts.field("p").to_numpy(zero_copy_only=False))
-    numbers = pc.cast(parts.field("n"), pa.int64()).to_pylist()
-    return {"idp": list(table), "idk": codes.tolist() if len(table) > 1 else [], "idn": numbers}
+    numbers = pc.cast(parts.field("n"), pa.int64()).to_numpy()
+    return {"idp": list(table), "idk": codes.tolist() if len(table) > 1 else [], "idn": _deltas(numbers)}
+
+
+def _deltas(values: np.ndarray) -> list[int]:
+    """Each value minus the one before (the first as is): small numbers for sorted columns."""
+    return np.diff(values, prepend=0).tolist() if len(values) else []
 
 
 def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -79,7 +84,8 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     sends): coordinates are whole numbers of 1e-4 degree (~11 m, finer than any
     geo_precision code) above ``lat0``/``lon0``; dates are day offsets from
     ``day0`` and the end a span in days; ids are prefix + number where they can
-    be; locations and actors are indexes into string tables; a missing
+    be; start days and id numbers are sent as differences from the previous
+    record (exports are sorted by date, so these are short); locations and actors are indexes into string tables; a missing
     precision code is 0, a missing injury count -1 (``inj`` is empty when no
     record has one). Vectorised: no Python work per record beyond the lists.
     """
@@ -114,7 +120,7 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
         "r": _radii(fatalities, injuries),
         "gp": _codes(_numbers(records["geo_precision"]), 0),
         "tp": _codes(_numbers(records["time_precision"]), 0),
-        "d": days.tolist(),
+        "d": _deltas(days),
         "span": (_days(records["end_date"], day0) - days).tolist(),
         "loc": loc_codes,
         "fat": _codes(fatalities, 0),

@@ -14,6 +14,7 @@ from panjmap import export, snapshot
 from panjmap.data import Dataset
 from panjmap.layers import MapLayer, curated_layer
 from panjmap.state import ViewState
+from panjmap.ui.text import md
 
 
 def _png(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], size: str) -> Callable[[], bytes]:
@@ -44,7 +45,7 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
     extra = tuple(imports)
     stem = view.file_stem()
     with st.expander("Export this view: snapshot, standalone map, data, permalink", expanded=False):
-        st.caption(f"Everything below reflects: {view.describe()}. Files are made when you click.")
+        st.caption(f"Everything below reflects: {md(view.describe())}. Files are made when you click.")
         row = st.columns(3)
         row[0].download_button("PNG for a slide (1600×900)", _png(view, dataset, extra, "slide"),
                                file_name=f"{stem}.png", mime="image/png", on_click="ignore", key="dl_png_slide")

@@ -110,7 +110,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
         import_labels = tuple((l.label, l.color) for l in layers if l.color)
         base = build_base_map(shown, dataset.sites, center=mount_center, zoom=mount_zoom,
                               import_labels=import_labels, legend_in_map=False)
-        groups = [layer.feature_group(shown) for layer in layers]
+        groups = [layer.feature_group(shown, filtered[layer.key]) for layer in layers]  # filter once per rerun
 
         map_col, detail_col = st.columns([13, 7], gap="medium")
         with map_col:

@@ -8,9 +8,12 @@ the URL reproduces the view.
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from panjmap.state import ViewState
+from panjmap.ui.text import md
 
 VIEW_KEY = "panj_view"
 URL_ERRORS_KEY = "panj_url_errors"
@@ -26,9 +29,15 @@ def current_view() -> ViewState:
     return st.session_state[VIEW_KEY]
 
 
+# "Ignored URL parameter 'zoom': <reason>": the reason may quote the URL's own text.
+_PARAM_MESSAGE = re.compile(r"(Ignored URL parameter '\w+': )(.*)", re.DOTALL)
+
+
 def show_url_errors() -> None:
     for message in st.session_state.pop(URL_ERRORS_KEY, []):
-        st.warning(message)
+        # URL text reads literally, never as Markdown; the other messages are fixed text.
+        match = _PARAM_MESSAGE.fullmatch(message)
+        st.warning(match.group(1) + md(match.group(2)) if match else message)
 
 
 def save_view(view: ViewState) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-# Markdown, HTML and Streamlit's own syntax ($ for LaTeX, :color[...] directives).
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+# Markdown, HTML and Streamlit's own syntax ($ for LaTeX, :color[...] directives, and
+# :material/icon: which Streamlit's frontend rewrites in the raw text before parsing, so
+# only an escaped "/" stops it).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'/])")
 
 
 def md(text: object) -> str:
