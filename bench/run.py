@@ -15,7 +15,8 @@ and note invented) it runs the app's real code paths and measures, per size:
 * the same filter change through the real map page (``pages/map.py``) in
   Streamlit's AppTest, with the component payload it produced;
 * time to first paint of the standalone map (``panjmap.snapshot.standalone_html``)
-  in headless Debian Chromium, every http(s) request blocked;
+  in headless Debian Chromium, every http(s) request blocked, and a check that
+  sampled records are really painted on top at their screen positions;
 * peak memory of import + filter + build (RSS in a child process; tracemalloc);
 * the naive way beside it: one ``folium.Marker`` per event in a ``MarkerCluster``.
 
@@ -228,7 +229,6 @@ SEED_FROM = dt.date(2025, 1, 1)
 SEED_TYPES = FILTER_TYPES
 MAP_KEY = "panj_map"  # the key the map page gives st_folium
 NAIVE_PAINT_CAP_S = 120.0
-NAIVE_PAINT_MAX_POINTS_QUICK = 20_000
 PAINT_TIMEOUT_S = 60.0
 
 TARGETS = {
@@ -990,7 +990,7 @@ def tables(results: dict[str, Any]) -> str:
         nv, s = r["naive"], r["filter"]
         if nv.get("first_paint_s") is not None:
             naive_paint = _fmt_s(nv["first_paint_s"])
-        elif nv.get("timed_out") or nv.get("first_paint_cap_s"):
+        elif nv.get("first_paint_cap_s"):  # tried, and over the cap
             naive_paint = f"> {nv['first_paint_cap_s']:.0f} s (cap)"
         else:
             naive_paint = "not run (--quick)"

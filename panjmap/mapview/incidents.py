@@ -85,9 +85,10 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     geo_precision code) above ``lat0``/``lon0``; dates are day offsets from
     ``day0`` and the end a span in days; ids are prefix + number where they can
     be; start days and id numbers are sent as differences from the previous
-    record (exports are sorted by date, so these are short); locations and actors are indexes into string tables; a missing
-    precision code is 0, a missing injury count -1 (``inj`` is empty when no
-    record has one). Vectorised: no Python work per record beyond the lists.
+    record (exports are sorted by date, so these are short); locations and
+    actors are indexes into string tables; a missing precision code is 0, a
+    missing injury count -1 (``inj`` is empty when no record has one).
+    Vectorised: no Python work per record beyond making the lists.
     """
     records = located(records)
     type_names = sorted(set(records["event_type"]))
