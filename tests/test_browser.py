@@ -23,10 +23,10 @@ from playwright.sync_api import Browser, Frame, Page, Playwright, expect, sync_p
 
 from panjmap.paths import SEEDS_DIR
 from tests.conftest import CHROMIUM_ARGS
+from tests.offline import cut_off
 
 FIRST_LOAD_MS = 60_000
 WAIT_MS = 30_000
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SUMMARY = re.compile(r"Curated incidents \(seed articles\): \d+ of \d+ records")
 
 
@@ -53,13 +53,6 @@ def overlapping(date_from: str | None = None, date_to: str | None = None) -> pd.
 
 # --------------------------------------------------------------------------
 # Browser plumbing
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.hostname in LOCAL_HOSTS
 
 
 @dataclass
@@ -90,24 +83,7 @@ def session(browser: Browser) -> Iterator[Session]:
     page = context.new_page()
     s = Session(page)
 
-    def on_route(route) -> None:
-        url = route.request.url
-        if _is_local(url):
-            s.requested.append(url)
-            route.continue_()
-        else:
-            s.blocked.append(url)
-            route.abort()
-
-    def on_websocket(ws) -> None:
-        if _is_local(ws.url):
-            ws.connect_to_server()
-        else:
-            s.blocked.append(ws.url)
-            ws.close()
-
-    context.route("**/*", on_route)
-    context.route_web_socket(re.compile(".*"), on_websocket)
+    cut_off(context, s.blocked, s.requested)
     page.on("pageerror", lambda exc: s.js_errors.append(str(exc)))
     yield s
     context.close()

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -45,10 +45,10 @@ from panjmap.paths import SEEDS_DIR
 from panjmap.state import DEFAULT_CENTER, DEFAULT_ZOOM, GEOGRAPHY_LAYERS, ViewState
 from tests import hostile as H
 from tests.conftest import CHROMIUM_ARGS
+from tests.offline import cut_off
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 WAIT_MS = 45_000
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # The imported layer's name, typed into the form: markup, Markdown, LaTeX, a directive, "/" and "~".
 LAYER_NAME = "<img src=x onerror=alert(1)> [x](y) $a$ :red[b]/~"
 # The form keeps "~" (the URL's list separator) out of layer names.
@@ -351,11 +351,6 @@ INJECTED_JS = """() => ({
 CLEAN = {"img_x": 0, "svg_onload": 0, "on_handlers": 0, "js_links": 0, "unclosed": 0, "latex": 0, "pwned": None}
 
 
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
-
-
 @dataclass
 class Tab:
     page: Page
@@ -393,22 +388,7 @@ def new_tab(browser: Browser) -> Tab:
     page = context.new_page()
     tab = Tab(page)
 
-    def on_route(route) -> None:
-        if _is_local(route.request.url):
-            route.continue_()
-        else:
-            tab.blocked.append(route.request.url)
-            route.abort()
-
-    def on_websocket(ws) -> None:
-        if _is_local(ws.url):
-            ws.connect_to_server()
-        else:
-            tab.blocked.append(ws.url)
-            ws.close()
-
-    context.route("**/*", on_route)
-    context.route_web_socket(re.compile(".*"), on_websocket)
+    cut_off(context, tab.blocked)
     page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
     page.on("pageerror", lambda exc: tab.js_errors.append(f"{exc} | {(exc.stack or '')[:400]}"))
     return tab

@@ -41,6 +41,7 @@ from panjmap.paths import SEEDS_DIR
 from panjmap.state import ViewState
 from tests import hostile as H
 from tests.conftest import CHROMIUM_ARGS
+from tests.offline import is_local
 
 SESSIONS = 10
 IMPORTERS = {8: "LoadAlpha", 9: "LoadBravo"}  # session number -> its layer name (also its records' tag)
@@ -50,7 +51,6 @@ ACTION_TIMEOUT_S = 40.0
 PLAY_S = 4.0
 SAMPLE_EVERY_S = 2.0
 RSS_LIMIT = int(2.5 * 1024**3)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SUMMARY = re.compile(r"^(.+?): (\d+) of (\d+) records")
 # Real search words (they match curated records) and this session's own word (matches nothing).
 SEARCH_WORDS = ("kabul", "drone", "dushanbe", "")
@@ -89,11 +89,6 @@ class Stats:
     words: set[str] = field(default_factory=set)  # every search word this session set
 
 
-def _local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
-
-
 # Every request that does not go to loopback is sent to a proxy that is not there, so it fails
 # (Chromium never proxies loopback). This costs nothing per request, unlike routing every
 # request and WebSocket frame of ten sessions through Playwright; attempts are still recorded.
@@ -103,8 +98,8 @@ OFFLINE_ARGS = ["--proxy-server=http://127.0.0.1:9"]
 async def guarded_context(browser: Browser, stats: Stats) -> tuple[BrowserContext, Page]:
     context = await browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block")
     page = await context.new_page()
-    page.on("requestfailed", lambda request: None if _local(request.url) else stats.blocked.append(request.url))
-    page.on("websocket", lambda ws: None if _local(ws.url) else stats.blocked.append(ws.url))
+    page.on("requestfailed", lambda request: None if is_local(request.url) else stats.blocked.append(request.url))
+    page.on("websocket", lambda ws: None if is_local(ws.url) else stats.blocked.append(ws.url))
     page.on("pageerror", lambda exc: stats.js_errors.append(str(exc)[:300]))
     page.on("console", lambda msg: stats.console_errors.append(f"{msg.text[:200]} @ {msg.location.get('url', '')[:80]}")
             if msg.type == "error" else None)
