@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 
 import folium
 import geopandas as gpd
 
 from panjmap import assets, geodata
 from panjmap.mapview import style
-from panjmap.mapview.elements import Helpers, MapControls, PlaceLabels, map_background
+from panjmap.mapview.elements import GeoLayer, Helpers, MapControls, PlaceLabels, js_json, map_background
 from panjmap.mapview.legend import legend_html
 from panjmap.state import ViewState
 
@@ -53,50 +54,44 @@ _TOOLTIP_JS = "function (feature, layer) { layer.bindTooltip(window.PANJ.esc(fea
 
 
 @functools.lru_cache(maxsize=None)
-def _geojson(name: str, columns: tuple[str, ...]) -> dict:
-    """A geodata layer as a GeoJSON dict with only the properties the map uses."""
+def _geojson(name: str, columns: tuple[str, ...]) -> str:
+    """A geodata layer as script-safe GeoJSON text, with only the properties the map uses.
+
+    Serialised once per process: every rerun of every session reuses the string.
+    """
     layer = geodata.load_layer(name)
-    return layer[list(columns) + ["geometry"]].__geo_interface__
+    return js_json(layer[list(columns) + ["geometry"]].__geo_interface__)
+
+
+def _style(style: dict) -> str:
+    return f"function () {{ return {json.dumps(style)}; }}"
+
+
+def _geo_group(m: folium.Map, name: str, columns: tuple[str, ...], style_js: str) -> None:
+    group = folium.FeatureGroup(name=LAYER_LABELS[name])
+    GeoLayer(_geojson(name, columns), style_js, "name").add_to(group)
+    group.add_to(m)
 
 
 def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool) -> None:
     """Vector geography; over an online basemap the fills turn translucent so the tiles show."""
     fill = 0.25 if over_tiles else 1.0
     if "countries" in layers:
-        folium.GeoJson(
-            _geojson("countries", ("name",)), name=LAYER_LABELS["countries"],
-            style_function=lambda f: {"color": "#8A8A8A", "weight": 1, "fillColor": style.COUNTRY_FILL,
-                                      "fillOpacity": 0 if over_tiles else 1},
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
-        ).add_to(m)
+        _geo_group(m, "countries", ("name",), _style(
+            {"color": "#8A8A8A", "weight": 1, "fillColor": style.COUNTRY_FILL, "fillOpacity": 0 if over_tiles else 1}))
     if "regions" in layers:
-        folium.GeoJson(
-            _geojson("regions", ("name", "emphasis")), name=LAYER_LABELS["regions"],
-            style_function=lambda f: (
-                {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9 * fill}
-                if f["properties"]["emphasis"]
-                else {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6 * fill}
-            ),
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
-        ).add_to(m)
+        emphasis = {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9 * fill}
+        muted = {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6 * fill}
+        _geo_group(m, "regions", ("name", "emphasis"),
+                   f"function (f) {{ return f.properties.emphasis ? {json.dumps(emphasis)} : {json.dumps(muted)}; }}")
     if "districts" in layers:
-        folium.GeoJson(
-            _geojson("districts", ("name",)), name=LAYER_LABELS["districts"],
-            style_function=lambda f: {"color": "#9C8B6E", "weight": 0.6, "dashArray": "3 3", "fillOpacity": 0},
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
-        ).add_to(m)
+        _geo_group(m, "districts", ("name",), _style(
+            {"color": "#9C8B6E", "weight": 0.6, "dashArray": "3 3", "fillOpacity": 0}))
     if "rivers" in layers:
-        folium.GeoJson(
-            _geojson("rivers", ("name",)), name=LAYER_LABELS["rivers"],
-            style_function=lambda f: {"color": style.RIVER_COLOR, "weight": 1.6, "opacity": 0.9},
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
-        ).add_to(m)
+        _geo_group(m, "rivers", ("name",), _style({"color": style.RIVER_COLOR, "weight": 1.6, "opacity": 0.9}))
     if "border" in layers:
-        folium.GeoJson(
-            _geojson("border", ("name",)), name=LAYER_LABELS["border"],
-            style_function=lambda f: {"color": style.BORDER_COLOR, "weight": 3.2, "opacity": 0.95, "dashArray": "10 4"},
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "name"),
-        ).add_to(m)
+        _geo_group(m, "border", ("name",), _style(
+            {"color": style.BORDER_COLOR, "weight": 3.2, "opacity": 0.95, "dashArray": "10 4"}))
 
 
 def _places(m: folium.Map) -> None:

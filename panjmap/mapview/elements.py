@@ -247,7 +247,47 @@ class Helpers(MacroElement):
     )
 
 
-class IncidentLayer(MacroElement):
+class _PlainScript(MacroElement):
+    """A MacroElement whose large data payload is never compiled as a template."""
+
+    def render(self, **kwargs: Any) -> None:
+        """As MacroElement.render, but the rendered script goes in as plain text: branca's
+        ``Element(text)`` would compile it as a Jinja template, which for a large layer
+        means tokenizing megabytes of data on every render (~0.6 s per 100k records)."""
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class GeoLayer(_PlainScript):
+    """A geography layer from a GeoJSON string serialised once per process (see base._geojson),
+    styled by a JS style function from our own code, with the ``tooltip`` property escaped."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.geoJSON({{ this.payload }}, {
+  style: {{ this.style }},
+  onEachFeature: function (feature, layer) {
+    layer.bindTooltip(window.PANJ.esc(feature.properties[{{ this.tooltip }}]), {sticky: true});
+  }
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: str, style_js: str, tooltip: str):
+        super().__init__()
+        self._name = "GeoLayer"
+        self.payload = payload
+        self.style = style_js
+        self.tooltip = js_json(tooltip)
+
+
+class IncidentLayer(_PlainScript):
     """Incident points as compact columns; drawn into the parent feature group.
 
     ``columns`` (see ``incidents.incident_payload``) holds parallel lists: the
@@ -340,17 +380,6 @@ class IncidentLayer(MacroElement):
             {"key": key, "label": label, "types": types, "columns": columns, "mode": mode,
              "rings": {str(k): v for k, v in PRECISION_RING_M.items()}}
         )
-
-    def render(self, **kwargs: Any) -> None:
-        """As MacroElement.render, but the rendered script goes in as plain text: branca's
-        ``Element(text)`` would compile it as a Jinja template, which for a large layer
-        means tokenizing megabytes of data on every render (~0.6 s per 100k records)."""
-        figure = self.get_root()
-        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
 
 
 class _Text(Element):
