@@ -233,7 +233,9 @@ window.PANJ = window.PANJ || (function () {
     });
   }
   function points(d, options) { Points = Points || pointsClass(); return new Points(d, options); }
-  return {esc: esc, svg: svg, GEO: GEO, TIME: TIME, when: when, points: points};
+  // Data text as content: escaped, and isolated so a right-to-left override in it cannot flip what follows.
+  function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
+  return {esc: esc, bdi: bdi, svg: svg, GEO: GEO, TIME: TIME, when: when, points: points};
 })();
 """
 
@@ -317,13 +319,13 @@ class IncidentLayer(_PlainScript):
   function tip(i) {
     var t = D.types[c.t[i]], injured = inj(i);
     var cas = c.fat[i] + " killed" + (injured === null ? "" : ", " + injured + " injured");
-    return '<div class="panj-tip"><b>' + P.esc(c.locs[c.loc[i]] || "(location not reported)") + "</b><br>" +
+    return '<div class="panj-tip"><b>' + P.bdi(c.locs[c.loc[i]] || "(location not reported)") + "</b><br>" +
       P.esc(P.when(day(start[i]), day(start[i] + c.span[i]), c.tp[i])) + "<br>" + P.esc(t.name) + " · " + P.esc(cas) +
       (c.gp[i] >= 2 ? "<br><i>" + P.esc(P.GEO[c.gp[i]]) + "</i>" : "") +
-      '<br><span class="pm-id">ID: ' + P.esc(rid(i)) + " [" + P.esc(D.key) + "]</span></div>";
+      '<br><span class="pm-id">ID: ' + P.bdi(rid(i)) + " [" + P.bdi(D.key) + "]</span></div>";
   }
   function popup(i) {
-    return tip(i) + '<div class="panj-tip">' + P.esc(c.actors[c.actor[i]]) + "<br><small>" + P.esc(D.label) + "</small></div>";
+    return tip(i) + '<div class="panj-tip">' + P.bdi(c.actors[c.actor[i]]) + "<br><small>" + P.bdi(D.label) + "</small></div>";
   }
   if (D.mode === "canvas") {
     var styles = D.types.map(function (t, k) {
