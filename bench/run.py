@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from panjmap.data import located
 from panjmap.schema import ACLED_COLUMNS, EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -494,9 +495,9 @@ class Browser:
 
 def sample_points(records: Any, k: int = 60) -> list[list[float]]:
     """[lat, lon] of up to ``k`` located records, spread through the table."""
-    located = _located(records)
-    step = max(1, len(located) // k)
-    geometry = located.geometry.iloc[::step][:k]
+    mapped = located(records)
+    step = max(1, len(mapped) // k)
+    geometry = mapped.geometry.iloc[::step][:k]
     return [[float(g.y), float(g.x)] for g in geometry]
 
 
@@ -648,12 +649,6 @@ def measure_memory(csv_bytes: bytes, n: int, workdir: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 
 
-def _located(records: Any) -> Any:
-    from panjmap.mapview.incidents import located
-
-    return located(records)
-
-
 def layer_costs(layer: Any, state: Any, dataset: Any, repeat: int) -> dict[str, Any]:
     """Filter, build and render (as streamlit-folium does) one layer for one state."""
     from streamlit_folium import _get_feature_group_string
@@ -671,7 +666,7 @@ def layer_costs(layer: Any, state: Any, dataset: Any, repeat: int) -> dict[str, 
         start = time.perf_counter()
         js = _get_feature_group_string(group, base)
         render_times.append(time.perf_counter() - start)
-    shown = len(_located(records))
+    shown = len(located(records))
     return {"shown": shown, "mode": "icons" if shown <= ICON_LIMIT else "canvas", "filter_s": filter_s,
             "layer_build_s": build_s, "layer_render_s": _median(render_times),
             "layer_s": filter_s + build_s + _median(render_times), "layer_js_bytes": len(js.encode("utf-8")),
@@ -799,7 +794,7 @@ def measure_size(n: int, dataset: Any, browser: Browser, workdir: Path, repeat: 
     log(f"  app rerun: filter {app['filter_s']:.2f} s, all {app['all_s']:.2f} s")
 
     # The naive way, on the same filtered records.
-    records = _located(filtered_records)
+    records = located(filtered_records)
     naive_repeat = 1 if len(records) > 20_000 else repeat
     ours = out["filter"]
     group, build_s, _ = timed(lambda: naive_group(records, layer.label), naive_repeat)

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import dataclass
 
+import geopandas as gpd
+
+from panjmap import export
+from panjmap.data import Dataset, load_dataset
+from panjmap.layers import curated_layer
 from panjmap.state import ViewState
 
 
@@ -62,3 +68,20 @@ def view_from_args(args: argparse.Namespace) -> ViewState:
     if state.date_from and state.date_to and state.date_from > state.date_to:
         raise SystemExit("--from is after --to")
     return state
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a command exports: the view state, the data, the filtered incidents and their metadata."""
+
+    state: ViewState
+    dataset: Dataset
+    records: gpd.GeoDataFrame
+    meta: export.Metadata
+
+
+def selection_from_args(args: argparse.Namespace) -> Selection:
+    state = view_from_args(args)
+    dataset = load_dataset()
+    records = curated_layer(dataset).filtered(state)
+    return Selection(state, dataset, records, export.metadata(state, dataset, records))

@@ -64,6 +64,12 @@ class Dataset:
         return self.claims[self.claims["incident_id"] == incident_id]
 
 
+def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The records that have a map location (the others' place is not reported)."""
+    geometry = records.geometry
+    return records[~(geometry.isna() | geometry.is_empty)]
+
+
 def table_path(seeds_dir: Path, name: str) -> Path:
     return seeds_dir / f"{name}.csv"
 

@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from panjmap import geodata
-from panjmap.data import Dataset
+from panjmap.data import Dataset, located
 from panjmap.schema import ACLED_COLUMNS, CLAIM_COLUMNS, INCIDENT_COLUMNS, SITE_COLUMNS
 from panjmap.state import ViewState
 
@@ -58,7 +58,7 @@ def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now:
         sources=[f"{r.source_file}: {r.title} ({r.publisher})" for r in dataset.sources.itertuples()],
         attribution=geodata.attribution_text(),
         count=len(records),
-        located=int((~(records.geometry.isna() | records.geometry.is_empty)).sum()),
+        located=len(located(records)),
     )
 
 

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from panjmap import export
-from panjmap.cli_filters import add_filter_arguments, view_from_args
-from panjmap.data import load_dataset
-from panjmap.layers import curated_layer
+from panjmap.cli_filters import add_filter_arguments, selection_from_args
 from panjmap.output import write_atomically
 
 
@@ -21,11 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    state = view_from_args(args)
-    dataset = load_dataset()
-    records = curated_layer(dataset).filtered(state)
-    meta = export.metadata(state, dataset, records)
-    text = export.render(args.format, records, dataset, meta)
+    sel = selection_from_args(args)
+    records, meta = sel.records, sel.meta
+    text = export.render(args.format, records, sel.dataset, meta)
     if args.output:
         write_atomically(args.output, text.encode("utf-8"))
         if args.format == "csv":  # GeoJSON and KML carry their metadata inside

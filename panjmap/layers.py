@@ -38,12 +38,21 @@ class MapLayer:
         return incident_layer(records, key=self.key, label=self.label, color=self.color)
 
 
+_CURATED: dict[int, MapLayer] = {}
+
+
 def curated_layer(dataset: Dataset) -> MapLayer:
-    return MapLayer(
-        key=CURATED_KEY,
-        label=CURATED_LABEL,
-        records=query.record_set(CURATED_KEY, dataset.incidents, dataset.claims, dataset.evidence),
-    )
+    """The curated incidents as a layer; indexed once per loaded dataset (every rerun asks for it)."""
+    layer = _CURATED.get(id(dataset))
+    if layer is None or layer.records.records is not dataset.incidents:
+        layer = MapLayer(
+            key=CURATED_KEY,
+            label=CURATED_LABEL,
+            records=query.record_set(CURATED_KEY, dataset.incidents, dataset.claims, dataset.evidence),
+        )
+        _CURATED.clear()  # one dataset at a time: a reload replaces it
+        _CURATED[id(dataset)] = layer
+    return layer
 
 
 def import_key(name: str) -> str:

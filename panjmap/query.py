@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from panjmap import geodata
+from panjmap.data import located
 from panjmap.schema import UNKNOWN_ACTOR
 from panjmap.state import ViewState
 
@@ -153,7 +154,7 @@ def summarize(shown: gpd.GeoDataFrame, total: int) -> Summary:
     return Summary(
         shown=len(shown),
         total=total,
-        located=int((~shown.geometry.isna() & ~shown.geometry.is_empty).sum()) if len(shown) else 0,
+        located=len(located(shown)),
         fatalities=int(shown["fatalities"].fillna(0).sum()),
         injuries=int(pd.to_numeric(shown["injuries"], errors="coerce").fillna(0).sum()),
     )

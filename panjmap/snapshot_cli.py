@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from panjmap import export, snapshot
-from panjmap.cli_filters import add_filter_arguments, view_from_args
-from panjmap.data import load_dataset
-from panjmap.layers import curated_layer
+from panjmap import snapshot
+from panjmap.cli_filters import add_filter_arguments, selection_from_args
 from panjmap.output import write_atomically
 
 
@@ -25,10 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    state = view_from_args(args)
-    dataset = load_dataset()
-    records = curated_layer(dataset).filtered(state)
-    meta = export.metadata(state, dataset, records)
+    sel = selection_from_args(args)
+    state, dataset, meta = sel.state, sel.dataset, sel.meta
     output = args.output or Path(f"{state.file_stem()}.{args.format}")
     if args.format == "html":
         data = snapshot.standalone_html(state, dataset, meta).encode("utf-8")

@@ -17,11 +17,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from panjmap import geodata  # noqa: E402
-from panjmap.data import Dataset  # noqa: E402
+from panjmap.data import Dataset, located  # noqa: E402
 from panjmap.export import Metadata  # noqa: E402
 from panjmap.layers import MapLayer, visible_layers  # noqa: E402
 from panjmap.mapview import style  # noqa: E402
-from panjmap.mapview.incidents import located  # noqa: E402
 from panjmap.state import ViewState  # noqa: E402
 
 MPL_MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "square": "s", "pentagon": "p"}
@@ -82,7 +81,7 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
                 ax.annotate(place["name"], (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, zorder=8,
                             va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.7, "lw": 0})
     if "sites" in layers:
-        sites = dataset.sites[~dataset.sites.geometry.isna()]
+        sites = located(dataset.sites)
         lines = sites[sites.geom_type != "Point"]
         if len(lines):
             lines.plot(ax=ax, color=style.ROAD_COLOR, linewidth=4, alpha=0.8, zorder=9)

@@ -15,6 +15,7 @@ import folium
 import geopandas as gpd
 
 from panjmap import assets, geodata
+from panjmap.data import located
 from panjmap.mapview import style
 from panjmap.mapview.elements import GeoLayer, Helpers, MapControls, PlaceLabels, js_json, map_background
 from panjmap.mapview.legend import legend_html
@@ -114,8 +115,7 @@ SITE_ICONS: dict[str, str] = {
 
 
 def site_features(sites: gpd.GeoDataFrame) -> dict:
-    located = sites[~sites.geometry.isna()]
-    frame = located[["site_id", "name", "site_type", "location", "geo_precision", "geometry"]].copy()
+    frame = located(sites)[["site_id", "name", "site_type", "location", "geo_precision", "geometry"]].copy()
     frame["geo_precision"] = frame["geo_precision"].astype("Int64").astype(str).replace("<NA>", "")
     frame["label"] = [
         f"{n} ({t})" + ("" if p in ("", "1") else " · approximate location")

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa  # installed with streamlit (and pandas' string columns)
 import pyarrow.compute as pc
 
+from panjmap.data import located
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer
 
@@ -70,11 +71,6 @@ def _ids(ids: pd.Series) -> dict[str, list]:
 def _deltas(values: np.ndarray) -> list[int]:
     """Each value minus the one before (the first as is): small numbers for sorted columns."""
     return np.diff(values, prepend=0).tolist() if len(values) else []
-
-
-def located(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    geometry = records.geometry
-    return records[~(geometry.isna() | geometry.is_empty)]
 
 
 def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple[list[dict], dict[str, list]]:
