@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 import geopandas as gpd
 
@@ -40,17 +41,16 @@ def add_filter_arguments(parser: argparse.ArgumentParser, bbox: bool = False) ->
     parser.add_argument("--event-type", action="append", default=[], metavar="TYPE",
                         help="ACLED event type, e.g. 'Battles' (repeatable)")
     parser.add_argument("--query", metavar="QUERY",
-                        help="a permalink's query string (the part after '?'); other options override it")
+                        help="a permalink, or its query string; other options override it")
     if bbox:
         parser.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="map extent in degrees")
 
 
 def view_from_args(args: argparse.Namespace) -> ViewState:
-    from urllib.parse import parse_qs
-
     state = ViewState()
     if getattr(args, "query", None):
-        state, errors = ViewState.from_query(parse_qs(args.query.lstrip("?")))
+        query = args.query.split("?", 1)[-1]  # a whole permalink or just its query string
+        state, errors = ViewState.from_query(parse_qs(query, keep_blank_values=True))
         if errors:
             raise SystemExit("; ".join(errors))
     changes = {}

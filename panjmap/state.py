@@ -4,6 +4,8 @@ A small frozen dataclass (date window, filters, visible layers, basemap, map
 view, selected record). The URL query string is this state written out, so a
 permalink, an export and the screen agree. ``from_query`` never raises: a
 malformed parameter is dropped with a message and the rest still applies.
+List fields are repeated parameters (``actors=Taliban&actors=ISKP``), so no
+character is reserved inside a value; an empty list is one empty value.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ class ViewState:
 
     def query_string(self) -> str:
         """The state as a URL query string ("" for the default view)."""
-        return urlencode(self.to_query())
+        return urlencode(self.to_query(), doseq=True)
 
     @classmethod
     def from_query(cls, params: Mapping[str, str | list[str]]) -> tuple["ViewState", list[str]]:
@@ -131,7 +133,7 @@ _MAX_TEXT = 200
 
 def _as_list(raw: str | list[str]) -> list[str]:
     items = raw if isinstance(raw, list) else [raw]
-    return [part for item in items for part in str(item).split("~") if part]
+    return [str(item) for item in items if item]
 
 
 def _as_text(raw: str | list[str]) -> str:
@@ -140,7 +142,7 @@ def _as_text(raw: str | list[str]) -> str:
 
 def _encode(name: str, value: Any) -> str | list[str]:
     if name in _LIST_FIELDS:
-        return "~".join(value) if value else "~"
+        return list(value) if value else [""]
     if isinstance(value, dt.date):
         return value.isoformat()
     if name == "center":

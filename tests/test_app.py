@@ -108,7 +108,7 @@ def summary(at: AppTest) -> tuple[int, int, int, int, int]:
     return int(shown), int(total), int(killed), int(injured), int(unlocated or 0)
 
 
-def run_app(**params: str) -> AppTest:
+def run_app(**params: str | list[str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(params)
     at.run()
@@ -239,13 +239,13 @@ def test_reset_button_clears_filters() -> None:
 
 
 def test_hiding_the_incident_layer_hides_its_summary() -> None:
-    at = run_app(layers="border~rivers")
+    at = run_app(layers=["border", "rivers"])
     assert at.checkbox(key="sb_layer_incidents").value is False
     assert summary_lines(at) == []
     at.checkbox(key="sb_layer_incidents").check().run()
     assert_healthy(at)
     assert summary(at) == expected(ALL)
-    assert set(at.query_params["layers"].split("~")) == {"border", "rivers", "incidents"}
+    assert set(at.query_params["layers"]) == {"border", "rivers", "incidents"}
 
 
 # --------------------------------------------------------------------------
@@ -255,9 +255,9 @@ def test_hiding_the_incident_layer_hides_its_summary() -> None:
 URL_STATE = {
     "date_from": "2025-11-01",
     "date_to": "2025-11-30",
-    "actors": f"{UNKNOWN}~ISKP",
+    "actors": [UNKNOWN, "ISKP"],
     "zoom": "9",
-    "layers": "border~incidents",
+    "layers": ["border", "incidents"],
 }
 
 

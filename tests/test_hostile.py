@@ -49,10 +49,8 @@ from tests.offline import cut_off
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 WAIT_MS = 45_000
-# The imported layer's name, typed into the form: markup, Markdown, LaTeX, a directive, "/" and "~".
-LAYER_NAME = "<img src=x onerror=alert(1)> [x](y) $a$ :red[b]/~"
-# The form keeps "~" (the URL's list separator) out of layer names.
-SHOWN_LAYER_NAME = LAYER_NAME.replace("~", "-")
+# The imported layer's name, typed into the form: markup, Markdown, LaTeX, a directive and URL metacharacters.
+LAYER_NAME = "<img src=x onerror=alert(1)> [x](y) $a$ :red[b]/~&=?#"
 CODE_FIELDS = ("inter1", "inter2", "interaction")  # code columns: outer whitespace is normalised
 ROWS = H.acled_rows()
 N = len(ROWS)
@@ -484,9 +482,9 @@ def test_upload_of_the_hostile_file_reads_literally_on_the_data_page(hostile: Ta
     report = page.locator("[data-testid='stCode']").last
     expect(report).to_contain_text(f"Imported {N} of {N} rows as ACLED (current 31-column export)")
     expander = page.locator("[data-testid='stExpander'] summary", has_text="Imported:")
-    assert norm(f"Imported: {SHOWN_LAYER_NAME} ({N} of {N} in the current filters)") in norm(expander.inner_text())
+    assert norm(f"Imported: {LAYER_NAME} ({N} of {N} in the current filters)") in norm(expander.inner_text())
     checkbox = page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox']", has_text="Imported:")
-    assert norm(checkbox.inner_text()) == norm(f"Imported: {SHOWN_LAYER_NAME}")
+    assert norm(checkbox.inner_text()) == norm(f"Imported: {LAYER_NAME}")
     expander.click()
     grid = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']")
     grid.scroll_into_view_if_needed()
@@ -495,7 +493,7 @@ def test_upload_of_the_hostile_file_reads_literally_on_the_data_page(hostile: Ta
     texts = cells.all_text_contents()
     for i in range(3):  # the first rows' ids are markup
         assert H.record_id(i) in texts, (H.record_id(i), texts[:12])
-    expect(page.get_by_role("button", name=f"Remove {SHOWN_LAYER_NAME}")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Remove {LAYER_NAME}")).to_be_visible()
     settle(page)
     page.screenshot(path=str(artifacts / "hostile-data.png"), full_page=True)
     hostile.check("data page")
@@ -504,11 +502,11 @@ def test_upload_of_the_hostile_file_reads_literally_on_the_data_page(hostile: Ta
 def test_hostile_markers_tooltips_popups_and_detail_panel(hostile: Tab, artifacts: Path) -> None:
     page = hostile.page
     go(hostile, "Border map", "Panj border incidents")
-    assert norm(f"{SHOWN_LAYER_NAME}: {N} of {N} records") in " | ".join(summaries(page))
+    assert norm(f"{LAYER_NAME}: {N} of {N} records") in " | ".join(summaries(page))
     frame = map_frame(page)
     expect(frame.locator(".panj-incident")).to_have_count(N + CURATED_LOCATED, timeout=WAIT_MS)
     hostile.check("map")
-    key = f"import:{SHOWN_LAYER_NAME}"
+    key = f"import:{LAYER_NAME}"
     # rows whose location is <script>, LaTeX (its id holds "/"), a Markdown link and :material/ icons
     for n, row_index in enumerate((row_with("location", H.SCRIPT), row_with("location", H.LATEX),
                                    row_with("location", H.MD_LINK), row_with("location", H.EMOJI))):
@@ -527,7 +525,7 @@ def test_hostile_markers_tooltips_popups_and_detail_panel(hostile: Tab, artifact
         marker.press("Enter")  # selects the record, as a click does, and opens its popup
         popup = frame.locator(".leaflet-popup-content").filter(has_text=f"ID: {rid} [")
         expect(popup).to_have_count(1, timeout=WAIT_MS)
-        assert norm(row["actor1"]) in norm(popup.text_content()) and norm(SHOWN_LAYER_NAME) in norm(popup.text_content())
+        assert norm(row["actor1"]) in norm(popup.text_content()) and norm(LAYER_NAME) in norm(popup.text_content())
         heading = page.locator("[data-testid='stHeading']", has_text=rid)
         expect(heading).to_have_count(1, timeout=WAIT_MS)
         settle(page)
@@ -536,7 +534,7 @@ def test_hostile_markers_tooltips_popups_and_detail_panel(hostile: Tab, artifact
         text = norm(column.inner_text())
         assert norm(f"Actors: {row['actor1']} vs {row['actor2']}") in text
         assert norm(f"Summary: {row['notes']}") in text
-        assert norm(f"Imported dataset: {SHOWN_LAYER_NAME}. Original columns kept below.") in text
+        assert norm(f"Imported dataset: {LAYER_NAME}. Original columns kept below.") in text
         hostile.check(f"detail {rid}")
     page.screenshot(path=str(artifacts / "hostile-map-detail.png"), full_page=True)
 
@@ -614,7 +612,7 @@ def test_bad_uploads_say_why_and_change_nothing(hostile: Tab) -> None:
         (b"name,place,when\nx,y,2025-11-01\n", "wrong.csv", "", "Nothing was imported. Header not recognised"),
         (_acled(event_date=H.MD_LINK), "dates.csv", "", f"event_date '{H.MD_LINK}' is not a recognised date"),
         (_acled(event_date=H.LATEX), "dates2.csv", "", f"event_date '{H.LATEX}' is not a recognised date"),
-        (H.acled_csv(), "again.csv", SHOWN_LAYER_NAME, f"A layer named {SHOWN_LAYER_NAME!r} is already imported"),
+        (H.acled_csv(), "again.csv", LAYER_NAME, f"A layer named {LAYER_NAME!r} is already imported"),
     ]
     for data, filename, name, message in bad:
         upload(hostile, data, filename, name)
@@ -661,7 +659,7 @@ def assert_default_view(tab: Tab, frame: Frame) -> None:
 MALFORMED = "?zoom=999&center=nan,nan&date_from=2025-99-01&layers=<script>&actors=%00&bbox=1,2,3"
 LONG_QUERY = ("?actors=" + "x" * 5000 + "&selected=incidents/" + "Z" * 5000 + "&zoom=" + "9" * 3000
               + "&center=" + "1," * 2000 + "&regions=" + quote(H.SCRIPT) * 100 + "&foo=" + quote(H.LONG[:3000]))
-MARKDOWN_QUERY = ("?date_from=" + quote(H.MD_LINK) + "&layers=" + quote(f"{H.LATEX}~{H.DIRECTIVE}~{H.SCRIPT}")
+MARKDOWN_QUERY = ("?date_from=" + quote(H.MD_LINK) + "".join(f"&layers={quote(name)}" for name in (H.LATEX, H.DIRECTIVE, H.SCRIPT))
                   + "&zoom=" + quote(H.EMOJI))
 ODD = "?date_from=2030-01-01&date_to=2031-01-01&step=year&basemap=<b>&sides=Mars&min_fatalities=-1&selected=import:x/y"
 

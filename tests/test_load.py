@@ -29,7 +29,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import psutil
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -251,7 +251,7 @@ async def act(page: Page, base: str, kind: str, k: int, i: int, view: ViewState,
         stats.words.add(word)
         view = ViewState(text=word, min_fatalities=(i + k) % 3,
                          date_from=dt.date(2025, 11, 1) if i % 3 == 0 else None)
-        await page.goto(base + "/?" + urlencode(view.to_query()), timeout=ACTION_TIMEOUT_S * 1000)
+        await page.goto(base + "/?" + view.query_string(), timeout=ACTION_TIMEOUT_S * 1000)
         await wait_summary(page, expected_summary(view, imports))
     elif kind == "sidebar-search":
         word = own_word(k, i) if i % 3 == 1 else SEARCH_WORDS[(i + k) % len(SEARCH_WORDS)]

@@ -19,6 +19,7 @@ from panjmap.layers import curated_layer
 from panjmap.paths import SEEDS_DIR
 from panjmap.schema import UNKNOWN_ACTOR
 from panjmap.state import DEFAULT_LAYERS, ViewState
+from tests import hostile as H
 
 D = dt.date
 
@@ -96,6 +97,13 @@ def test_query_round_trip(state: ViewState) -> None:
     assert ViewState.from_query(parse_qs(state.query_string(), keep_blank_values=True)) == (state, [])
 
 
+def test_list_values_keep_every_character_through_a_url() -> None:
+    # Lists are repeated parameters: no character inside a value is a separator.
+    names = ("ISKP~ETIM", "a&b=c", "x,y;z", "~", " spaced ", H.SCRIPT, H.RTL, H.PERSIAN, H.CONTROLS, H.EMOJI)
+    state = ViewState(actors=names, event_types=("Battles",), layers=("incidents", "import:odd~name&=?#"))
+    assert ViewState.from_query(parse_qs(state.query_string(), keep_blank_values=True)) == (state, [])
+
+
 def test_default_state_writes_no_parameters() -> None:
     assert ViewState().to_query() == {}
     assert ViewState().query_string() == ""
@@ -115,7 +123,7 @@ MALFORMED = [
     ({"zoom": "7.5"}, "zoom", "zoom"),
     ({"date_from": "2025-13-01"}, "date_from", "date_from"),
     ({"date_to": "yesterday"}, "date_to", "date_to"),
-    ({"layers": "incidents~bogus"}, "layers", "unknown layer(s) bogus"),
+    ({"layers": ["incidents", "bogus"]}, "layers", "unknown layer(s) bogus"),
     ({"center": "nan,70.4"}, "center", "numbers must be finite"),
     ({"center": "37.9,inf"}, "center", "numbers must be finite"),
     ({"center": "37.9"}, "center", "expected 2 comma-separated numbers"),
@@ -129,7 +137,7 @@ MALFORMED = [
     ({"step": "day"}, "step", "must be one of week, month"),
     ({"min_fatalities": "-1"}, "min_fatalities", "must be 0 or more"),
     ({"min_fatalities": "lots"}, "min_fatalities", "min_fatalities"),
-    ({"sides": "Tajikistan~Mars"}, "sides", "sides must be among Tajikistan, Afghanistan"),
+    ({"sides": ["Tajikistan", "Mars"]}, "sides", "sides must be among Tajikistan, Afghanistan"),
 ]
 
 
@@ -173,7 +181,7 @@ def test_foreign_parameters_are_ignored_silently() -> None:
 
 def test_very_long_text_is_truncated() -> None:
     long = "drone " * 1000
-    state, errors = ViewState.from_query({"text": long, "selected": "x" * 1000, "actors": "A" * 500 + "~Taliban"})
+    state, errors = ViewState.from_query({"text": long, "selected": "x" * 1000, "actors": ["A" * 500, "Taliban"]})
     assert errors == []
     assert state.text == long.strip()[:200]
     assert len(state.selected) == 200
@@ -181,14 +189,14 @@ def test_very_long_text_is_truncated() -> None:
 
 
 def test_repeated_scalar_parameter_uses_the_last_value() -> None:
-    state, errors = ViewState.from_query({"zoom": ["5", "9"], "actors": ["Taliban", "ISKP~ETIM"]})
+    state, errors = ViewState.from_query({"zoom": ["5", "9"], "actors": ["Taliban", "ISKP"]})
     assert errors == []
     assert state.zoom == 9
-    assert state.actors == ("Taliban", "ISKP", "ETIM")
+    assert state.actors == ("Taliban", "ISKP")
 
 
 def test_duplicate_list_items_are_dropped() -> None:
-    state, _ = ViewState.from_query({"event_types": "Battles~Battles~Riots"})
+    state, _ = ViewState.from_query({"event_types": ["Battles", "Battles", "Riots"]})
     assert state.event_types == ("Battles", "Riots")
 
 

@@ -80,8 +80,7 @@ def _import(ctx: PageContext, upload, fmt: str, name: str) -> None:
         st.error(f"{md(upload.name)} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
         return
     try:
-        # "~" separates list values in the URL's layers parameter: keep it out of layer names.
-        result = import_file(upload.getvalue(), upload.name, fmt=fmt, dataset_name=name.replace("~", "-") or None)
+        result = import_file(upload.getvalue(), upload.name, fmt=fmt, dataset_name=name or None)
     except ImportRejected as exc:
         st.error(f"Nothing was imported. {md(exc.message)}")
         return

@@ -44,7 +44,7 @@ def save_view(view: ViewState) -> None:
     """Make ``view`` the session's state and write it into the URL."""
     st.session_state[VIEW_KEY] = view
     wanted = view.to_query()
-    current = {name: st.query_params.get(name) for name in st.query_params.keys()}
-    if current != wanted:
+    current = {name: st.query_params.get_all(name) for name in st.query_params.keys()}
+    if current != {name: value if isinstance(value, list) else [value] for name, value in wanted.items()}:
         st.query_params.from_dict(wanted)
 
