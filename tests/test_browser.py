@@ -293,11 +293,62 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     expect(column).to_contain_text("Qalaikhumb")
     expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ029"), timeout=WAIT_MS)
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ029")
+    # One popup, and one ring, for the one selected record.
+    expect(frame.locator(".leaflet-popup")).to_have_count(1, timeout=WAIT_MS)
+    expect(frame.locator(".panj-selected")).to_have_count(1, timeout=WAIT_MS)
+    assert_ring_around(frame, "PNJ029")
 
     page.get_by_role("button", name="Close details").click()
     expect(page.locator("[data-testid='stAlertContentInfo']", has_text="Click an incident")).to_be_visible(
         timeout=WAIT_MS)
     expect(page).not_to_have_url(re.compile(r"selected="), timeout=WAIT_MS)
+    # Closing the details closes the record's popup and drops the ring.
+    expect(frame.locator(".leaflet-popup")).to_have_count(0, timeout=WAIT_MS)
+    expect(frame.locator(".panj-selected")).to_have_count(0)
+    assert_offline_and_clean(session)
+
+
+def assert_ring_around(frame: Frame, record_id: str) -> None:
+    centres = frame.evaluate(
+        """id => [document.querySelector('.panj-selected'), document.querySelector(`[data-record="${id}"]`)]
+                  .map(e => { const b = e.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; })""",
+        record_id)
+    (rx, ry), (ix, iy) = centres
+    assert abs(rx - ix) < 1.5 and abs(ry - iy) < 1.5, centres
+
+
+def test_the_popup_follows_the_selection(session: Session, app_url: str) -> None:
+    page = session.page
+    # Selected in the URL (as the Sources page links do): the map opens with the record's popup and ring.
+    frame = open_app(session, app_url, "?selected=incidents%2FPNJ019&zoom=10&center=37.8414,70.0487")
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ019", timeout=WAIT_MS)
+    expect(frame.locator(".panj-selected")).to_have_count(1)
+    assert_ring_around(frame, "PNJ019")
+    settle(page, frame)
+    view = map_view(frame)
+    # not panned to fit the popup (a pixel at zoom 10 is about 0.0014 degrees)
+    assert abs(view["lat"] - 37.8414) < 0.002 and abs(view["lng"] - 70.0487) < 0.002 and view["zoom"] == 10, view
+
+    # A popup the user closes stays closed when the filters change but the record stays shown.
+    frame.locator(".leaflet-popup-close-button").click()
+    expect(frame.locator(".leaflet-popup")).to_have_count(0)
+    page.get_by_label("Minimum fatalities").fill("1")
+    page.get_by_label("Minimum fatalities").press("Enter")
+    expect(page).to_have_url(re.compile(r"min_fatalities=1"), timeout=WAIT_MS)
+    settle(page, frame)
+    expect(frame.locator(".leaflet-popup")).to_have_count(0)
+    expect(frame.locator(".panj-selected")).to_have_count(1)
+
+    # Clicked again, then filtered out of the map: its popup and ring go with it.
+    icon(frame, "PNJ019").click(timeout=WAIT_MS)
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ019")
+    settle(page, frame)
+    page.get_by_label("Minimum fatalities").fill("10")
+    page.get_by_label("Minimum fatalities").press("Enter")
+    expect(page).to_have_url(re.compile(r"min_fatalities=10"), timeout=WAIT_MS)
+    expect(frame.locator("[data-record='PNJ019']")).to_have_count(0, timeout=WAIT_MS)
+    expect(frame.locator(".leaflet-popup")).to_have_count(0, timeout=WAIT_MS)
+    expect(frame.locator(".panj-selected")).to_have_count(0)
     assert_offline_and_clean(session)
 
 

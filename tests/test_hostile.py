@@ -264,12 +264,12 @@ def test_standalone_html_carries_hostile_text_only_as_escaped_data(hostile_layer
             texts = tab.evaluate(
                 """() => { const map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))], out = [];
                      map.eachLayer(l => { if (!(l instanceof L.Marker) || !l.getElement() || !l.getElement().matches('.panj-incident')) return;
-                       l.openTooltip(); l.openPopup();
-                       const tip = l.getTooltip().getElement(), pop = l.getPopup().getElement();
+                       l.openTooltip(); l.fire('click', {latlng: l.getLatLng()});
+                       const tip = l.getTooltip().getElement(), pop = map._popup.getElement();
                        out.push({id: l.getElement().querySelector('[data-record]').dataset.record,
                                  label: l.getElement().getAttribute('aria-label'),
                                  tip: tip.textContent, popup: pop.querySelector('.leaflet-popup-content').textContent});
-                       l.closePopup(); l.closeTooltip(); });
+                       map.closePopup(); l.closeTooltip(); });
                      return out; }"""
             )
             assert sorted(t["id"] for t in texts) == sorted(H.record_id(i) for i in range(N))

@@ -49,6 +49,7 @@ HELPERS_CSS = (
 <style>
 .panj-incident{background:none;border:none}
 .panj-incident span,.panj-incident svg{overflow:visible;display:block}
+.panj-selected{box-sizing:border-box;background:none;border:3px solid #111;border-radius:50%;box-shadow:0 0 0 2px #fff,inset 0 0 0 1px #fff}
 .panj-label{background:rgba(255,255,255,.75);border:none;box-shadow:none;padding:0 3px;
   font:11px/1.3 "DejaVu Sans",Arial,sans-serif;color:#222;border-radius:2px}
 .panj-label:before{display:none}
@@ -87,7 +88,7 @@ window.PANJ = window.PANJ || (function () {
   // record under the pointer; that record's tooltip and popup are made when needed.
   // Events fire on this layer as on a circle marker, so a click reports the record's
   // tooltip to streamlit-folium. d: {n, lat(i), lon(i), r (pixel radii),
-  // style(i) -> {key, color, hollow}, tip(i), popup(i)}.
+  // style(i) -> {key, color, hollow}, tip(i), popup(i), record(i) -> "layer/id", mark(i)}.
   var Points = null;
   function pointsClass() {
     return L.Canvas.extend({
@@ -198,9 +199,7 @@ window.PANJ = window.PANJ || (function () {
         if (i < 0) { this._fireEvent(false, e); return; }
         this._select(i);
         this._fireEvent([this], e);
-        if (e.type === "click") {
-          L.popup({maxWidth: 300, minWidth: 220}).setLatLng(this.getLatLng()).setContent(this._d.popup(i)).openOn(map);
-        }
+        if (e.type === "click") { openPopup(map, this._d.record(i), this.getLatLng(), this._d.popup(i), true, this._d.mark(i)); }
       },
       _onMouseMove: function (e) {
         if (!this._map || this._map.dragging.moving() || this._map._animatingZoom) { return; }
@@ -233,9 +232,24 @@ window.PANJ = window.PANJ || (function () {
     });
   }
   function points(d, options) { Points = Points || pointsClass(); return new Points(d, options); }
+  // A record's popup belongs to the map, not to its marker, so it outlives a layer
+  // being redrawn; the selection script (SelectionSync) closes it when it goes stale.
+  // m: the drawn symbol ({r, dx, dy}); the popup's tip touches its top.
+  function openPopup(map, record, latlng, html, autoPan, m) {
+    return L.popup({maxWidth: 300, minWidth: 220, autoPan: autoPan, panjRecord: record, offset: [m.dx, m.dy - m.r + 5]})
+      .setLatLng(latlng).setContent(html).openOn(map);
+  }
+  // Incident layers now on the map, by layer key: {find(id) -> index or -1, latlng(i),
+  // popup(i), mark(i) -> {r, dx, dy} (radius and pixel offset of the drawn symbol)}.
+  var layers = {};
+  function register(key, entry, group) {
+    layers[key] = entry;
+    group.on("remove", function () { if (layers[key] === entry) { delete layers[key]; } });
+  }
   // Data text as content: escaped, and isolated so a right-to-left override in it cannot flip what follows.
   function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
-  return {esc: esc, bdi: bdi, svg: svg, GEO: GEO, TIME: TIME, when: when, points: points};
+  return {esc: esc, bdi: bdi, svg: svg, GEO: GEO, TIME: TIME, when: when, points: points,
+          openPopup: openPopup, layers: layers, register: register};
 })();
 """
 
@@ -327,11 +341,20 @@ class IncidentLayer(_PlainScript):
   function popup(i) {
     return tip(i) + '<div class="panj-tip">' + P.bdi(c.actors[c.actor[i]]) + "<br><small>" + P.bdi(D.label) + "</small></div>";
   }
+  function record(i) { return D.key + "/" + rid(i); }
+  var dx = new Int16Array(n), dy = new Int16Array(n);  // pixel offsets of fanned-out icons
+  function mark(i) { return {r: c.r[i], dx: dx[i], dy: dy[i]}; }
+  P.register(D.key, {
+    find: function (id) { for (var k = 0; k < n; k++) { if (String(rid(k)) === id) return k; } return -1; },
+    latlng: function (i) { return L.latLng(lat(i), lon(i)); },
+    popup: popup,
+    mark: mark
+  }, group);
   if (D.mode === "canvas") {
     var styles = D.types.map(function (t, k) {
       return [{key: 2 * k, color: t.color, hollow: false}, {key: 2 * k + 1, color: t.color, hollow: true}];
     });
-    group.addLayer(P.points({n: n, lat: lat, lon: lon, r: c.r, tip: tip, popup: popup,
+    group.addLayer(P.points({n: n, lat: lat, lon: lon, r: c.r, tip: tip, popup: popup, record: record, mark: mark,
       style: function (i) { return styles[c.t[i]][c.gp[i] >= 2 ? 1 : 0]; }}, {padding: 0.3, pane: "panjPoints"}));
     return;
   }
@@ -346,16 +369,16 @@ class IncidentLayer(_PlainScript):
   }
   for (var i = 0; i < n; i++) {
     var t = D.types[c.t[i]], ll = [lat(i), lon(i)], r = c.r[i], hollow = c.gp[i] >= 2, id = rid(i), layer;
-    var m = atPoint[c.lat[i] + "," + c.lon[i]], dx = 0, dy = 0;
+    var m = atPoint[c.lat[i] + "," + c.lon[i]];
     if (m > 1) {
       var angle = 2 * Math.PI * slot[i] / m - Math.PI / 2, spread = 8 + 5 * m;
-      dx = Math.round(spread * Math.cos(angle)); dy = Math.round(spread * Math.sin(angle));
+      dx[i] = Math.round(spread * Math.cos(angle)); dy[i] = Math.round(spread * Math.sin(angle));
     }
     // alt becomes the marker's aria-label (set as an attribute, not parsed as HTML)
     var label = id + ": " + t.name + ", " + (c.locs[c.loc[i]] || "location not reported");
     layer = L.marker(ll, {icon: L.divIcon({className: "panj-incident",
       html: '<span data-record="' + P.esc(id) + '">' + P.svg(t.shape, t.color, r, hollow) + "</span>",
-      iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2 - dx, r + 2 - dy]}), riseOnHover: true, alt: label});
+      iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2 - dx[i], r + 2 - dy[i]]}), riseOnHover: true, alt: label});
     // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
     layer.on("add", function () { var el = this.getElement(); if (el) el.setAttribute("aria-label", this.options.alt); });
     if (hollow && D.rings[c.gp[i]]) {
@@ -363,10 +386,12 @@ class IncidentLayer(_PlainScript):
         fill: false, interactive: false, className: "panj-ring"}));
     }
     layer.bindTooltip(tip(i), {direction: "top"});
-    layer.bindPopup((function (k) { return function () { return popup(k); }; })(i), {maxWidth: 300, minWidth: 220});
-    // Enter on a focused icon only toggles its popup in Leaflet: also select it, like a click.
+    layer.on("click", (function (k) {
+      return function () { P.openPopup(this._map, record(k), this.getLatLng(), popup(k), true, mark(k)); };
+    })(i));
+    // Enter on a focused icon selects it, like a click.
     layer.on("keypress", function (e) {
-      if (e.originalEvent.keyCode === 13) { this.fire("click", {latlng: this.getLatLng()}); this.openPopup(); }
+      if (e.originalEvent.keyCode === 13) { this.fire("click", {latlng: this.getLatLng()}); }
     });
     group.addLayer(layer);
   }
@@ -382,6 +407,54 @@ class IncidentLayer(_PlainScript):
             {"key": key, "label": label, "types": types, "columns": columns, "mode": mode,
              "rings": {str(k): v for k, v in PRECISION_RING_M.items()}}
         )
+
+
+class SelectionSync(_PlainScript):
+    """Makes the map agree with the selected record ("layer/id", or "" for none).
+
+    Runs after the incident layers each time the map's layers are redrawn: it
+    rings the selected record, closes a record popup that is no longer the
+    selection or no longer shown, and opens the selection's popup when the
+    selection has changed (e.g. picked on the Sources page or in the details)
+    without moving the map. A popup the user closed stays closed.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var P = window.PANJ, sel = {{ this.selected }}, group = {{ this._parent.get_name() }};
+  function sync() {
+    var map = group._map, hit = null, best = -1;
+    for (var key in P.layers) {  // the longest layer key the selection starts with
+      if (key.length > best && sel.lastIndexOf(key + "/", 0) === 0) {
+        var i = P.layers[key].find(sel.slice(key.length + 1));
+        best = key.length; hit = i >= 0 ? {layer: P.layers[key], i: i} : null;
+      }
+    }
+    var pop = map._popup, open = pop && map.hasLayer(pop) ? pop.options.panjRecord : undefined;
+    if (open !== undefined && (open !== sel || !hit)) { map.closePopup(pop); open = undefined; }
+    if (hit) {
+      var m = hit.layer.mark(hit.i), R = m.r + 7;
+      group.addLayer(L.marker(hit.layer.latlng(hit.i), {icon: L.divIcon({className: "panj-selected",
+        iconSize: [2 * R, 2 * R], iconAnchor: [R - m.dx, R - m.dy]}), interactive: false, keyboard: false,
+        zIndexOffset: -1000}));
+      if (open === undefined && sel !== P.selected) {
+        P.openPopup(map, sel, hit.layer.latlng(hit.i), hit.layer.popup(hit.i), false, m);
+      }
+    }
+    P.selected = sel;
+  }
+  if (group._map) { sync(); } else { group.once("add", sync); }
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, selected: str):
+        super().__init__()
+        self._name = "SelectionSync"
+        self.selected = js_json(selected)
 
 
 class _Text(Element):

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from panjmap.data import located
 from panjmap.mapview import style
-from panjmap.mapview.elements import IncidentLayer
+from panjmap.mapview.elements import IncidentLayer, SelectionSync
 
 # Above this many points a layer is drawn on one canvas instead of SVG icons.
 ICON_LIMIT = 1500
@@ -140,4 +140,11 @@ def incident_layer(
     # Leaflet's layer control shows layer names as HTML: an imported layer's name is user text.
     group = folium.FeatureGroup(name=html.escape(label))
     IncidentLayer(key=key, label=label, types=types, columns=columns, mode=mode).add_to(group)
+    return group
+
+
+def selection_group(selected: str) -> folium.FeatureGroup:
+    """The selected record's ring and popup; added after the incident layers (see SelectionSync)."""
+    group = folium.FeatureGroup(name="Selected record", control=False)
+    SelectionSync(selected).add_to(group)
     return group

@@ -22,6 +22,7 @@ from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
 from panjmap.mapview.elements import LEGEND_CSS
+from panjmap.mapview.incidents import selection_group
 from panjmap.mapview.legend import legend_html
 from panjmap.records import selection_from_tooltip
 from panjmap.state import ViewState
@@ -111,6 +112,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
         base = build_base_map(shown, dataset.sites, center=mount_center, zoom=mount_zoom,
                               import_labels=import_labels, legend_in_map=False)
         groups = [layer.feature_group(shown, filtered[layer.key]) for layer in layers]  # filter once per rerun
+        groups.append(selection_group(view.selected))
 
         map_col, detail_col = st.columns([13, 7], gap="medium")
         with map_col:
@@ -125,7 +127,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) ->
                 key=MAP_KEY,
                 height=MAP_HEIGHT,
                 use_container_width=True,
-                feature_group_to_add=groups or None,
+                feature_group_to_add=groups,
                 center=view.center,
                 zoom=view.zoom,
                 returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],
