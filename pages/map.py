@@ -7,4 +7,4 @@ from panjmap.ui.page import start_page
 
 ctx = start_page()
 st.title("Panj border incidents, 2022–2026")
-render_map_area(ctx.dataset, ctx.imports, ctx.options)
+render_map_area(ctx.dataset, ctx.imports, ctx.options, ctx.entered)

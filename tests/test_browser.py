@@ -415,6 +415,22 @@ def test_slider_filters_and_the_map_keeps_its_view_without_remounting(session: S
     assert navigations == []
     assert iframe_element.evaluate("el => el.isConnected")
     assert any(iframe_element.evaluate("(a, b) => a === b", other) for other in page.locator("iframe").element_handles())
+
+    # To another page and back: the new map opens where this one was, filters kept.
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Sources").click()
+    expect(page.locator("h1", has_text="Sources")).to_be_visible(timeout=WAIT_MS)
+    settle(page)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Border map").click()
+    expect_summary(page, int(mask.sum()))
+    settle(page)
+    back = map_frame(page)
+    assert back is not frame
+    expect(back.locator(".panj-incident")).to_have_count(want_icons, timeout=WAIT_MS)
+    settle(page, back)
+    again = map_view(back)
+    assert again["zoom"] == 8
+    assert abs(again["lat"] - after["lat"]) < 1e-3 and abs(again["lng"] - after["lng"]) < 1e-3, (after, again)
+    assert url_params(page)["zoom"] == "8" and url_params(page)["date_to"] == new_end
     assert_offline_and_clean(session)
 
 

@@ -86,7 +86,16 @@ def _svg_as_img(html: str) -> str:
     return _INLINE_SVG.sub(img, html)
 
 
-def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options) -> None:
+def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, entered: bool) -> None:
+    """The map area; ``entered``: this run came from another page (so the map mounts anew)."""
+    if entered:
+        # The base map's own view stays fixed while the map lives, so its HTML (and so the
+        # component) never changes with panning. A new mount starts at the session's view,
+        # and the last report of the map that was left behind is not news.
+        view = current_view()
+        st.session_state[MOUNT_VIEW_KEY] = (view.center, view.zoom)
+        st.session_state.pop(MAP_KEY, None)
+        st.session_state.pop(MAP_APPLIED_KEY, None)
     playing = bool(st.session_state.get(PLAYING_KEY))
     layer_keys = (CURATED_KEY, *(layer.key for layer in imports))  # to read a clicked marker's tooltip
     if not playing:

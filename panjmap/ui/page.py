@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from panjmap import assets
 from panjmap.data import DataError, Dataset, load_dataset
@@ -17,6 +18,7 @@ from panjmap.ui.state_sync import current_view, save_view, show_url_errors
 from panjmap.ui.text import md
 
 IMPORTS_KEY = "panj_imports"  # imported datasets: per session, never shared
+PAGE_KEY = "panj_page"  # the page the session last ran
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class PageContext:
     dataset: Dataset
     imports: list[MapLayer]
     options: Options
+    entered: bool  # the previous run showed another page (or none: a new session)
 
 
 def session_imports() -> list[MapLayer]:
@@ -93,4 +96,13 @@ def start_page() -> PageContext:
             st.warning(md(message))
     view = render_sidebar(view, options, imports)
     save_view(view)
-    return PageContext(view, dataset, imports, options)
+    return PageContext(view, dataset, imports, options, entered=_entered_page())
+
+
+def _entered_page() -> bool:
+    """Whether this run shows a different page than the session's previous run did."""
+    run = get_script_run_ctx()
+    page = run.page_script_hash if run else ""
+    entered = st.session_state.get(PAGE_KEY) != page
+    st.session_state[PAGE_KEY] = page
+    return entered
