@@ -64,7 +64,9 @@ def ensure_static(target: Path = VENDOR_DIR) -> Path:
         if not dest.exists() or dest.stat().st_size != source.stat().st_size:
             shutil.copyfile(source, dest)
     for name, source in VENDOR_DIRS.items():
-        shutil.copytree(source, target / name, dirs_exist_ok=True)
+        dest = target / name
+        if not dest.is_dir() or sorted(p.name for p in dest.iterdir()) != sorted(p.name for p in source.iterdir()):
+            shutil.copytree(source, dest, dirs_exist_ok=True)
     return target
 
 

@@ -406,10 +406,11 @@ def settle(page: Page, timeout_s: float = 40) -> None:
 def go(tab: Tab, title: str, heading: str) -> None:
     """Switch page inside the session (a page load would start a new session, without the import).
 
-    Streamlit can blank a page when the switch coalesces with a rerun of the map's
-    fragment queued just before it (the fragment no longer exists on the new page;
-    "Couldn't find fragment" in the server log). That race is not what these tests
-    are about: the switch is then made once more.
+    Streamlit (1.67) can blank a page when the map reports its view just as the
+    page is switched: the map fragment's rerun, sent with the old page's id, runs
+    after the new page and finds no fragment ("Couldn't find fragment" in the
+    server log). Measured in docs/benchmarks.md; not what these tests are about,
+    so the switch is then made once more.
     """
     for attempt in range(2):
         tab.page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()

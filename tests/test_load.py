@@ -51,6 +51,7 @@ ACTION_TIMEOUT_S = 40.0
 PLAY_S = 4.0
 SAMPLE_EVERY_S = 2.0
 RSS_LIMIT = int(2.5 * 1024**3)
+ACTION_KINDS = ("sidebar-search", "sidebar-fatalities", "play", "url")
 SUMMARY = re.compile(r"^(.+?): (\d+) of (\d+) records")
 # Real search words (they match curated records) and this session's own word (matches nothing).
 SEARCH_WORDS = ("kabul", "drone", "dushanbe", "")
@@ -82,11 +83,13 @@ class Stats:
     k: int
     actions: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    latency_by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     js_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     words: set[str] = field(default_factory=set)  # every search word this session set
+    blank_switches: int = 0  # page switches Streamlit blanked (see test_hostile.go), made once more
 
 
 # Every request that does not go to loopback is sent to a proxy that is not there, so it fails
@@ -159,14 +162,15 @@ async def idle(page: Page) -> None:
     await wait_for(page, ok, "an idle script")
 
 
-async def nav(page: Page, title: str, heading: str) -> None:
-    """Switch page within the session; once more if Streamlit blanked it (see test_hostile.go)."""
-    for _ in range(2):
+async def nav(page: Page, title: str, heading: str, stats: Stats) -> None:
+    """Switch page within the session; once more if Streamlit blanked it (see test_hostile.go), counted."""
+    for attempt in range(2):
         await page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
         await page.locator("h1", has_text=heading).wait_for(timeout=ACTION_TIMEOUT_S * 1000)
         await idle(page)
         await asyncio.sleep(1.0)
         if await page.locator("h1", has_text=heading).count():
+            stats.blank_switches += attempt
             return
     raise AssertionError(f"{title} page stayed blank")
 
@@ -212,7 +216,7 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
         stats.actions["open"] = 1
         if imports:
             t0 = time.monotonic()
-            await nav(page, "Data and import", "Data")
+            await nav(page, "Data and import", "Data", stats)
             await page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
                 files=[{"name": f"{IMPORTERS[k]}.csv", "mimeType": "text/csv", "buffer": H.small_acled_csv(IMPORTERS[k])}])
             await page.locator("[data-testid='stFileChipName']").wait_for(timeout=ACTION_TIMEOUT_S * 1000)
@@ -221,7 +225,7 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
             await page.locator("[data-testid='stExpander'] summary", has_text=IMPORTERS[k]).wait_for(
                 timeout=ACTION_TIMEOUT_S * 1000)
             view = view.replace(layers=view.layers + (imports[0].key,))
-            await nav(page, "Border map", "Panj border incidents")
+            await nav(page, "Border map", "Panj border incidents", stats)
             await wait_summary(page, expected_summary(view, imports))
             stats.latencies.append(time.monotonic() - t0)
             stats.actions["import"] = 1
@@ -230,10 +234,11 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
         for i in range(MAX_ACTIONS):
             if i and time.monotonic() >= deadline:  # the first action runs even on a slow start
                 break
-            kind = ("sidebar-search", "sidebar-fatalities", "play", "url")[(i + k) % (3 if imports else 4)]
+            kind = ACTION_KINDS[(i + k) % (3 if imports else 4)]
             t0 = time.monotonic()
             view = await asyncio.wait_for(act(page, base, kind, k, i, view, imports, stats), ACTION_TIMEOUT_S)
             stats.latencies.append(time.monotonic() - t0)
+            stats.latency_by_kind.setdefault(kind, []).append(stats.latencies[-1])
             stats.actions[kind] = stats.actions.get(kind, 0) + 1
             await asyncio.wait_for(idle(page), ACTION_TIMEOUT_S)
             await asyncio.wait_for(check(page, stats, view, imports), ACTION_TIMEOUT_S)
@@ -305,11 +310,19 @@ async def sample_rss(proc: psutil.Process, samples: list[tuple[float, int]], sto
             pass
 
 
+def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
+    """CPU seconds used so far: by the server process, and by the whole machine (busy, all cores)."""
+    own, machine = proc.cpu_times(), psutil.cpu_times()
+    not_busy = ("idle", "iowait", "guest", "guest_nice")  # guest time is already counted in user
+    return own.user + own.system, sum(v for k, v in machine._asdict().items() if k not in not_busy)
+
+
 async def load(base: str, chromium: str) -> dict:
     proc = server_process(base)
     samples: list[tuple[float, int]] = []
     stop = asyncio.Event()
     t0 = time.monotonic()
+    server_cpu0, machine_cpu0 = cpu_seconds(proc)
     sampler = asyncio.create_task(sample_rss(proc, samples, stop, t0))
     stats = [Stats(k) for k in range(SESSIONS)]
     async with async_playwright() as pw:
@@ -322,6 +335,8 @@ async def load(base: str, chromium: str) -> dict:
                 timeout=DURATION_S + 3 * ACTION_TIMEOUT_S,  # a last resort: each step has its own limit
             )
             under_load = len(samples)
+            server_cpu1, machine_cpu1 = cpu_seconds(proc)
+            loaded_s = time.monotonic() - t0
             await asyncio.sleep(3 * SAMPLE_EVERY_S)  # sessions closed: does memory stay put?
         finally:
             await browser.close()
@@ -340,12 +355,20 @@ async def load(base: str, chromium: str) -> dict:
         "actions": sum(sum(s.actions.values()) for s in stats),
         "actions_per_session": [sum(s.actions.values()) for s in stats],
         "actions_by_kind": {kind: sum(s.actions.get(kind, 0) for s in stats)
-                            for kind in ("open", "import", "url", "sidebar-search", "sidebar-fatalities", "play")},
+                            for kind in ("open", "import", *ACTION_KINDS)},
         "errors": [f"session {s.k}: {e}" for s in stats for e in s.errors],
         "js_errors": [f"session {s.k}: {e}" for s in stats for e in s.js_errors],
         "console_errors": [f"session {s.k}: {e}" for s in stats for e in s.console_errors],
         "blocked_requests": [f"session {s.k}: {e}" for s in stats for e in s.blocked],
+        "page_switches_blanked": sum(s.blank_switches for s in stats),
         "mean_action_latency_s": round(statistics.mean(latencies), 2) if latencies else None,
+        "mean_latency_by_kind_s": {kind: round(statistics.mean(values), 2) for kind, values in sorted(
+            {kind: [x for s in stats for x in s.latency_by_kind.get(kind, [])] for kind in ACTION_KINDS}.items()) if values},
+        # Where the machine's CPU went while the sessions ran: the server's share against
+        # the ten browser sessions (and this driver) on the same cores.
+        "cpu_capacity_s": round(loaded_s * psutil.cpu_count(), 1),
+        "machine_busy_cpu_s": round(machine_cpu1 - machine_cpu0, 1),
+        "server_cpu_s": round(server_cpu1 - server_cpu0, 1),
         "max_action_latency_s": round(max(latencies), 2) if latencies else None,
         "rss_start_mib": mib(rss[0]),
         "rss_peak_mib": mib(max(rss)),
@@ -367,7 +390,7 @@ def test_ten_concurrent_sessions_stay_correct_isolated_and_bounded(app_url: str,
     assert result["blocked_requests"] == []
     by_kind = result["actions_by_kind"]
     assert by_kind["open"] == SESSIONS and by_kind["import"] == len(IMPORTERS)
-    assert min(by_kind[k] for k in ("url", "sidebar-search", "sidebar-fatalities", "play")) >= 1, by_kind
+    assert min(by_kind[k] for k in ACTION_KINDS) >= 1, by_kind
     # every session got past opening (and importing) to change its filters or play at least once
     assert min(n - (1 if k not in IMPORTERS else 2) for k, n in enumerate(result["actions_per_session"])) >= 1, \
         result["actions_per_session"]
