@@ -434,6 +434,53 @@ def test_slider_filters_and_the_map_keeps_its_view_without_remounting(session: S
     assert_offline_and_clean(session)
 
 
+# In one task, as when a pan's report crosses the user's click: the map reports a view
+# (the message streamlit-component-lib's setComponentValue posts), then "Data and import" is clicked.
+REPORT_THEN_SWITCH = """() => {
+    window.parent.postMessage({isStreamlitMessage: true, apiVersion: 1, type: 'streamlit:setComponentValue',
+        dataType: 'json', value: {last_object_clicked_tooltip: null, last_object_clicked_count: 0, zoom: 9,
+                                  center: {lat: 37.5, lng: 70.5}}}, '*');
+    Array.from(window.parent.document.querySelectorAll("[data-testid='stSidebarNavLink']"))
+         .find(a => a.textContent.includes('Data and import')).click(); }"""
+
+
+def test_a_map_report_crossing_a_page_switch_does_not_blank_the_new_page(session: Session, app_url: str) -> None:
+    """Streamlit 1.67 ran such a report as a fragment rerun of the page just left and blanked the
+    new page (panjmap/ui/streamlit_fixes.py); without the fix this fails every time."""
+    page = session.page
+    frame = open_app(session, app_url)
+    settle(page, frame)
+    frame.evaluate(REPORT_THEN_SWITCH)
+    expect(page.locator("h1", has_text="Data")).to_be_visible(timeout=WAIT_MS)
+    settle(page)
+    page.wait_for_timeout(1000)  # the stale run came after the new page had finished
+    expect(page.locator("h1", has_text="Data")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    assert urlsplit(page.url).path == "/data"
+    assert_offline_and_clean(session)
+
+
+def test_the_map_still_reports_its_view_after_the_app_switched_page(session: Session, app_url: str) -> None:
+    """A record opened from the Sources page (st.switch_page, no browser request names the map page):
+    the map's reports are not taken for stale ones; a pan reaches the URL."""
+    page = session.page
+    open_app(session, app_url)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Sources").click()
+    expect(page.locator("h1", has_text="Sources")).to_be_visible(timeout=WAIT_MS)
+    settle(page)
+    page.get_by_text("Open a record on the map").click()
+    page.get_by_role("button", name="PNJ019", exact=True).click()
+    expect(detail_column(page, "PNJ019")).to_be_visible(timeout=WAIT_MS)
+    frame = map_frame(page)
+    settle(page, frame)
+    frame.evaluate("() => window.map.panBy([120, 0], {animate: false})")
+    settle(page, frame)
+    view = map_view(frame)
+    lat, lng = (float(x) for x in url_params(page)["center"].split(","))
+    assert abs(lat - view["lat"]) < 1e-3 and abs(lng - view["lng"]) < 1e-3, (url_params(page), view)
+    assert_offline_and_clean(session)
+
+
 def test_every_incident_icon_can_be_reached_by_the_mouse(session: Session, app_url: str) -> None:
     """Records at the same point (Kabul, Dushanbe, Shŭrobod) must not hide one another."""
     page = session.page

@@ -404,21 +404,11 @@ def settle(page: Page, timeout_s: float = 40) -> None:
 
 
 def go(tab: Tab, title: str, heading: str) -> None:
-    """Switch page inside the session (a page load would start a new session, without the import).
-
-    Streamlit (1.67) can blank a page when the map reports its view just as the
-    page is switched: the map fragment's rerun, sent with the old page's id, runs
-    after the new page and finds no fragment ("Couldn't find fragment" in the
-    server log). Measured in docs/benchmarks.md; not what these tests are about,
-    so the switch is then made once more.
-    """
-    for attempt in range(2):
-        tab.page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
-        expect(tab.page.locator("h1", has_text=heading)).to_be_visible(timeout=WAIT_MS)
-        settle(tab.page)
-        if tab.page.locator("h1", has_text=heading).count():
-            return
-    raise AssertionError(f"the {title} page went blank twice")
+    """Switch page inside the session (a page load would start a new session, without the import)."""
+    tab.page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+    expect(tab.page.locator("h1", has_text=heading)).to_be_visible(timeout=WAIT_MS)
+    settle(tab.page)
+    expect(tab.page.locator("h1", has_text=heading)).to_be_visible()
 
 
 def map_frame(page: Page) -> Frame:

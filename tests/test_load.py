@@ -89,7 +89,6 @@ class Stats:
     console_errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     words: set[str] = field(default_factory=set)  # every search word this session set
-    blank_switches: int = 0  # page switches Streamlit blanked (see test_hostile.go), made once more
 
 
 # Every request that does not go to loopback is sent to a proxy that is not there, so it fails
@@ -162,17 +161,13 @@ async def idle(page: Page) -> None:
     await wait_for(page, ok, "an idle script")
 
 
-async def nav(page: Page, title: str, heading: str, stats: Stats) -> None:
-    """Switch page within the session; once more if Streamlit blanked it (see test_hostile.go), counted."""
-    for attempt in range(2):
-        await page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
-        await page.locator("h1", has_text=heading).wait_for(timeout=ACTION_TIMEOUT_S * 1000)
-        await idle(page)
-        await asyncio.sleep(1.0)
-        if await page.locator("h1", has_text=heading).count():
-            stats.blank_switches += attempt
-            return
-    raise AssertionError(f"{title} page stayed blank")
+async def nav(page: Page, title: str, heading: str) -> None:
+    """Switch page within the session; the new page must stay (panjmap/ui/streamlit_fixes.py)."""
+    await page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+    await page.locator("h1", has_text=heading).wait_for(timeout=ACTION_TIMEOUT_S * 1000)
+    await idle(page)
+    await asyncio.sleep(1.0)
+    assert await page.locator("h1", has_text=heading).count(), f"the {title} page went blank"
 
 
 async def check(page: Page, stats: Stats, view: ViewState, imports: list) -> None:
@@ -216,7 +211,7 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
         stats.actions["open"] = 1
         if imports:
             t0 = time.monotonic()
-            await nav(page, "Data and import", "Data", stats)
+            await nav(page, "Data and import", "Data")
             await page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
                 files=[{"name": f"{IMPORTERS[k]}.csv", "mimeType": "text/csv", "buffer": H.small_acled_csv(IMPORTERS[k])}])
             await page.locator("[data-testid='stFileChipName']").wait_for(timeout=ACTION_TIMEOUT_S * 1000)
@@ -225,7 +220,7 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
             await page.locator("[data-testid='stExpander'] summary", has_text=IMPORTERS[k]).wait_for(
                 timeout=ACTION_TIMEOUT_S * 1000)
             view = view.replace(layers=view.layers + (imports[0].key,))
-            await nav(page, "Border map", "Panj border incidents", stats)
+            await nav(page, "Border map", "Panj border incidents")
             await wait_summary(page, expected_summary(view, imports))
             stats.latencies.append(time.monotonic() - t0)
             stats.actions["import"] = 1
@@ -360,7 +355,6 @@ async def load(base: str, chromium: str) -> dict:
         "js_errors": [f"session {s.k}: {e}" for s in stats for e in s.js_errors],
         "console_errors": [f"session {s.k}: {e}" for s in stats for e in s.console_errors],
         "blocked_requests": [f"session {s.k}: {e}" for s in stats for e in s.blocked],
-        "page_switches_blanked": sum(s.blank_switches for s in stats),
         "mean_action_latency_s": round(statistics.mean(latencies), 2) if latencies else None,
         "mean_latency_by_kind_s": {kind: round(statistics.mean(values), 2) for kind, values in sorted(
             {kind: [x for s in stats for x in s.latency_by_kind.get(kind, [])] for kind in ACTION_KINDS}.items()) if values},

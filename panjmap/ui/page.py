@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from panjmap import assets
@@ -15,6 +14,7 @@ from panjmap.schema import EVENT_TYPES
 from panjmap.state import ViewState
 from panjmap.ui.sidebar import Options, options_for, render_sidebar
 from panjmap.ui.state_sync import current_view, save_view, show_url_errors
+from panjmap.ui.streamlit_fixes import drop_stale_fragment_reruns, leave_legacy_pages_mode
 from panjmap.ui.text import md
 
 IMPORTS_KEY = "panj_imports"  # imported datasets: per session, never shared
@@ -32,19 +32,6 @@ class PageContext:
 
 def session_imports() -> list[MapLayer]:
     return list(st.session_state.get(IMPORTS_KEY, {}).values())
-
-
-def _leave_legacy_pages_mode() -> None:
-    """Run app.py's st.navigation even when a deep link is a fresh server's first request.
-
-    Streamlit runs a server's first script run in its legacy mode when a pages/
-    folder sits beside app.py: /data then runs pages/data.py alone, without
-    app.py (no page config, the nav lists file names), until some run calls
-    st.navigation. Switch the server to st.navigation and rerun this request.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def _shown(values: tuple[str, ...]) -> str:
@@ -78,7 +65,8 @@ def drop_unseen_filters(view: ViewState, options: Options) -> tuple[ViewState, l
 
 def start_page() -> PageContext:
     """Set up a page; stops the page with a clear message if the data cannot load."""
-    _leave_legacy_pages_mode()
+    leave_legacy_pages_mode()
+    drop_stale_fragment_reruns()
     assets.ensure_static()
     try:
         dataset = load_dataset()
