@@ -273,6 +273,7 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     expect(column).to_contain_text(first_evidence[:60])
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ019")
     settle(page, frame)
+    assert_popup_points_at(frame, "PNJ019")  # its icon is fanned out from the shared point
     page.screenshot(path=str(artifacts / "browser-map-clicked.png"), full_page=True)
     # claims.csv: who says what about whom, each claim with its verbatim quote
     claims = CLAIMS[CLAIMS["incident_id"] == "PNJ019"]
@@ -297,6 +298,8 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     expect(frame.locator(".leaflet-popup")).to_have_count(1, timeout=WAIT_MS)
     expect(frame.locator(".panj-selected")).to_have_count(1, timeout=WAIT_MS)
     assert_ring_around(frame, "PNJ029")
+    settle(page, frame)
+    assert_popup_points_at(frame, "PNJ029")
 
     page.get_by_role("button", name="Close details").click()
     expect(page.locator("[data-testid='stAlertContentInfo']", has_text="Click an incident")).to_be_visible(
@@ -317,6 +320,16 @@ def assert_ring_around(frame: Frame, record_id: str) -> None:
     assert abs(rx - ix) < 1.5 and abs(ry - iy) < 1.5, centres
 
 
+def assert_popup_points_at(frame: Frame, record_id: str) -> None:
+    """The popup's tip is centred over the record's icon and touches its top (within a few pixels)."""
+    tip, mark = frame.evaluate(
+        """id => [document.querySelector('.leaflet-popup-tip'), document.querySelector(`[data-record="${id}"] svg`)]
+                  .map(e => { const b = e.getBoundingClientRect(); return [b.x + b.width / 2, b.top, b.bottom]; })""",
+        record_id)
+    assert abs(tip[0] - mark[0]) < 2, (tip, mark)
+    assert mark[1] - 8 < tip[2] < mark[1] + 8, (tip, mark)
+
+
 def test_the_popup_follows_the_selection(session: Session, app_url: str) -> None:
     page = session.page
     # Selected in the URL (as the Sources page links do): the map opens with the record's popup and ring.
@@ -325,6 +338,7 @@ def test_the_popup_follows_the_selection(session: Session, app_url: str) -> None
     expect(frame.locator(".panj-selected")).to_have_count(1)
     assert_ring_around(frame, "PNJ019")
     settle(page, frame)
+    assert_popup_points_at(frame, "PNJ019")
     view = map_view(frame)
     # not panned to fit the popup (a pixel at zoom 10 is about 0.0014 degrees)
     assert abs(view["lat"] - 37.8414) < 0.002 and abs(view["lng"] - 70.0487) < 0.002 and view["zoom"] == 10, view

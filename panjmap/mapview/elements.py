@@ -236,8 +236,20 @@ window.PANJ = window.PANJ || (function () {
   // being redrawn; the selection script (SelectionSync) closes it when it goes stale.
   // m: the drawn symbol ({r, dx, dy}); the popup's tip touches its top.
   function openPopup(map, record, latlng, html, autoPan, m) {
-    return L.popup({maxWidth: 300, minWidth: 220, autoPan: autoPan, panjRecord: record, offset: [m.dx, m.dy - m.r + 5]})
+    var popup = L.popup({maxWidth: 300, minWidth: 220, autoPan: autoPan, panjRecord: record, offset: [m.dx, m.dy - m.r + 5]})
       .setLatLng(latlng).setContent(html).openOn(map);
+    afterStyles(function () { if (map.hasLayer(popup)) { popup.update(); } });
+    return popup;
+  }
+  // Leaflet measures a popup when it opens. On a map's first paint the stylesheets
+  // (added with the map's script) may still be loading: the popup would keep its
+  // unstyled, full-frame width and stand off its anchor. fn runs once they are in.
+  function afterStyles(fn) {
+    var pending = Array.prototype.filter.call(document.querySelectorAll('link[rel="stylesheet"]'),
+                                              function (l) { return !l.sheet; });
+    var left = pending.length;
+    function done() { if (--left === 0) { fn(); } }
+    pending.forEach(function (l) { l.addEventListener("load", done); l.addEventListener("error", done); });
   }
   // Incident layers now on the map, by layer key: {find(id) -> index or -1, latlng(i),
   // popup(i), mark(i) -> {r, dx, dy} (radius and pixel offset of the drawn symbol)}.
