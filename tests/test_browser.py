@@ -114,6 +114,14 @@ def map_frame(page: Page, timeout_s: float = FIRST_LOAD_MS / 1000) -> Frame:
         page.wait_for_timeout(250)
 
 
+def open_app_with_every_icon(s: Session, base_url: str) -> Frame:
+    """The default view, once every located incident's icon is drawn and the page is idle."""
+    frame = open_app(s, base_url)
+    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
+    settle(s.page, frame)
+    return frame
+
+
 def summary_line(page: Page):
     return page.locator("[data-testid='stMarkdownContainer']", has_text=SUMMARY)
 
@@ -148,6 +156,12 @@ def settle(page: Page, frame: Frame | None = None, timeout_s: float = 30) -> Non
 
 def url_params(page: Page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def assert_url_centre_is(page: Page, view: dict) -> None:
+    """The URL's centre (4 decimals) is the map's."""
+    lat, lng = (float(v) for v in url_params(page)["center"].split(","))
+    assert abs(lat - view["lat"]) < 1e-3 and abs(lng - view["lng"]) < 1e-3, (url_params(page), view)
 
 
 def date_thumbs(page: Page):
@@ -254,9 +268,7 @@ def test_url_window_shows_only_overlapping_records(session: Session, app_url: st
 
 def test_selecting_incidents_shows_their_details(session: Session, app_url: str, artifacts) -> None:
     page = session.page
-    frame = open_app(session, app_url)
-    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
-    settle(page, frame)
+    frame = open_app_with_every_icon(session, app_url)
     expect(page.locator("[data-testid='stAlertContentInfo']", has_text="Click an incident")).to_be_visible()
 
     # A mouse click on PNJ019, the 26 Nov 2025 drone attack at Shŭrobod (four other records share its point).
@@ -368,9 +380,7 @@ def test_the_popup_follows_the_selection(session: Session, app_url: str) -> None
 
 def test_slider_filters_and_the_map_keeps_its_view_without_remounting(session: Session, app_url: str) -> None:
     page = session.page
-    frame = open_app(session, app_url)
-    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
-    settle(page, frame)
+    frame = open_app_with_every_icon(session, app_url)
 
     # the user drags the map, zooms in, drags again; each move reaches the app and its URL
     def drag(dx: float, dy: float) -> None:
@@ -390,8 +400,7 @@ def test_slider_filters_and_the_map_keeps_its_view_without_remounting(session: S
     settle(page, frame)  # fails if the map and the app keep moving each other
     before = map_view(frame)
     assert before["zoom"] == 8
-    lat, lng = (float(v) for v in url_params(page)["center"].split(","))
-    assert abs(lat - before["lat"]) < 1e-3 and abs(lng - before["lng"]) < 1e-3, (url_params(page), before)
+    assert_url_centre_is(page, before)
 
     # a marker on the map's window and its frame element: both must survive the filter change
     frame.evaluate("() => { window.__panjProbe = 'still-here'; }")
@@ -490,17 +499,14 @@ def test_the_map_still_reports_its_view_after_the_app_switched_page(session: Ses
     frame.evaluate("() => window.map.panBy([120, 0], {animate: false})")
     settle(page, frame)
     view = map_view(frame)
-    lat, lng = (float(x) for x in url_params(page)["center"].split(","))
-    assert abs(lat - view["lat"]) < 1e-3 and abs(lng - view["lng"]) < 1e-3, (url_params(page), view)
+    assert_url_centre_is(page, view)
     assert_offline_and_clean(session)
 
 
 def test_every_incident_icon_can_be_reached_by_the_mouse(session: Session, app_url: str) -> None:
     """Records at the same point (Kabul, Dushanbe, Shŭrobod) must not hide one another."""
     page = session.page
-    frame = open_app(session, app_url)
-    expect(frame.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
-    settle(page, frame)
+    frame = open_app_with_every_icon(session, app_url)
     frame.evaluate("""() => { const pts = [];
         window.map.eachLayer(l => { const el = l.getElement && l.getElement();
                                     if (el && el.matches('.panj-incident')) pts.push(l.getLatLng()); });
