@@ -44,7 +44,7 @@ def js_json(value: Any) -> str:
 
 LEGEND_RULES = """
 .panj-legend{background:rgba(255,255,255,.92);padding:5px 7px;font:11px/1.3 "DejaVu Sans",Arial,sans-serif;
-  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px}
+  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px;overflow-wrap:anywhere}
 .panj-legend summary{font-weight:bold;cursor:pointer}
 .panj-legend h4{margin:2px 0;font-size:11px}
 .panj-legend .row{display:flex;align-items:center;gap:5px}
@@ -62,7 +62,10 @@ HELPERS_CSS = (
   font:11px/1.3 "DejaVu Sans",Arial,sans-serif;color:#222;border-radius:2px}
 .panj-label:before{display:none}
 .panj-label.capital{font-weight:bold;font-size:12px}
-.panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;max-width:280px;white-space:normal}
+.panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;width:max-content;max-width:280px;white-space:normal;overflow-wrap:anywhere}
+.panj-tip bdi{display:-webkit-inline-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;
+  overflow:hidden;max-width:100%;vertical-align:bottom}
+.leaflet-control-layers-list{max-width:320px;overflow-wrap:anywhere}
 .panj-tip .pm-id{color:#666;font-size:11px}
 .panj-fs a{display:flex;align-items:center;justify-content:center;cursor:pointer}
 .leaflet-control-attribution{font-size:10px;max-width:70%}
