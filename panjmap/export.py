@@ -2,8 +2,11 @@
 
 Every export carries what it is (filters and time window in words and as a
 permalink query, data version, generation time, sources and attribution) and
-for each incident its sources and verbatim quotes. CSV cells that a
-spreadsheet would run as a formula are neutralised; KML text is XML-escaped.
+for each incident its sources and verbatim quotes. An export from the app
+also holds the imported layers the view shows (``imported``: name and filtered
+records), and its metadata says what it contains, layer by layer. CSV cells
+that a spreadsheet would run as a formula are neutralised; KML text is
+XML-escaped.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import json
 import zipfile
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax import saxutils
 
@@ -28,6 +32,9 @@ from panjmap.state import ViewState
 FORMATS = ("geojson", "csv", "kml")
 MEDIA_TYPES = {"geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml"}
 PROVENANCE_COLUMNS = ("sources", "quotes")
+CURATED_NAME = "curated incidents (seed articles)"
+# An imported layer in an export: its name and the records of it the view shows.
+Imported = tuple[str, gpd.GeoDataFrame]
 
 
 @dataclass(frozen=True)
@@ -39,16 +46,21 @@ class Metadata:
     generated: str
     sources: list[str]
     attribution: str
-    count: int
+    count: int  # curated incidents
     located: int  # how many of them have a map location
+    contents: str  # what the export holds, layer by layer, in words
+    layers: list[dict]  # per layer: name, records, located (curated first)
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
 
-def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now: dt.datetime | None = None) -> Metadata:
-    """What an export of ``records`` (the filtered curated incidents) is, in words and numbers."""
+def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now: dt.datetime | None = None,
+             imported: Sequence[Imported] = ()) -> Metadata:
+    """What an export of ``records`` (the filtered curated incidents) and ``imported`` is, in words and numbers."""
     generated = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    layers = [{"name": name, "records": len(recs), "located": len(located(recs))}
+              for name, recs in ((CURATED_NAME, records), *imported)]
     return Metadata(
         title="Panj border incidents",
         filters=state.describe(),
@@ -59,7 +71,18 @@ def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now:
         attribution=geodata.attribution_text(),
         count=len(records),
         located=len(located(records)),
+        contents=_contents(layers),
+        layers=layers,
     )
+
+
+def _contents(layers: list[dict]) -> str:
+    """E.g. "38 curated incidents (seed articles), 29 on the map; imported layer 'x': 5 records, 5 on the map"."""
+    curated, *imported = layers
+    parts = [f"{curated['records']} {curated['name']}, {curated['located']} on the map"]
+    parts += [f"imported layer {layer['name']!r}: {layer['records']} records, {layer['located']} on the map"
+              for layer in imported]
+    return "; ".join(parts) + ("" if imported else "; no imported layers")
 
 
 def _text(value: object) -> str:
@@ -94,7 +117,7 @@ def referenced_sites(records: gpd.GeoDataFrame, dataset: Dataset) -> gpd.GeoData
     return dataset.sites[dataset.sites["site_id"].isin(ids)]
 
 
-def to_geojson(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
+def to_geojson(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, imported: Sequence[Imported] = ()) -> str:
     features = []
     for row, geom in zip(normalized(records, dataset), records.geometry):
         located = geom is not None and not geom.is_empty
@@ -112,6 +135,14 @@ def to_geojson(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> s
             "geometry": geom.__geo_interface__ if geom is not None else None,
             "properties": {"record_type": "site", **{c: _text(site[c]) for c in SITE_COLUMNS}},
         })
+    for name, recs in imported:
+        for row, geom in zip(normalized(recs, None), recs.geometry):
+            features.append({
+                "type": "Feature",
+                "id": row["event_id_cnty"],
+                "geometry": geom.__geo_interface__ if geom is not None and not geom.is_empty else None,
+                "properties": {"record_type": "imported incident", "layer": name, **row},
+            })
     return json.dumps({"type": "FeatureCollection", "metadata": meta.as_dict(), "features": features},
                       ensure_ascii=False, indent=1)
 
@@ -169,12 +200,16 @@ def sites_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
     return _csv(list(SITE_COLUMNS), [[_text(s[col]) for col in SITE_COLUMNS] for _, s in sites.iterrows()])
 
 
-def metadata_json(meta: Metadata) -> str:
-    return json.dumps(meta.as_dict(), ensure_ascii=False, indent=1) + "\n"
+def metadata_json(meta: Metadata, imported_files: dict[str, str] | None = None) -> str:
+    """The metadata as JSON; ``imported_files``: CSV file name -> the imported layer it holds."""
+    data = meta.as_dict() | ({"imported_files": imported_files} if imported_files else {})
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def csv_bundle(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, stem: str) -> bytes:
-    """A ZIP of the incidents CSV, the claims and sites they reference, and the metadata.
+def csv_bundle(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, stem: str,
+               imported: Sequence[Imported] = ()) -> bytes:
+    """A ZIP of the incidents CSV, the claims and sites they reference, one CSV per imported
+    layer (``<stem>_imported-<n>.csv``, named in the metadata), and the metadata.
 
     A CSV has no place for metadata that ACLED tools would not trip over, so
     the CSV export travels with its metadata.json instead.
@@ -184,7 +219,11 @@ def csv_bundle(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, stem
         bundle.writestr(f"{stem}.csv", to_csv(records, dataset, meta))
         bundle.writestr(f"{stem}_claims.csv", claims_csv(records, dataset))
         bundle.writestr(f"{stem}_sites.csv", sites_csv(records, dataset))
-        bundle.writestr(f"{stem}_metadata.json", metadata_json(meta))
+        files = {}
+        for n, (name, recs) in enumerate(imported, start=1):
+            files[f"{stem}_imported-{n}.csv"] = name
+            bundle.writestr(f"{stem}_imported-{n}.csv", to_csv(recs, None, meta))
+        bundle.writestr(f"{stem}_metadata.json", metadata_json(meta, files))
     return out.getvalue()
 
 
@@ -202,8 +241,7 @@ def _kml_data(fields: dict[str, str]) -> str:
     return "".join(f'<Data name="{escape(k, {chr(34): "&quot;"})}"><value>{escape(v)}</value></Data>' for k, v in fields.items())
 
 
-def to_kml(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
-    """KML for Google Earth: incidents and referenced sites, every field in ExtendedData."""
+def _placemarks(records: gpd.GeoDataFrame, dataset: Dataset | None) -> str:
     marks = []
     for row, geom in zip(normalized(records, dataset), records.geometry):
         if geom is None or geom.is_empty:
@@ -219,6 +257,11 @@ def to_kml(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
             f"<ExtendedData>{_kml_data(fields)}</ExtendedData>"
             f"<Point><coordinates>{geom.x:.5f},{geom.y:.5f}</coordinates></Point></Placemark>"
         )
+    return "".join(marks)
+
+
+def to_kml(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, imported: Sequence[Imported] = ()) -> str:
+    """KML for Google Earth: incidents, referenced sites and one folder per imported layer, every field in ExtendedData."""
     site_marks = []
     for _, site in referenced_sites(records, dataset).iterrows():
         geom = site.geometry
@@ -231,21 +274,25 @@ def to_kml(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
             shape = f"<LineString><coordinates>{coords}</coordinates></LineString>"
         fields = {c: _text(site[c]) for c in SITE_COLUMNS}
         site_marks.append(f"<Placemark><name>{escape(site['name'])}</name><ExtendedData>{_kml_data(fields)}</ExtendedData>{shape}</Placemark>")
-    description = escape(f"{meta.filters}\nData version {meta.data_version}, generated {meta.generated}.\n"
+    description = escape(f"{meta.filters}\nContents: {meta.contents}\nData version {meta.data_version}, generated {meta.generated}.\n"
                          f"Sources: {'; '.join(meta.sources)}\n{meta.attribution}")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
         f"<name>{escape(meta.title)}</name><description>{description}</description>"
-        f"<Folder><name>Incidents</name>{''.join(marks)}</Folder>"
-        f"<Folder><name>Project sites</name>{''.join(site_marks)}</Folder></Document></kml>\n"
+        f"<Folder><name>Incidents</name>{_placemarks(records, dataset)}</Folder>"
+        f"<Folder><name>Project sites</name>{''.join(site_marks)}</Folder>"
+        + "".join(f"<Folder><name>{escape('Imported: ' + name)}</name>{_placemarks(recs, None)}</Folder>" for name, recs in imported)
+        + "</Document></kml>\n"
     )
 
 
-def render(fmt: str, records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata) -> str:
+def render(fmt: str, records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata,
+           imported: Sequence[Imported] = ()) -> str:
+    """One export file; a plain CSV holds the curated incidents only (``csv_bundle`` adds the imported layers)."""
     if fmt == "geojson":
-        return to_geojson(records, dataset, meta)
+        return to_geojson(records, dataset, meta, imported)
     if fmt == "csv":
         return to_csv(records, dataset, meta)
     if fmt == "kml":
-        return to_kml(records, dataset, meta)
+        return to_kml(records, dataset, meta, imported)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

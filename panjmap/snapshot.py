@@ -66,7 +66,7 @@ class TitleBox(MacroElement):
         super().__init__()
         self._name = "TitleBox"
         lines = [f"<b style='font-size:15px'>{html.escape(meta.title)}</b>", html.escape(meta.filters),
-                 f"{meta.count} records in the selection, {meta.located} on the map (the rest have no reported place)",
+                 html.escape(meta.contents[:1].upper() + meta.contents[1:]),
                  f"data {html.escape(meta.data_version)} · generated {html.escape(meta.generated)}"]
         if renderer_note:
             lines.append(html.escape(renderer_note))

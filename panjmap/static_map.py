@@ -78,7 +78,7 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
             x, y = place.geometry.x, place.geometry.y
             if west <= x <= east and south <= y <= north:
                 ax.plot(x, y, "o", color="white", markeredgecolor="#333", markersize=3, zorder=8)
-                ax.annotate(place["name"], (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, zorder=8,
+                ax.annotate(place["name"], (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, zorder=8, parse_math=False,
                             va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.7, "lw": 0})
     if "sites" in layers:
         sites = located(dataset.sites)
@@ -88,7 +88,6 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
         points = sites[sites.geom_type == "Point"]
         if len(points):
             points.plot(ax=ax, marker="s", color=style.SITE_COLOR, markersize=40, zorder=9)
-    drawn = 0
     for layer in visible_layers(state, dataset, imports):
         records = located(layer.filtered(state))
         for _, rec in records.iterrows():
@@ -100,7 +99,6 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
             ax.plot(rec.geometry.x, rec.geometry.y, MPL_MARKERS[symbol.shape], markersize=radius * 1.5,
                     markerfacecolor="none" if hollow else color, markeredgecolor=color if hollow else "white",
                     markeredgewidth=2 if hollow else 1, zorder=12)
-            drawn += 1
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
@@ -119,10 +117,11 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
                               markeredgecolor="#7A5C1E", markersize=10, label="Khatlon, GBAO, Badakhshan"))
     legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.1), fontsize=8, framealpha=0.95)
     legend.set_zorder(30)  # above place labels
-    fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{meta.count} records in the selection, {drawn} on the map · data {meta.data_version} · "
-             f"generated {meta.generated}\n{renderer_note}",
+    # parse_math=False: text from data or the URL is drawn as written, never parsed as mathtext ("$...$").
+    fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{meta.contents} · data {meta.data_version} · "
+             f"generated {meta.generated}\n{renderer_note}", parse_math=False, wrap=True,
              ha="right", va="top", fontsize=9, bbox={"fc": "white", "alpha": 0.92, "lw": 0})
-    fig.text(0.99, 0.005, meta.attribution, ha="right", va="bottom", fontsize=6.5, color="#333",
+    fig.text(0.99, 0.005, meta.attribution, ha="right", va="bottom", fontsize=6.5, color="#333", parse_math=False,
              bbox={"fc": "white", "alpha": 0.8, "lw": 0})
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi)

@@ -51,7 +51,6 @@ LAYER_LABELS: dict[str, str] = {
     "incidents": "Incidents (curated from the seed articles)",
 }
 
-_TOOLTIP_JS = "function (feature, layer) { layer.bindTooltip(window.PANJ.esc(feature.properties.%s), {sticky: true}); }"
 
 
 @functools.lru_cache(maxsize=None)
@@ -125,26 +124,19 @@ def site_features(sites: gpd.GeoDataFrame) -> dict:
 
 
 def _sites(m: folium.Map, sites: gpd.GeoDataFrame) -> None:
+    """The road as a line and the sites as icons, through our GeoLayer (site names are data)."""
     group = folium.FeatureGroup(name=LAYER_LABELS["sites"])
     data = site_features(sites)
-    lines = [f for f in data["features"] if f["geometry"]["type"] != "Point"]
-    points_by_icon: dict[str, list] = {}
-    for feature in data["features"]:
-        if feature["geometry"]["type"] == "Point":
-            icon = "border post" if feature["properties"]["site_type"] == "border post" else "default"
-            points_by_icon.setdefault(icon, []).append(feature)
-    if lines:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": lines},
-            style_function=lambda f: {"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8},
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "label"),
-        ).add_to(group)
-    for icon, features in points_by_icon.items():
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            marker=folium.Marker(icon=folium.DivIcon(html=SITE_ICONS[icon], icon_size=(16, 16), icon_anchor=(8, 8), class_name="panj-site")),
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "label"),
-        ).add_to(group)
+    features = [{"type": "Feature", "geometry": f["geometry"],
+                 "properties": {"label": f["properties"]["label"], "site_type": f["properties"]["site_type"]}}
+                for f in data["features"]]
+    point_js = (
+        "function (f, latlng) { var icons = " + js_json(SITE_ICONS) + ";"
+        " return L.marker(latlng, {icon: L.divIcon({html: icons[f.properties.site_type === 'border post' ? 'border post' : 'default'],"
+        " iconSize: [16, 16], iconAnchor: [8, 8], className: 'panj-site'})}); }"
+    )
+    GeoLayer(js_json({"type": "FeatureCollection", "features": features}),
+             _style({"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8}), "label", point_js).add_to(group)
     group.add_to(m)
 
 

@@ -19,14 +19,22 @@ from jinja2 import Template
 from panjmap.mapview.style import PRECISION_RING_M
 
 
-# "{{", "{%" and "{#" open Jinja blocks. branca renders each macro's output again as a
-# template (MacroElement.render wraps it in Element(...)), so data holding them would run
-# as template code on the server. JSON's own braces are never followed by these.
+# The one rule for text from data, files, file names, layer names, URLs or users on the
+# map page: it reaches the page only through ``js_json``, inside one of our elements here,
+# and becomes HTML only in the browser (PANJ.esc / PANJ.bdi). folium's own elements
+# (LayerControl, GeoJson, Tooltip, Popup, ...) never receive it: branca renders each
+# MacroElement's output a second time as a Jinja template (MacroElement.render wraps it in
+# Element(text)), and folium's ``tojson`` leaves "{{" intact, so a layer named
+# "{{lipsum.__globals__.os.getcwd()}}" would run as template code on the server. js_json
+# writes the "{" of "{{", "{%" and "{#" as \u007b: still "{" to JavaScript, inert to Jinja
+# (JSON's own braces are never followed by these). See docs/security.md.
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 def js_json(value: Any) -> str:
-    """JSON that is also safe to embed in an HTML <script> element and in a folium/branca template."""
+    """JSON that is also safe to embed in an HTML <script> element and in a folium/branca template.
+
+    The only way user or data text may enter a map element (see the rule above)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
         "\u2028", "\\u2028"
@@ -36,7 +44,7 @@ def js_json(value: Any) -> str:
 
 LEGEND_RULES = """
 .panj-legend{background:rgba(255,255,255,.92);padding:5px 7px;font:11px/1.3 "DejaVu Sans",Arial,sans-serif;
-  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px}
+  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px;overflow-wrap:anywhere}
 .panj-legend summary{font-weight:bold;cursor:pointer}
 .panj-legend h4{margin:2px 0;font-size:11px}
 .panj-legend .row{display:flex;align-items:center;gap:5px}
@@ -54,7 +62,10 @@ HELPERS_CSS = (
   font:11px/1.3 "DejaVu Sans",Arial,sans-serif;color:#222;border-radius:2px}
 .panj-label:before{display:none}
 .panj-label.capital{font-weight:bold;font-size:12px}
-.panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;max-width:280px;white-space:normal}
+.panj-tip{font:12px/1.35 "DejaVu Sans",Arial,sans-serif;width:max-content;max-width:280px;white-space:normal;overflow-wrap:anywhere}
+.panj-tip bdi{display:-webkit-inline-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;
+  overflow:hidden;max-width:100%;vertical-align:bottom}
+.leaflet-control-layers-list{max-width:320px;overflow-wrap:anywhere}
 .panj-tip .pm-id{color:#666;font-size:11px}
 .panj-fs a{display:flex;align-items:center;justify-content:center;cursor:pointer}
 .leaflet-control-attribution{font-size:10px;max-width:70%}
@@ -299,6 +310,7 @@ class GeoLayer(_PlainScript):
 {% macro script(this, kwargs) %}
 L.geoJSON({{ this.payload }}, {
   style: {{ this.style }},
+  pointToLayer: {{ this.point }},
   onEachFeature: function (feature, layer) {
     layer.bindTooltip(window.PANJ.esc(feature.properties[{{ this.tooltip }}]), {sticky: true});
   }
@@ -307,11 +319,13 @@ L.geoJSON({{ this.payload }}, {
 """
     )
 
-    def __init__(self, payload: str, style_js: str, tooltip: str):
+    def __init__(self, payload: str, style_js: str, tooltip: str, point_js: str = "null"):
+        """``style_js``/``point_js``: JS functions from our own code (``point_js`` draws point features)."""
         super().__init__()
         self._name = "GeoLayer"
         self.payload = payload
         self.style = style_js
+        self.point = point_js
         self.tooltip = js_json(tooltip)
 
 
@@ -419,6 +433,43 @@ class IncidentLayer(_PlainScript):
             {"key": key, "label": label, "types": types, "columns": columns, "mode": mode,
              "rings": {str(k): v for k, v in PRECISION_RING_M.items()}}
         )
+
+
+class LayerControl(_PlainScript):
+    """Leaflet's layer control for the map's layers, named by their ``layer_name`` as plain text.
+
+    Used instead of folium.LayerControl, whose template puts the names (user text for an
+    imported layer) where branca renders them again as a template; here they travel as
+    js_json data and become HTML through PANJ.bdi.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var P = window.PANJ, control = L.control.layers(null, null, {collapsed: true});
+  [{% for layer in this.entries %}[{{ layer[0] }}, {{ layer[1] }}, {{ layer[2] }}],{% endfor %}].forEach(function (e) {
+    if (e[2]) { control.addOverlay(e[0], P.bdi(e[1])); } else { control.addBaseLayer(e[0], P.bdi(e[1])); }
+  });
+  control.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LayerControl"
+        self.entries: list[tuple[str, str, str]] = []
+
+    def render(self, **kwargs: Any) -> None:
+        # The map's layers as they are when the page is rendered: (JS variable, name, overlay).
+        self.entries = [
+            (child.get_name(), js_json(str(child.layer_name)), "true" if child.overlay else "false")
+            for child in self._parent._children.values()
+            if getattr(child, "control", False) and hasattr(child, "layer_name")
+        ]
+        super().render(**kwargs)
 
 
 class SelectionSync(_PlainScript):

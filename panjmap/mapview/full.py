@@ -11,6 +11,7 @@ import folium
 from panjmap.data import Dataset
 from panjmap.layers import MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
+from panjmap.mapview.elements import LayerControl
 from panjmap.state import ViewState
 
 
@@ -19,7 +20,7 @@ def build_full_map(state: ViewState, dataset: Dataset, extra: tuple[MapLayer, ..
     m = build_base_map(state, dataset.sites, import_labels=tuple((l.label, l.color) for l in layers if l.color))
     for layer in layers:
         layer.feature_group(state).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    LayerControl().add_to(m)  # not folium's: layer names are user text (see elements.js_json)
     if state.bbox:
         west, south, east, north = state.bbox
         m.fit_bounds([[south, west], [north, east]])

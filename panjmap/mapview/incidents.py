@@ -6,8 +6,6 @@ imported layer draws in its own colour so provenance reads at a glance.
 
 from __future__ import annotations
 
-import html
-
 import folium
 import geopandas as gpd
 import numpy as np
@@ -137,8 +135,8 @@ def incident_layer(
     """A feature group drawing ``records``; mode defaults by size (icons, or canvas when large)."""
     types, columns = incident_payload(records, color)
     mode = mode or ("icons" if len(columns["lat"]) <= ICON_LIMIT else "canvas")
-    # Leaflet's layer control shows layer names as HTML: an imported layer's name is user text.
-    group = folium.FeatureGroup(name=html.escape(label))
+    # The name is plain text: only our LayerControl shows it, escaped (never folium's templates).
+    group = folium.FeatureGroup(name=label)
     IncidentLayer(key=key, label=label, types=types, columns=columns, mode=mode).add_to(group)
     return group
 
