@@ -1,8 +1,4 @@
-"""Looking up one record, and saying it in words: precision, casualties, place.
-
-Every renderer (detail panel, popups, timeline, tables, exports) says a count the
-sources do not give as "not reported" (or "several, no number"), never as 0.
-"""
+"""Looking up one record, and saying its precision in words."""
 
 from __future__ import annotations
 
@@ -13,10 +9,7 @@ import pandas as pd
 
 from panjmap.data import Dataset
 from panjmap.layers import MapLayer, curated_layer
-from panjmap.schema import GEO_PRECISION, SEVERAL_KILLED_TAG, TIME_PRECISION, VIOLENT_EVENT_TYPES
-
-NOT_REPORTED = "not reported"
-SEVERAL_NO_NUMBER = "several, no number"
+from panjmap.schema import GEO_PRECISION, TIME_PRECISION
 
 # The incident tooltip ends with "ID: <id> [<layer key>]" (mapview.elements).
 _TOOLTIP_ID = re.compile(r"ID: (.+) \[([^\]]+)\]\s*$")
@@ -64,62 +57,3 @@ def describe_precision(record: pd.Series) -> tuple[str, str]:
     geo_words = f"code {int(gp)}: {GEO_PRECISION[int(gp)]}" if pd.notna(gp) and int(gp) in GEO_PRECISION else "location not reported: not on the map"
     return time_words, geo_words
 
-
-def _count(value: object) -> int | None:
-    """A count as an int, or None when no source gives one (empty, NaN, pd.NA, not a number)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
-
-
-def several_killed(record: pd.Series) -> bool:
-    """The sources say people were killed but give no number (SEVERAL_KILLED_TAG)."""
-    tags = [t.strip() for t in str(record.get("tags") or "").split(";")]
-    return SEVERAL_KILLED_TAG in tags and _count(record.get("fatalities")) is None
-
-
-def killed_text(record: pd.Series) -> str:
-    """"3 killed", "killed: several, no number" or "killed: not reported" (never 0 for unknown)."""
-    killed = _count(record.get("fatalities"))
-    if killed is not None:
-        return f"{killed} killed"
-    return f"killed: {SEVERAL_NO_NUMBER if several_killed(record) else NOT_REPORTED}"
-
-
-def injured_text(record: pd.Series) -> str:
-    injured = _count(record.get("injuries"))
-    return f"{injured} injured" if injured is not None else f"injured: {NOT_REPORTED}"
-
-
-def casualties_text(record: pd.Series) -> str:
-    """Killed and injured in words, e.g. "2 killed; injured: not reported".
-
-    A response (statement, arrest, visit) coded 0 killed with no injury count is
-    "no casualties (not a violent event)", not "0 killed; injured: not reported".
-    """
-    violent = record.get("event_type") in VIOLENT_EVENT_TYPES
-    if not violent and _count(record.get("fatalities")) in (0, None) and _count(record.get("injuries")) is None:
-        return "no casualties (not a violent event)"
-    return f"{killed_text(record)}; {injured_text(record)}"
-
-
-def place_title(record: pd.Series) -> str:
-    """The place as the sources name it (a stand-in's reported place), else the mapped location."""
-    reported = str(record.get("reported_location") or "").strip()
-    location = str(record.get("location") or "").strip()
-    return reported or location or "(location not reported)"
-
-
-def stand_in_note(record: pd.Series) -> str:
-    """Why the point is not the reported place, e.g. "Shodaki: not in open gazetteers; placed at
-    Qalaikhumb, district centre"; "" when the coordinates are the reported place itself."""
-    reported = str(record.get("reported_location") or "").strip()
-    location = str(record.get("location") or "").strip()
-    if not reported or not location or reported == location:
-        return ""
-    if reported.casefold().endswith(" district"):
-        return f"{reported}: placed at {location}, the district centre"
-    return f"{reported}: not in open gazetteers; placed at {location}, district centre"
