@@ -16,8 +16,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from panjmap.paths import SEEDS_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACTORS_FILE = "actors.csv"
 ACTOR_COLUMNS: tuple[str, ...] = ("actor", "aliases", "kind", "inter")
@@ -105,3 +109,12 @@ def load_actors(seeds_dir: Path = SEEDS_DIR) -> ActorDictionary:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: Path, _mtime: int) -> ActorDictionary:
     return ActorDictionary(read_actors(path))
+
+
+def resolve_column(values: pd.Series, dictionary: ActorDictionary | None = None) -> pd.Series:
+    """An actor column with each ``;``-separated name resolved to its canonical name
+    (unknown names as written); one lookup per distinct cell, so large imports stay cheap."""
+    dictionary = dictionary or load_actors()
+    cells = values.fillna("").astype(str)
+    mapping = {cell: dictionary.resolve_list(cell) for cell in cells.unique()}
+    return cells.map(mapping)

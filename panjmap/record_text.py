@@ -72,3 +72,21 @@ def stand_in_note(record: pd.Series) -> str:
     if reported.casefold().endswith(" district"):
         return f"{reported}: placed at {location}, the district centre"
     return f"{reported}: not in open gazetteers; placed at {location}, district centre"
+
+
+def count_column(values: pd.Series, several: pd.Series | None = None) -> pd.Series:
+    """A column of counts as text for tables: the number, or "not reported" / "several, no number".
+
+    Vectorised (imports can hold 100k records)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    text = numbers.map(lambda n: NOT_REPORTED if pd.isna(n) else str(int(n)))
+    if several is not None:
+        text = text.where(~(numbers.isna() & several.fillna(False).astype(bool)), SEVERAL_NO_NUMBER)
+    return text.astype(object)
+
+
+def several_mask(records: pd.DataFrame) -> pd.Series:
+    """Which records carry the "several killed (no number)" tag."""
+    if "tags" not in records:
+        return pd.Series(False, index=records.index)
+    return records["tags"].fillna("").astype(str).str.contains(SEVERAL_KILLED_TAG, regex=False)

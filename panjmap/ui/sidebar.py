@@ -16,7 +16,7 @@ from panjmap import query
 from panjmap.layers import MapLayer
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
 from panjmap.schema import CONTEXT_SCOPE, EVENT_TYPES
-from panjmap.state import ALL_LAYERS, SIDES, ViewState
+from panjmap.state import ALL_LAYERS, IMPORT_LAYER_PREFIX, SIDES, ViewState
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
 
@@ -103,6 +103,7 @@ def _view_from_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) 
     start, end = get("window")
     layers = [name for name in ALL_LAYERS if get(f"layer_{name}")]
     layers += [layer.key for layer in imports if get(f"layer_{layer.key}")]
+    layers += missing_imports(view, imports)  # kept (and announced) until re-imported or dismissed
     return view.replace(
         date_from=None if start == opts.first_day else start,
         date_to=None if end == opts.last_day else end,
@@ -123,6 +124,39 @@ def _view_from_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) 
 def _on_change(opts: Options, imports: list[MapLayer]) -> None:
     """Widget callback: runs before the rerun, so the view state is current when the page draws."""
     save_view(_view_from_widgets(current_view(), opts, imports))
+
+
+def missing_imports(view: ViewState, imports: list[MapLayer]) -> list[str]:
+    """Imported layers the view (e.g. a reloaded or shared URL) names but this session does not hold."""
+    held = {layer.key for layer in imports}
+    return [key for key in view.layers if key.startswith(IMPORT_LAYER_PREFIX) and key not in held]
+
+
+def _forget_missing(imports: list[MapLayer]) -> None:
+    view = current_view()
+    missing = set(missing_imports(view, imports))
+    save_view(view.replace(layers=tuple(k for k in view.layers if k not in missing)))
+
+
+def render_missing_imports_notice(view: ViewState, imports: list[MapLayer]) -> None:
+    """Say which imported layers the link names but this session lacks, and how to bring them back.
+
+    Imports live only in the browser session that made them (until they persist), so a
+    reload or a shared link keeps the layer's name in the URL but not its records.
+    """
+    missing = missing_imports(view, imports)
+    if not missing:
+        return
+    names = ", ".join(f"“{md(key[len(IMPORT_LAYER_PREFIX):])}”" for key in missing)
+    st.warning(
+        f"**Imported layer not loaded: {names}.** This link names {'it' if len(missing) == 1 else 'them'}, but "
+        "imports live only in the browser session that made them and are gone after a reload or in a shared "
+        "link, so the map shows nothing for "
+        f"{'it' if len(missing) == 1 else 'them'}. To bring {'it' if len(missing) == 1 else 'them'} back, import "
+        "the same file again on the **Data and import** page with the same layer name."
+    )
+    st.button("Dismiss: drop the missing layer from this view", key="forget_missing_imports",
+              on_click=_forget_missing, args=(imports,))
 
 
 def _on_reset() -> None:
@@ -173,4 +207,5 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
         sb.checkbox(f"Imported: {md(layer.label)}", key=f"{PREFIX}layer_{layer.key}", **change)
     sb.selectbox("Basemap", list(BASEMAP_LABELS), format_func=BASEMAP_LABELS.get, key=PREFIX + "basemap", **change)
     sb.button("Reset filters and layers", on_click=_on_reset)
+    render_missing_imports_notice(current_view(), imports)
     return current_view()
