@@ -119,6 +119,7 @@ def actor_profile(dataset: Dataset, actor: str) -> tuple[pd.DataFrame, pd.DataFr
     """(claims naming the actor under any of its names, incidents where it is an actor or
     any of its names appears in the record's notes)."""
     dictionary = load_actors()
+    actor = dictionary.resolve(actor)
     claims = canonical_claims(dataset)
     claims = claims[claims["actor"] == actor][["incident_id", "claimant", "stance", "actor_as_written", "source", "quote"]]
     inc = dataset.incidents
