@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from panjmap.schema import SEVERAL_KILLED_TAG, VIOLENT_EVENT_TYPES
+from panjmap.schema import EVENT_TYPES, SEVERAL_KILLED_TAG, VIOLENT_EVENT_TYPES
 
 NOT_REPORTED = "not reported"
 SEVERAL_NO_NUMBER = "several, no number"
+NON_VIOLENT_EVENT_TYPES = frozenset(EVENT_TYPES) - VIOLENT_EVENT_TYPES
 def count(value: object) -> int | None:
     """A count as an int, or None when no source gives one (empty, NaN, pd.NA, not a number)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -49,8 +50,8 @@ def casualties_text(record: pd.Series) -> str:
     A response (statement, arrest, visit) coded 0 killed with no injury count is
     "no casualties (not a violent event)", not "0 killed; injured: not reported".
     """
-    violent = record.get("event_type") in VIOLENT_EVENT_TYPES
-    if not violent and count(record.get("fatalities")) in (0, None) and count(record.get("injuries")) is None:
+    response = record.get("event_type") in NON_VIOLENT_EVENT_TYPES  # unknown type: not assumed peaceful
+    if response and count(record.get("fatalities")) == 0 and count(record.get("injuries")) is None:
         return "no casualties (not a violent event)"
     return f"{killed_text(record)}; {injured_text(record)}"
 

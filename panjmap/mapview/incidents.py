@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 from panjmap.data import located
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer, SelectionSync
-from panjmap.record_text import casualties_text, place_title, stand_in_note
-from panjmap.schema import SEVERAL_KILLED_TAG, VIOLENT_EVENT_TYPES
+from panjmap.record_text import NON_VIOLENT_EVENT_TYPES, casualties_text, place_title, stand_in_note
+from panjmap.schema import SEVERAL_KILLED_TAG
 
 # Above this many points a layer is drawn on one canvas instead of SVG icons.
 ICON_LIMIT = 1500
@@ -54,18 +54,18 @@ def _casualty_texts(records: gpd.GeoDataFrame, fatalities: np.ndarray, injuries:
     """Casualties in words per record ("2 killed; injured: not reported"), dictionary-encoded.
 
     The words come from records.casualties_text, once per distinct (killed, injured,
-    violent, several) combination, so a 100k-record import costs a handful of calls.
+    response, several) combination, so a 100k-record import costs a handful of calls.
     """
-    violent = records["event_type"].isin(VIOLENT_EVENT_TYPES).to_numpy()
+    response = records["event_type"].isin(NON_VIOLENT_EVENT_TYPES).to_numpy()
     tags = records["tags"].fillna("").astype(str) if "tags" in records else pd.Series("", index=records.index)
     several = tags.str.contains(SEVERAL_KILLED_TAG, regex=False).to_numpy()
-    keys = pd.Series(list(zip(np.nan_to_num(fatalities, nan=-1), np.nan_to_num(injuries, nan=-1), violent, several)))
+    keys = pd.Series(list(zip(np.nan_to_num(fatalities, nan=-1), np.nan_to_num(injuries, nan=-1), response, several)))
     codes, uniques = pd.factorize(keys)
     texts = []
-    for fat, inj, is_violent, is_several in uniques:
+    for fat, inj, is_response, is_several in uniques:
         texts.append(casualties_text(pd.Series({
             "fatalities": None if fat < 0 else fat, "injuries": None if inj < 0 else inj,
-            "event_type": "Battles" if is_violent else "", "tags": SEVERAL_KILLED_TAG if is_several else "",
+            "event_type": "Strategic developments" if is_response else "", "tags": SEVERAL_KILLED_TAG if is_several else "",
         })))
     return texts, codes.tolist()
 
