@@ -3,4 +3,5 @@
 from panjmap.ui import sources_page
 from panjmap.ui.page import start_page
 
+sources_page.read_passage_link()  # before start_page rewrites the URL from the view state
 sources_page.render(start_page())

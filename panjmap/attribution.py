@@ -10,8 +10,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from panjmap.actors import load_actors
 from panjmap.data import Dataset
+from panjmap.record_text import place_title
 from panjmap.schema import STANCES
+from panjmap.sources import citation
 
 NO_CLAIM_COLUMN = "No claim of responsibility"
 STANCE_COLORS = {
@@ -20,24 +23,37 @@ STANCE_COLORS = {
     "suspected": "#E67E22",
     "denied": "#2E86C1",
     "blamed-other": "#8E44AD",
+    "failed-to-prevent": "#117A65",
     "unclaimed": "#7F8C8D",
 }
-STANCE_SYMBOLS = {"claimed": "●", "accused": "▲", "suspected": "?", "denied": "✕", "blamed-other": "↪", "unclaimed": "∅"}
+STANCE_SYMBOLS = {"claimed": "●", "accused": "▲", "suspected": "?", "denied": "✕", "blamed-other": "↪",
+                  "failed-to-prevent": "⊘", "unclaimed": "∅"}
 # When one source pair says several things, the strongest stance names the cell.
-STANCE_ORDER = ["claimed", "accused", "blamed-other", "suspected", "denied", "unclaimed"]
+STANCE_ORDER = ["claimed", "accused", "blamed-other", "suspected", "failed-to-prevent", "denied", "unclaimed"]
+
+
+def canonical_claims(dataset: Dataset) -> pd.DataFrame:
+    """The claims with ``actor`` as its canonical name and ``actor_as_written`` as the claim words it."""
+    claims = pd.DataFrame(dataset.claims.drop(columns="geometry", errors="ignore"))
+    dictionary = load_actors()
+    claims["actor_as_written"] = claims["actor"]
+    claims["actor"] = [dictionary.resolve(name) for name in claims["actor"]]
+    claims["source"] = [citation(dataset, f) for f in claims["source_file"]]
+    return claims
 
 
 def incident_labels(dataset: Dataset) -> dict[str, str]:
     inc = dataset.incidents
     return {
-        rid: f"{rid} · {pd.Timestamp(d).date()} · {loc or typ}"
-        for rid, d, loc, typ in zip(inc["event_id_cnty"], inc["event_date"], inc["location"], inc["sub_event_type"])
+        rid: f"{rid} · {pd.Timestamp(row['event_date']).date()} · "
+             f"{place_title(row) if row['location'] or row['reported_location'] else row['sub_event_type']}"
+        for rid, (_, row) in zip(inc["event_id_cnty"], inc.iterrows())
     }
 
 
 def matrix(dataset: Dataset) -> pd.DataFrame:
-    """One row per (incident, actor) cell: stance shown, all stances, number of claims."""
-    claims = dataset.claims
+    """One row per (incident, canonical actor) cell: stance shown, all stances, number of claims."""
+    claims = canonical_claims(dataset)
     rows = []
     for (incident, actor), group in claims.groupby(["incident_id", "actor"], sort=False):
         stances = sorted(set(group["stance"]), key=STANCE_ORDER.index)
@@ -74,14 +90,14 @@ def matrix_chart(cells: pd.DataFrame) -> alt.Chart:
 
 
 def cell_claims(dataset: Dataset, incident: str, actor: str) -> pd.DataFrame:
-    claims = dataset.claims
+    claims = canonical_claims(dataset)
     picked = claims[(claims["incident_id"] == incident) & (claims["actor"] == actor)]
-    return pd.DataFrame(picked[["claimant", "stance", "actor", "source_file", "quote", "notes"]])
+    return pd.DataFrame(picked[["claimant", "stance", "actor_as_written", "source", "quote", "notes"]])
 
 
 def blame_table(dataset: Dataset) -> pd.DataFrame:
-    """Claimant -> actor, with stances and the incidents concerned: who has blamed whom."""
-    claims = dataset.claims
+    """Claimant -> canonical actor, with stances and the incidents concerned: who has blamed whom."""
+    claims = canonical_claims(dataset)
     grouped = claims.groupby(["claimant", "actor"], sort=False).agg(
         stances=("stance", lambda s: ", ".join(sorted(set(s), key=STANCE_ORDER.index))),
         incidents=("incident_id", lambda s: ", ".join(sorted(set(s)))),
@@ -91,29 +107,35 @@ def blame_table(dataset: Dataset) -> pd.DataFrame:
 
 
 def actor_names(dataset: Dataset) -> list[str]:
-    names = set(dataset.claims["actor"])
+    """Every actor named in the records or claims, by canonical name, once."""
+    dictionary = load_actors()
+    names = set(canonical_claims(dataset)["actor"])
     for col in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
-        names |= {n.strip() for v in dataset.incidents[col] for n in str(v).split(";") if n.strip()}
+        names |= {dictionary.resolve(n) for v in dataset.incidents[col] for n in str(v).split(";") if n.strip()}
     return sorted(names, key=str.casefold)
 
 
 def actor_profile(dataset: Dataset, actor: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(claims naming the actor, incidents where it is an actor or named in the record's text)."""
-    claims = dataset.claims[dataset.claims["actor"] == actor][["incident_id", "claimant", "stance", "source_file", "quote"]]
+    """(claims naming the actor under any of its names, incidents where it is an actor or
+    any of its names appears in the record's notes)."""
+    dictionary = load_actors()
+    actor = dictionary.resolve(actor)
+    claims = canonical_claims(dataset)
+    claims = claims[claims["actor"] == actor][["incident_id", "claimant", "stance", "actor_as_written", "source", "quote"]]
     inc = dataset.incidents
-    wanted = actor.casefold()
-    involved = inc[[
-        any(wanted == n.strip().casefold() for col in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
-            for n in str(row[col]).split(";"))
-        or wanted in str(row["notes"]).casefold()
-        for _, row in inc.iterrows()
-    ]]
+    names = [n.casefold() for n in (actor, *dictionary.aliases_of(actor)) if len(n) > 3]
+
+    def is_actor(row: pd.Series) -> bool:
+        return any(dictionary.resolve(n) == actor for col in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+                   for n in str(row[col]).split(";") if n.strip())
+
+    roles = ["actor" if is_actor(row) else "mentioned in notes" if any(n in str(row["notes"]).casefold() for n in names)
+             else "" for _, row in inc.iterrows()]
+    involved = inc[[bool(r) for r in roles]]
     records = pd.DataFrame({
         "id": involved["event_id_cnty"], "date": involved["event_date"].dt.date, "type": involved["sub_event_type"],
-        "location": involved["location"], "role": [
-            "actor" if wanted in f"{a1};{a2};{s1};{s2}".casefold() else "mentioned in notes"
-            for a1, a2, s1, s2 in zip(involved["actor1"], involved["actor2"], involved["assoc_actor_1"], involved["assoc_actor_2"])
-        ],
+        "place": [place_title(row) for _, row in involved.iterrows()], "scope": involved["scope"],
+        "role": [r for r in roles if r],
     })
     return pd.DataFrame(claims), records
 

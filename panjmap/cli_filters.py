@@ -40,6 +40,8 @@ def add_filter_arguments(parser: argparse.ArgumentParser, bbox: bool = False) ->
                         help="actor involved, attributed or suspected (repeatable); 'Unknown / unclaimed' too")
     parser.add_argument("--event-type", action="append", default=[], metavar="TYPE",
                         help="ACLED event type, e.g. 'Battles' (repeatable)")
+    parser.add_argument("--context", action="store_true",
+                        help="also include records of wider context (default: border incidents only, as the app)")
     parser.add_argument("--query", metavar="QUERY",
                         help="a permalink, or its query string; other options override it")
     if bbox:
@@ -64,6 +66,8 @@ def view_from_args(args: argparse.Namespace) -> ViewState:
         changes["event_types"] = tuple(args.event_type)
     if getattr(args, "bbox", None):
         changes["bbox"] = args.bbox
+    if getattr(args, "context", False):
+        changes["context"] = True
     state = state.replace(**changes)
     if state.date_from and state.date_to and state.date_from > state.date_to:
         raise SystemExit("--from is after --to")

@@ -38,8 +38,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "sources": SOURCE_COLUMNS,
 }
 
-INT_COLUMNS = ("year", "time_precision", "iso", "fatalities", "timestamp")
-NULLABLE_INT_COLUMNS = ("geo_precision", "injuries")
+# fatalities and injuries are empty when no source gives a number: never read as 0.
+INT_COLUMNS = ("year", "time_precision", "iso", "timestamp")
+NULLABLE_INT_COLUMNS = ("geo_precision", "fatalities", "injuries")
 FLOAT_COLUMNS = ("latitude", "longitude")
 DATE_COLUMNS = ("event_date", "end_date")
 

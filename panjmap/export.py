@@ -25,7 +25,9 @@ import geopandas as gpd
 import pandas as pd
 
 from panjmap import geodata
+from panjmap.actors import load_actors
 from panjmap.data import Dataset, located
+from panjmap.record_text import NOT_REPORTED, SEVERAL_NO_NUMBER, count, several_killed
 from panjmap.schema import ACLED_COLUMNS, CLAIM_COLUMNS, INCIDENT_COLUMNS, SITE_COLUMNS
 from panjmap.state import ViewState
 
@@ -35,6 +37,15 @@ PROVENANCE_COLUMNS = ("sources", "quotes")
 CURATED_NAME = "curated incidents (seed articles)"
 # An imported layer in an export: its name and the records of it the view shows.
 Imported = tuple[str, gpd.GeoDataFrame]
+# Counts in words ("3", "not reported", "several, no number") and the canonical actors
+# (panjmap.actors), after our columns: ACLED's own columns keep ACLED's conventions.
+READING_COLUMNS = ("fatalities_reported", "injuries_reported", "actors_canonical")
+COUNT_CONVENTION = (
+    "fatalities follows ACLED's convention in the CSV: 0 where no source gives a number. Read "
+    "fatalities_reported for what the sources say: a number, 'not reported' or 'several, no number'. "
+    "injuries is empty where no number is reported (never 0). In GeoJSON and KML, fatalities is empty "
+    "where no number is reported."
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class Metadata:
     located: int  # how many of them have a map location
     contents: str  # what the export holds, layer by layer, in words
     layers: list[dict]  # per layer: name, records, located (curated first)
+    conventions: str = COUNT_CONVENTION
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -98,8 +110,14 @@ def _text(value: object) -> str:
 def normalized(records: gpd.GeoDataFrame, dataset: Dataset | None) -> list[dict]:
     """One dict per incident: every schema column as text, plus its sources and quotes."""
     rows = []
+    dictionary = load_actors()
     for _, rec in records.iterrows():
         row = {col: _text(rec.get(col)) for col in INCIDENT_COLUMNS}
+        row["fatalities_reported"] = _count_words(rec.get("fatalities"), several_killed(rec))
+        row["injuries_reported"] = _count_words(rec.get("injuries"), False)
+        names = [n for col in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+                 for n in row[col].split(";") if n.strip()]
+        row["actors_canonical"] = "; ".join(dict.fromkeys(dictionary.resolve(n) for n in names))
         if dataset is not None:
             ev = dataset.evidence_for(row["event_id_cnty"])
             row["sources"] = sorted(set(ev["source_file"]))
@@ -110,6 +128,11 @@ def normalized(records: gpd.GeoDataFrame, dataset: Dataset | None) -> list[dict]
             row["sources"], row["quotes"], row["claims"] = [rec.get("dataset", "")], [], []
         rows.append(row)
     return rows
+
+
+def _count_words(value: object, several: bool) -> str:
+    number = count(value)
+    return str(number) if number is not None else SEVERAL_NO_NUMBER if several else NOT_REPORTED
 
 
 def referenced_sites(records: gpd.GeoDataFrame, dataset: Dataset) -> gpd.GeoDataFrame:
@@ -182,17 +205,22 @@ def to_csv(records: gpd.GeoDataFrame, dataset: Dataset | None, meta: Metadata) -
     The metadata travels beside it (``csv_bundle``, or the CLI's sidecar
     file), not in it, so the file loads unchanged into ACLED-minded tools.
     """
-    header = list(ACLED_COLUMNS) + [c for c in INCIDENT_COLUMNS if c not in ACLED_COLUMNS] + list(PROVENANCE_COLUMNS)
+    header = (list(ACLED_COLUMNS) + [c for c in INCIDENT_COLUMNS if c not in ACLED_COLUMNS]
+              + list(READING_COLUMNS) + list(PROVENANCE_COLUMNS))
     rows = []
     for row in normalized(records, dataset):
         quotes = " | ".join(f"{q['source_file']}: {q['quote']}" for q in row["quotes"])
+        row["fatalities"] = row["fatalities"] or "0"  # ACLED's convention (see COUNT_CONVENTION)
         rows.append([row[c] for c in header[:-2]] + ["; ".join(row["sources"]), quotes])
     return _csv(header, rows)
 
 
 def claims_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
+    """The claims of the exported incidents, with each actor's canonical name beside the claim's wording."""
     claims = dataset.claims[dataset.claims["incident_id"].isin(set(records["event_id_cnty"]))]
-    return _csv(list(CLAIM_COLUMNS), [[_text(c[col]) for col in CLAIM_COLUMNS] for _, c in claims.iterrows()])
+    dictionary = load_actors()
+    return _csv(list(CLAIM_COLUMNS) + ["actor_canonical"],
+                [[_text(c[col]) for col in CLAIM_COLUMNS] + [dictionary.resolve(c["actor"])] for _, c in claims.iterrows()])
 
 
 def sites_csv(records: gpd.GeoDataFrame, dataset: Dataset) -> str:
@@ -247,7 +275,7 @@ def _placemarks(records: gpd.GeoDataFrame, dataset: Dataset | None) -> str:
         if geom is None or geom.is_empty:
             continue  # KML needs a place; unlocated records are in the GeoJSON/CSV
         quotes = "\n".join(f"“{q['quote']}” ({q['source_file']})" for q in row["quotes"])
-        fields = {c: row[c] for c in INCIDENT_COLUMNS}
+        fields = {c: row[c] for c in (*INCIDENT_COLUMNS, *READING_COLUMNS)}
         fields["sources"] = "; ".join(row["sources"])
         fields["claims"] = "\n".join(f"{c['claimant']} — {c['stance']} — {c['actor']}: “{c['quote']}”" for c in row["claims"])
         marks.append(

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from panjmap import geodata
+from panjmap.actors import ActorDictionary, load_actors
 from panjmap.data import located
-from panjmap.schema import UNKNOWN_ACTOR
+from panjmap.schema import CONTEXT_SCOPE, UNKNOWN_ACTOR, VIOLENT_EVENT_TYPES
 from panjmap.state import ViewState
 
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
@@ -44,7 +45,12 @@ def record_set(
     claims: pd.DataFrame | None = None,
     evidence: pd.DataFrame | None = None,
 ) -> RecordSet:
-    """Index records for filtering. Claims add attributed actors; quotes join the search text."""
+    """Index records for filtering. Claims add attributed actors; quotes join the search text.
+
+    Actors are canonical names (panjmap.actors): "ISKP" in a claim and
+    "Islamic State Khorasan Province (ISKP)" in actor1 are one actor.
+    """
+    dictionary = load_actors()
     ids = records["event_id_cnty"].astype(str)
     claimed: dict[str, list[str]] = {}
     quotes: dict[str, list[str]] = {}
@@ -62,7 +68,7 @@ def record_set(
         names += claimed.get(rid, [])
         if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
             names.append(UNKNOWN_ACTOR)
-        actors.append(tuple(dict.fromkeys(names)))
+        actors.append(tuple(dict.fromkeys(_resolve(dictionary, n) for n in names)))
 
     # Column-wise, not a row-wise DataFrame.agg: that builds a Series per row (seconds at 100k records).
     fields = [records[f].fillna("").astype(str).tolist() for f in SEARCH_FIELDS]
@@ -78,6 +84,32 @@ def record_set(
         actors=pd.Series(actors, index=records.index, dtype=object),
         search=pd.Series(search, index=records.index, dtype=object),
     )
+
+
+def _resolve(dictionary: ActorDictionary, name: str) -> str:
+    return name if name == UNKNOWN_ACTOR else dictionary.resolve(name)
+
+
+def canonical_actors(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Filter values as canonical actor names, so an alias in an old URL ("ISKP") still selects its actor."""
+    dictionary = load_actors()
+    return tuple(dict.fromkeys(_resolve(dictionary, n) for n in names))
+
+
+def actor_counts(sets: list[RecordSet], state: ViewState | None = None) -> dict[str, int]:
+    """Records per canonical actor (involved, attributed or suspected), over ``sets``.
+
+    With ``state``, counted in the records its scope shows (border only unless
+    context is on), as the filter will show them.
+    """
+    counts: dict[str, int] = {}
+    for rs in sets:
+        keep = _scope_mask(rs.records, state) if state is not None else np.ones(len(rs.records), dtype=bool)
+        for names, kept in zip(rs.actors, keep):
+            if kept:
+                for name in names:
+                    counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def actor_options(sets: list[RecordSet]) -> list[str]:
@@ -96,17 +128,28 @@ def date_bounds(sets: list[RecordSet]) -> tuple[dt.date, dt.date]:
     return min(starts).date(), max(ends).date()
 
 
+def _scope_mask(records: pd.DataFrame, state: ViewState | None) -> np.ndarray:
+    """Border records always; context records only when the state asks for them.
+
+    A record without a scope (every imported one) counts as border: only the
+    curator marks a record as context.
+    """
+    if (state is not None and state.context) or "scope" not in records:
+        return np.ones(len(records), dtype=bool)
+    return (records["scope"].fillna("").astype(str) != CONTEXT_SCOPE).to_numpy().copy()
+
+
 def mask(rs: RecordSet, state: ViewState) -> np.ndarray:
     """Which records of ``rs`` pass every filter of ``state``."""
     rec = rs.records
-    keep = np.ones(len(rec), dtype=bool)
+    keep = _scope_mask(rec, state)
     # A record spans event_date..end_date; it shows if the span meets the window.
     if state.date_from:
         keep &= (rec["end_date"] >= pd.Timestamp(state.date_from)).to_numpy()
     if state.date_to:
         keep &= (rec["event_date"] <= pd.Timestamp(state.date_to)).to_numpy()
     if state.actors:
-        wanted = set(state.actors)
+        wanted = set(canonical_actors(state.actors))
         keep &= np.fromiter((not wanted.isdisjoint(a) for a in rs.actors), bool, len(rec))
     if state.event_types:
         keep &= rec["event_type"].isin(state.event_types).to_numpy()
@@ -136,27 +179,43 @@ class Summary:
     shown: int
     total: int
     located: int
-    fatalities: int
+    fatalities: int  # sum of the numbers the sources give: a lower bound
     injuries: int
+    fatalities_unknown: int  # violent records whose sources give no number of dead
+    injuries_unknown: int
 
     def sentence(self) -> str:
+        """E.g. "12 of 38 records · at least 13 killed; 3 records with no number · ..."."""
         unlocated = self.shown - self.located
         text = (
-            f"{self.shown} of {self.total} records · {self.fatalities} killed · "
-            f"{self.injuries} injured (reported)"
+            f"{self.shown} of {self.total} records · {_total(self.fatalities, self.fatalities_unknown, 'killed')} · "
+            f"{_total(self.injuries, self.injuries_unknown, 'injured')}"
         )
         if unlocated:
             text += f" · {unlocated} without a map location"
         return text
 
 
+def _total(known: int, unknown: int, verb: str) -> str:
+    if not unknown:
+        return f"{known} {verb}"
+    return f"at least {known} {verb}; {unknown} record{'s' if unknown != 1 else ''} with no number"
+
+
 def summarize(shown: gpd.GeoDataFrame, total: int) -> Summary:
+    """Totals of what the sources report. A count no source gives is not 0: it is
+    counted apart (violent records only: a statement has no casualties to report)."""
+    fatalities = pd.to_numeric(shown["fatalities"], errors="coerce")
+    injuries = pd.to_numeric(shown["injuries"], errors="coerce")
+    violent = shown["event_type"].isin(VIOLENT_EVENT_TYPES)
     return Summary(
         shown=len(shown),
         total=total,
         located=len(located(shown)),
-        fatalities=int(shown["fatalities"].fillna(0).sum()),
-        injuries=int(pd.to_numeric(shown["injuries"], errors="coerce").fillna(0).sum()),
+        fatalities=int(fatalities.fillna(0).sum()),
+        injuries=int(injuries.fillna(0).sum()),
+        fatalities_unknown=int((fatalities.isna() & violent).sum()),
+        injuries_unknown=int((injuries.isna() & violent).sum()),
     )
 
 

@@ -56,3 +56,4 @@ def describe_precision(record: pd.Series) -> tuple[str, str]:
     gp = record["geo_precision"]
     geo_words = f"code {int(gp)}: {GEO_PRECISION[int(gp)]}" if pd.notna(gp) and int(gp) in GEO_PRECISION else "location not reported: not on the map"
     return time_words, geo_words
+

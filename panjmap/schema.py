@@ -22,10 +22,13 @@ ACLED_COLUMNS: tuple[str, ...] = (
 # ("Chinese|Tajik"); site_id links the project site attacked; claim_status is
 # "unclaimed" when a source states nobody claimed it, "claimed" when someone
 # did, empty when no source says; related_ids (pipe-separated) links records
-# that report the same happening differently.
+# that report the same happening differently. scope is "border" or "context"
+# (see SCOPES); reported_location is the place as the sources name it when the
+# coordinates are a stand-in (a village not in open gazetteers, a district
+# placed at its centre), empty otherwise.
 EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = (
     "end_date", "injuries", "victim_nationality", "site_id", "claim_status",
-    "related_ids",
+    "related_ids", "scope", "reported_location",
 )
 
 INCIDENT_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_INCIDENT_COLUMNS
@@ -46,7 +49,22 @@ EVIDENCE_COLUMNS: tuple[str, ...] = ("record_id", "source_file", "quote", "suppo
 
 SOURCE_COLUMNS: tuple[str, ...] = (
     "source_file", "title", "publisher", "published", "sha256", "notes",
+    "url", "language", "author",
 )
+
+# What a record is about (seeds/README.md gives the rule). The default view,
+# the headline totals and the timeline count border records; context is one
+# toggle away.
+SCOPES: dict[str, str] = {
+    "border": "on or across the Tajik-Afghan border, or a response to such an incident",
+    "context": "wider context: events elsewhere or background not tied to a border incident",
+}
+BORDER_SCOPE = "border"
+CONTEXT_SCOPE = "context"
+
+# Tag for a record whose sources say people were killed without giving a number
+# (fatalities is then empty): shown as "several, no number", never as 0.
+SEVERAL_KILLED_TAG = "several killed (no number)"
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
@@ -97,6 +115,7 @@ STANCES: dict[str, str] = {
     "suspected": "the claimant names the actor as a possible or likely perpetrator",
     "denied": "the actor, or the claimant for it, denies involvement",
     "blamed-other": "the claimant blames an unnamed or other party, deflecting from a culprit",
+    "failed-to-prevent": "the claimant holds the actor responsible for failing to prevent it, not for carrying it out",
 }
 
 CLAIMANT_TYPES: tuple[str, ...] = ("government", "armed group", "media", "analyst", "international")

@@ -8,9 +8,13 @@ located in the text, and each marked passage links to its record on the map.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
 
 from panjmap.data import Dataset
 from panjmap.paths import SEEDS_DIR
@@ -42,6 +46,53 @@ class Passage:
     record_id: str  # incident or site id
     kind: str  # "evidence" or "claim"
     label: str
+
+
+UNATTRIBUTED = "unattributed analysis"
+SOURCES_PAGE = "./sources"  # the Sources reader's path (pages/sources.py)
+_TITLE_CHARS = 90
+
+
+def _source_row(dataset: Dataset, source_file: str) -> pd.Series | None:
+    match = dataset.sources[dataset.sources["source_file"] == source_file]
+    return match.iloc[0] if len(match) else None
+
+
+def outlet(row: pd.Series) -> str:
+    """Who published it, in a few words: "Caliber.az", "AFP", or "unattributed analysis"."""
+    publisher = str(row.get("publisher") or "").strip()
+    if not publisher or publisher.casefold() == "not stated in file":
+        return UNATTRIBUTED
+    return publisher.split(" (")[0].split(",")[0].strip() or UNATTRIBUTED
+
+
+def citation(dataset: Dataset, source_file: str) -> str:
+    """A source as a reader cites it: outlet, date and title (never the file name), e.g.
+    'Caliber.az, 2026-01-02: "Chinese investments under fire Who is behind…"'."""
+    row = _source_row(dataset, source_file)
+    if row is None:
+        return source_file  # not a curated source: nothing better to say
+    title = str(row["title"]).strip()
+    if len(title) > _TITLE_CHARS:
+        title = title[: _TITLE_CHARS - 1].rstrip() + "…"
+    return f"{outlet(row)}, {row['published'] or 'undated'}: “{title}”"
+
+
+def passage_id(quote: str) -> str:
+    """A stable id for a quoted passage (its text's hash), used in links and in the reader's marks."""
+    return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:12]
+
+
+def passage_link(source_file: str, quote: str) -> str:
+    """A link to the Sources reader open at ``source_file`` with this passage shown first."""
+    return f"{SOURCES_PAGE}?{urlencode({'article': source_file, 'passage': passage_id(quote)})}"
+
+
+def find_passage(dataset: Dataset, source_file: str, pid: str) -> str | None:
+    """The quote of ``source_file`` whose passage id is ``pid`` (from a link), if any."""
+    quotes = list(dataset.evidence.loc[dataset.evidence["source_file"] == source_file, "quote"])
+    quotes += list(dataset.claims.loc[dataset.claims["source_file"] == source_file, "quote"])
+    return next((q for q in quotes if passage_id(q) == pid), None)
 
 
 def article_text(source_file: str) -> str:
@@ -86,7 +137,7 @@ def record_link(dataset: Dataset, record_id: str, view: ViewState) -> str:
     return "./?" + record_view(dataset, record_id, view).query_string()
 
 
-def article_html(dataset: Dataset, source_file: str, view: ViewState) -> tuple[str, int]:
+def article_html(dataset: Dataset, source_file: str, view: ViewState, cited: str | None = None) -> tuple[str, int]:
     """The article as safe HTML paragraphs with passages marked; and how many were marked.
 
     All article text is escaped; only our own <p>, <mark> and <a> tags are added.
@@ -110,7 +161,9 @@ def article_html(dataset: Dataset, source_file: str, view: ViewState) -> tuple[s
             f'<a href="{html.escape(record_link(dataset, rid, view), quote=True)}" target="_self" '
             f'class="panj-rec">{html.escape(rid)}</a>' for rid in ids
         )
-        out.append(f'<mark title="{title}">{html.escape(text[start:end])}</mark><sup>{links}</sup>')
+        quotes = {text[p.start:p.end] for p in group}
+        attrs = ' id="panj-cited" class="panj-cited"' if cited is not None and cited in quotes else ""
+        out.append(f'<mark title="{title}"{attrs}>{html.escape(text[start:end])}</mark><sup>{links}</sup>')
         pos = end
     out.append(html.escape(text[pos:]))
     body = "".join(out)

@@ -44,6 +44,7 @@ class ViewState:
     regions: tuple[str, ...] = ()
     min_fatalities: int = 0
     text: str = ""
+    context: bool = False  # also show records of wider context (scope "context"); border only by default
     layers: tuple[str, ...] = DEFAULT_LAYERS
     basemap: str = "offline"
     center: tuple[float, float] = DEFAULT_CENTER
@@ -83,6 +84,7 @@ class ViewState:
             parts.append(f"Text contains: {self.text!r}")
         if len(parts) == 1:
             parts.append("no filters")
+        parts.append("Scope: border incidents and wider context" if self.context else "Scope: border incidents only")
         return "; ".join(parts)
 
     def file_stem(self, kind: str = "incidents") -> str:
@@ -96,6 +98,8 @@ class ViewState:
             parts.append(f"minkilled-{self.min_fatalities}")
         if self.text:
             parts.append("q-" + _slug(self.text))
+        if self.context:
+            parts.append("with-context")
         return "_".join(parts)[:180]
 
     def query_string(self) -> str:
@@ -129,6 +133,7 @@ def _slug(text: str) -> str:
 
 _LIST_FIELDS = {"actors", "event_types", "nationalities", "sides", "regions", "layers"}
 _MAX_TEXT = 200
+_BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 def _as_list(raw: str | list[str]) -> list[str]:
@@ -143,6 +148,8 @@ def _as_text(raw: str | list[str]) -> str:
 def _encode(name: str, value: Any) -> str | list[str]:
     if name in _LIST_FIELDS:
         return list(value) if value else [""]
+    if isinstance(value, bool):
+        return "1" if value else "0"
     if isinstance(value, dt.date):
         return value.isoformat()
     if name == "center":
@@ -175,6 +182,10 @@ def _decode(name: str, raw: str | list[str]) -> Any:
     text = _as_text(raw).strip()
     if name in ("date_from", "date_to"):
         return dt.date.fromisoformat(text)
+    if name == "context":
+        if text.casefold() not in _BOOLEANS:
+            raise ValueError("must be 1 or 0")
+        return _BOOLEANS[text.casefold()]
     if name == "min_fatalities":
         number = int(text)
         if number < 0:

@@ -17,6 +17,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from panjmap import geodata
+from panjmap.actors import ACTORS_FILE, KINDS, ActorDictionary, read_actors
 from panjmap.data import DataError, read_tables
 from panjmap.paths import SEEDS_DIR
 from panjmap.schema import (
@@ -26,8 +27,11 @@ from panjmap.schema import (
     EVENT_TYPES,
     GEO_PRECISION,
     INTER_CODES,
+    SCOPES,
+    SEVERAL_KILLED_TAG,
     STANCES,
     TIME_PRECISION,
+    VIOLENT_EVENT_TYPES,
 )
 
 EARLIEST_DATE = dt.date(1997, 1, 1)  # ACLED's first coverage year
@@ -40,7 +44,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "incidents": (
         "event_id_cnty", "event_date", "end_date", "year", "time_precision", "disorder_type",
         "event_type", "sub_event_type", "actor1", "inter1", "country",
-        "source", "notes", "fatalities", "timestamp",
+        "source", "notes", "timestamp", "scope",
     ),
     "claims": ("claim_id", "incident_id", "actor", "stance", "claimant", "claimant_type", "source_file", "quote"),
     "sites": ("site_id", "name", "site_type", "country"),
@@ -158,6 +162,77 @@ def check_codes(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
             yield Problem("claims", rid, row["_line"], "claimant_type", f"must be one of {', '.join(CLAIMANT_TYPES)}")
 
 
+def check_counts(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    """Unknown is never zero: an empty count means "not reported", so only a violent
+    event may leave fatalities empty (a response has none: 0), and "several" is a tag
+    on an empty count, never beside a number."""
+    for rid, row in _rows(tables, "incidents"):
+        line = row["_line"]
+        if not row["fatalities"].strip() and row["event_type"] not in VIOLENT_EVENT_TYPES:
+            yield Problem("incidents", rid, line, "fatalities", "empty (not reported) on a non-violent record: write 0")
+        tags = [tag.strip() for tag in row["tags"].split(";")]
+        if SEVERAL_KILLED_TAG in tags and row["fatalities"].strip():
+            yield Problem("incidents", rid, line, "tags",
+                          f"{SEVERAL_KILLED_TAG!r} needs an empty fatalities cell (a number was given)")
+
+
+def check_scope_and_places(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    """scope from the vocabulary; reported_location only beside stand-in coordinates."""
+    for rid, row in _rows(tables, "incidents"):
+        line = row["_line"]
+        if row["scope"] and row["scope"] not in SCOPES:
+            yield Problem("incidents", rid, line, "scope", f"must be one of {', '.join(SCOPES)}")
+        reported = row["reported_location"].strip()
+        if reported and not row["location"]:
+            yield Problem("incidents", rid, line, "reported_location",
+                          "given without coordinates: a place with no stand-in goes in notes")
+        elif reported and row["geo_precision"] == "1":
+            yield Problem("incidents", rid, line, "reported_location",
+                          "geo_precision 1 means the coordinates are the place itself, not a stand-in")
+        elif reported and reported == row["location"]:
+            yield Problem("incidents", rid, line, "reported_location", "equals location: leave it empty")
+
+
+def check_sources_metadata(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    for rid, row in _rows(tables, "sources"):
+        line = row["_line"]
+        if row["url"] and not re.fullmatch(r"https?://\S+", row["url"]):
+            yield Problem("sources", rid, line, "url", f"not an http(s) URL: {row['url'][:60]!r}")
+        if row["language"] and not re.fullmatch(r"[a-z]{2}", row["language"]):
+            yield Problem("sources", rid, line, "language", f"not an ISO 639-1 code: {row['language']!r}")
+
+
+def check_actors(tables: dict[str, pd.DataFrame], seeds_dir: Path) -> Iterator[Problem]:
+    """The actor dictionary is well formed, and every actor name in the records resolves through it."""
+    path = seeds_dir / ACTORS_FILE
+    if not path.is_file():
+        yield Problem("actors", "-", 0, "file", f"{ACTORS_FILE} not found in {seeds_dir}")
+        return
+    try:
+        actors = read_actors(path)
+    except (KeyError, UnicodeDecodeError, ValueError) as exc:
+        yield Problem("actors", "-", 0, "file", f"{ACTORS_FILE} does not load: {exc}")
+        return
+    dictionary = ActorDictionary(actors)
+    for line, actor in enumerate(actors, start=2):
+        if not actor.name:
+            yield Problem("actors", "?", line, "actor", "required value is empty")
+        if actor.kind not in KINDS:
+            yield Problem("actors", actor.name, line, "kind", f"must be one of {', '.join(KINDS)}")
+        if actor.inter not in INTER_CODES:
+            yield Problem("actors", actor.name, line, "inter", f"unknown actor type {actor.inter!r}")
+    for conflict in dictionary.conflicts:
+        yield Problem("actors", "-", 0, "aliases", f"{ACTORS_FILE}: {conflict}")
+    for rid, row in _rows(tables, "incidents"):
+        for col in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+            for name in filter(None, (n.strip() for n in row[col].split(";"))):
+                if dictionary.canonical(name) is None:
+                    yield Problem("incidents", rid, row["_line"], col, f"{name!r} is not in {ACTORS_FILE}")
+    for rid, row in _rows(tables, "claims"):
+        if row["actor"] and dictionary.canonical(row["actor"]) is None:
+            yield Problem("claims", rid, row["_line"], "actor", f"{row['actor']!r} is not in {ACTORS_FILE}")
+
+
 def check_dates(tables: dict[str, pd.DataFrame], today: dt.date | None = None) -> Iterator[Problem]:
     latest = today or dt.date.today()
     for rid, row in _rows(tables, "incidents"):
@@ -273,6 +348,10 @@ def validate(seeds_dir: Path = SEEDS_DIR, today: dt.date | None = None) -> list[
         check_required(tables),
         check_types(tables),
         check_codes(tables),
+        check_counts(tables),
+        check_scope_and_places(tables),
+        check_sources_metadata(tables),
+        check_actors(tables, seeds_dir),
         check_dates(tables, today),
         check_places(tables),
         check_quotes(tables, seeds_dir),

@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from panjmap.actors import load_actors
 from panjmap.paths import ROOT, SEEDS_DIR
 
 APP = str(ROOT / "app.py")  # AppTest resolves relative paths against this file, not the cwd
@@ -33,9 +34,12 @@ TIMEOUT = 60
 UNKNOWN = "Unknown / unclaimed"
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 
+# "28 of 38 records · at least 13 killed; 3 records with no number · 6 injured · 20 without a map location":
+# violent records whose sources give no number are counted apart, never as 0.
 SUMMARY_RE = re.compile(
-    r"^\*\*Curated incidents \(seed articles\):\*\* (\d+) of (\d+) records · (\d+) killed · "
-    r"(\d+) injured \(reported\)(?: · (\d+) without a map location)?$"
+    r"^\*\*Curated incidents \(seed articles\):\*\* (\d+) of (\d+) records · "
+    r"(?:at least )?(\d+) killed(?:; (\d+) records? with no number)? · "
+    r"(?:at least )?(\d+) injured(?:; (\d+) records? with no number)?(?: · (\d+) without a map location)?$"
 )
 
 
@@ -54,8 +58,12 @@ START = pd.to_datetime(INC["event_date"])
 END = pd.to_datetime(INC["end_date"])
 FIRST_DAY, LAST_DAY = START.min().date(), END.max().date()
 LOCATED = (INC["latitude"] != "") & (INC["longitude"] != "")
-KILLED = pd.to_numeric(INC["fatalities"]).fillna(0)
-INJURED = pd.to_numeric(INC["injuries"].replace("", None)).fillna(0)
+KILLED = pd.to_numeric(INC["fatalities"].replace("", None))  # NaN: no source gives a number
+INJURED = pd.to_numeric(INC["injuries"].replace("", None))
+VIOLENT = INC["event_type"] != "Strategic developments"
+BORDER = INC["scope"] == "border"  # the default view: wider context is one toggle away
+ACTOR_NAMES = load_actors()
+ISKP = "Islamic State Khorasan Province (ISKP)"  # the canonical name of "ISKP" (seeds/actors.csv)
 TOTAL = len(INC)
 
 
@@ -65,7 +73,7 @@ def _record_actors(row: pd.Series) -> set[str]:
     names |= set(CLAIMS.loc[CLAIMS["incident_id"] == row["event_id_cnty"], "actor"])
     if row["claim_status"] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
         names.add(UNKNOWN)
-    return names
+    return {n if n == UNKNOWN else ACTOR_NAMES.resolve(n) for n in names}  # one actor, one name
 
 
 ACTORS = INC.apply(_record_actors, axis=1)
@@ -85,9 +93,12 @@ def overlaps(start: dt.date, end: dt.date) -> pd.Series:
     return (END >= pd.Timestamp(start)) & (START <= pd.Timestamp(end))
 
 
-def expected(mask: pd.Series) -> tuple[int, int, int, int, int]:
-    """(shown, total, killed, injured, without a location), as the summary line says them."""
-    return (int(mask.sum()), TOTAL, int(KILLED[mask].sum()), int(INJURED[mask].sum()), int((mask & ~LOCATED).sum()))
+def expected(mask: pd.Series, context: bool = False) -> tuple[int, ...]:
+    """(shown, total, killed, killed with no number, injured, injured with no number, without a location),
+    as the summary line says them; border records only unless ``context``."""
+    mask = mask if context else mask & BORDER
+    return (int(mask.sum()), TOTAL, int(KILLED[mask].sum()), int((KILLED[mask].isna() & VIOLENT[mask]).sum()),
+            int(INJURED[mask].sum()), int((INJURED[mask].isna() & VIOLENT[mask]).sum()), int((mask & ~LOCATED).sum()))
 
 
 def _unescape(markdown: str) -> str:
@@ -99,13 +110,12 @@ def summary_lines(at: AppTest) -> list[str]:
     return [line for line in (_unescape(m.value) for m in at.markdown) if line.startswith("**Curated incidents")]
 
 
-def summary(at: AppTest) -> tuple[int, int, int, int, int]:
+def summary(at: AppTest) -> tuple[int, ...]:
     lines = summary_lines(at)
     assert len(lines) == 1, f"expected one summary line, got {lines}"
     match = SUMMARY_RE.match(lines[0])
     assert match, f"summary line not understood: {lines[0]!r}"
-    shown, total, killed, injured, unlocated = match.groups()
-    return int(shown), int(total), int(killed), int(injured), int(unlocated or 0)
+    return tuple(int(group or 0) for group in match.groups())
 
 
 def run_app(**params: str | list[str]) -> AppTest:
@@ -160,8 +170,8 @@ FILTER_CASES = [
     ("window-2024", "slider", "sb_window", (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
      overlaps(dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
     ("actor-unknown", "multiselect", "sb_actors", [UNKNOWN], ACTORS.map(lambda a: UNKNOWN in a)),
-    # ISKP is named only in claims.csv: attributed actors count too
-    ("actor-iskp-claims-only", "multiselect", "sb_actors", ["ISKP"], ACTORS.map(lambda a: "ISKP" in a)),
+    # ISKP is named mostly in claims.csv ("ISKP"): attributed actors count too, under the canonical name
+    ("actor-iskp-claims-only", "multiselect", "sb_actors", [ISKP], ACTORS.map(lambda a: ISKP in a)),
     ("actor-taliban-or-unknown", "multiselect", "sb_actors", ["Taliban", UNKNOWN],
      ACTORS.map(lambda a: bool({"Taliban", UNKNOWN} & a))),
     ("event-type-battles", "multiselect", "sb_event_types", ["Battles"], _chosen("event_type", "Battles")),
@@ -173,7 +183,7 @@ FILTER_CASES = [
     ("side-tajik", "multiselect", "sb_sides", ["Tajikistan"], _chosen("country", "Tajikistan")),
     ("region-khatlon", "multiselect", "sb_regions", ["Khatlon Region"], _chosen("admin1", "Khatlon Region")),
     ("min-fatalities-2", "number_input", "sb_min_fatalities", 2, KILLED >= 2),
-    ("min-fatalities-10", "number_input", "sb_min_fatalities", 10, KILLED >= 10),
+    ("min-fatalities-5", "number_input", "sb_min_fatalities", 5, KILLED >= 5),  # 10+: only context (70, Pakistan)
     ("text-drone", "text_input", "sb_text", "drone", SEARCH.str.contains("drone", regex=False)),
     ("text-case-insensitive", "text_input", "sb_text", "SHAMSIDDIN", SEARCH.str.contains("shamsiddin", regex=False)),
     # words found only in a claim quote / only in an evidence quote still find their records
@@ -226,8 +236,8 @@ def test_filters_combine_with_and() -> None:
 
 
 def test_reset_button_clears_filters() -> None:
-    at = run_app(min_fatalities="2", actors="ISKP")
-    assert summary(at) == expected((KILLED >= 2) & ACTORS.map(lambda a: "ISKP" in a))
+    at = run_app(min_fatalities="2", actors=ISKP)
+    assert summary(at) == expected((KILLED >= 2) & ACTORS.map(lambda a: ISKP in a))
     reset = [b for b in at.button if b.label == "Reset filters and layers"]
     assert len(reset) == 1
     reset[0].click().run()
@@ -255,7 +265,7 @@ def test_hiding_the_incident_layer_hides_its_summary() -> None:
 URL_STATE = {
     "date_from": "2025-11-01",
     "date_to": "2025-11-30",
-    "actors": [UNKNOWN, "ISKP"],
+    "actors": [UNKNOWN, ISKP],
     "zoom": "9",
     "layers": ["border", "incidents"],
 }
@@ -265,12 +275,12 @@ def test_url_state_reaches_widgets_and_summary_and_back() -> None:
     at = run_app(**URL_STATE)
     assert not at.warning
     assert at.slider(key="sb_window").value == WINDOW
-    assert at.multiselect(key="sb_actors").value == [UNKNOWN, "ISKP"]
+    assert at.multiselect(key="sb_actors").value == [UNKNOWN, ISKP]
     assert at.checkbox(key="sb_layer_border").value is True
     assert at.checkbox(key="sb_layer_incidents").value is True
     for hidden in ("countries", "regions", "districts", "rivers", "places", "sites"):
         assert at.checkbox(key=f"sb_layer_{hidden}").value is False, hidden
-    in_url = overlaps(*WINDOW) & ACTORS.map(lambda a: bool({UNKNOWN, "ISKP"} & a))
+    in_url = overlaps(*WINDOW) & ACTORS.map(lambda a: bool({UNKNOWN, ISKP} & a))
     assert summary(at) == expected(in_url)
     # the page keeps the URL's state in the URL
     assert {k: at.query_params.get(k) for k in URL_STATE} == URL_STATE
@@ -286,7 +296,7 @@ def test_url_state_reaches_widgets_and_summary_and_back() -> None:
     assert_healthy(at)
     assert at.query_params["date_from"] == "2025-11-27"
     assert at.query_params["date_to"] == "2025-12-31"
-    later = overlaps(dt.date(2025, 11, 27), dt.date(2025, 12, 31)) & ACTORS.map(lambda a: bool({UNKNOWN, "ISKP"} & a))
+    later = overlaps(dt.date(2025, 11, 27), dt.date(2025, 12, 31)) & ACTORS.map(lambda a: bool({UNKNOWN, ISKP} & a))
     assert summary(at) == expected(later & (KILLED >= 3))
 
     # the URL now written reproduces the view in a new session

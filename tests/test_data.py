@@ -68,8 +68,9 @@ def test_incident_columns_are_typed(dataset: data.Dataset) -> None:
     inc = dataset.incidents
     for col in ("event_date", "end_date"):
         assert pd.api.types.is_datetime64_dtype(inc[col].dtype), inc[col].dtype
-    for col in ("fatalities", "year", "time_precision", "iso", "timestamp"):
+    for col in ("year", "time_precision", "iso", "timestamp"):
         assert inc[col].dtype == "int64", (col, inc[col].dtype)
+    assert inc["fatalities"].dtype == "Int64"  # empty = not reported, never 0
     assert inc["injuries"].dtype == "Int64"
     assert inc["geo_precision"].dtype == "Int64"
     assert str(inc["latitude"].dtype) == "Float64" and str(inc["longitude"].dtype) == "Float64"
@@ -77,8 +78,11 @@ def test_incident_columns_are_typed(dataset: data.Dataset) -> None:
     for rec, raw in zip(inc.itertuples(), rows("incidents")):
         assert rec.event_date == pd.Timestamp(raw["event_date"])
         assert rec.end_date == pd.Timestamp(raw["end_date"])
-        assert rec.fatalities == int(raw["fatalities"])
         # Empty means "not reported": missing, never 0.
+        if raw["fatalities"]:
+            assert rec.fatalities == int(raw["fatalities"])
+        else:
+            assert pd.isna(rec.fatalities)
         if raw["injuries"]:
             assert rec.injuries == int(raw["injuries"])
         else:

@@ -36,7 +36,7 @@ KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 D = dt.date
 
 STATE = ViewState(date_from=D(2025, 8, 1), date_to=D(2025, 12, 31),
-                  event_types=("Battles", "Violence against civilians", "Explosions/Remote violence"))
+                  event_types=("Battles", "Violence against civilians", "Explosions/Remote violence"), context=True)
 NOW = dt.datetime(2026, 1, 5, 9, 30, 15, tzinfo=dt.timezone.utc)
 
 
@@ -59,6 +59,13 @@ def expected_ids(state: ViewState) -> list[str]:
 
 EXPECTED = expected_ids(STATE)
 LOCATED = [rid for rid in EXPECTED if INCIDENTS[rid]["latitude"]]
+
+
+def count_text(value) -> str:
+    """A count as read back from a file: "" when missing (None, NaN, ""), else the whole number."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    return str(int(float(value)))
 
 
 def unlocated(geom) -> bool:
@@ -116,7 +123,7 @@ def test_geojson_parses_back(files) -> None:
         raw = INCIDENTS[rec["event_id_cnty"]]
         assert pd.Timestamp(rec["event_date"]).date().isoformat() == raw["event_date"]
         assert pd.Timestamp(rec["end_date"]).date().isoformat() == raw["end_date"]
-        assert int(rec["fatalities"]) == int(raw["fatalities"])
+        assert count_text(rec["fatalities"]) == raw["fatalities"]  # empty stays empty: not reported, not 0
         if raw["latitude"]:
             assert (rec.geometry.x, rec.geometry.y) == (float(raw["longitude"]), float(raw["latitude"]))
         else:
@@ -179,7 +186,7 @@ def test_generated_time_defaults_to_now_in_utc(dataset, records) -> None:
 def test_csv_header_starts_with_acled_columns(files) -> None:
     header = next(csv.reader(io.StringIO(files["csv"].read_text(encoding="utf-8"))))
     assert tuple(header[: len(ACLED_COLUMNS)]) == ACLED_COLUMNS
-    assert header == list(INCIDENT_COLUMNS) + ["sources", "quotes"]
+    assert header == list(INCIDENT_COLUMNS) + list(export.READING_COLUMNS) + ["sources", "quotes"]
 
 
 def test_csv_parses_back_with_gdal(files) -> None:
@@ -188,7 +195,8 @@ def test_csv_parses_back_with_gdal(files) -> None:
     for _, rec in frame.iterrows():
         raw = INCIDENTS[rec["event_id_cnty"]]
         assert str(rec["event_date"])[:10] == raw["event_date"]
-        assert int(rec["fatalities"]) == int(raw["fatalities"])
+        # ACLED's convention in ACLED's column: 0 where no number is reported (the metadata says so).
+        assert int(rec["fatalities"]) == int(raw["fatalities"] or 0)
         if raw["latitude"]:
             assert rec.geometry.x == pytest.approx(float(raw["longitude"]), abs=1e-9)
             assert rec.geometry.y == pytest.approx(float(raw["latitude"]), abs=1e-9)
@@ -258,7 +266,7 @@ def test_kml_parses_back_with_gdal(files) -> None:
         assert geom.x == pytest.approx(float(raw["longitude"]), abs=1e-5)
         assert geom.y == pytest.approx(float(raw["latitude"]), abs=1e-5)
         if "fatalities" in frame:
-            assert int(getattr(row, "fatalities")) == int(raw["fatalities"])
+            assert count_text(getattr(row, "fatalities")) == raw["fatalities"]
             assert str(getattr(row, "event_date"))[:10] == raw["event_date"]
 
 
@@ -343,7 +351,7 @@ def hostile(seeds_copy: Path):
              tags="=HYPERLINK(\"http://evil\",\"click\")", assoc_actor_1="@SUM(1+1)*cmd|' /C calc'!A0",
              admin3="-2+3")
     dataset = load_dataset(seeds_copy)
-    state = ViewState()
+    state = ViewState(context=True)
     records = curated_layer(dataset).filtered(state)
     return located, dataset, records, export.metadata(state, dataset, records, now=NOW)
 
@@ -379,7 +387,7 @@ def test_csv_neutralises_formulas_but_not_numbers(hostile) -> None:
     assert row["assoc_actor_1"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert row["admin3"] == "'-2+3"
     assert row["notes"] == HOSTILE_NOTES  # not a formula: unchanged
-    assert row["latitude"] == INCIDENTS[rid]["latitude"] and row["fatalities"] == INCIDENTS[rid]["fatalities"]
+    assert row["latitude"] == INCIDENTS[rid]["latitude"] and row["fatalities"] == (INCIDENTS[rid]["fatalities"] or "0")
     # No cell of the whole file starts a formula.
     for r in table:
         for value in r.values():
@@ -482,7 +490,7 @@ def test_cli_without_output_writes_to_stdout(capsys, dataset) -> None:
 
 def test_file_stem_names_the_export() -> None:
     assert STATE.file_stem() == ("panj-incidents_2025-08-01_2025-12-31_type-battles+violence-against-civilians"
-                                 "+explosions-remote-violence")
+                                 "+explosions-remote-violence_with-context")
     assert CLI_STATE.file_stem() == ("panj-incidents_2025-11-01_2025-12-31_actor-unknown-unclaimed"
                                      "_type-battles+explosions-remote-violence")
     assert CLI_STATE.file_stem("sites").startswith("panj-sites_2025-11-01_2025-12-31_")

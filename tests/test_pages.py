@@ -27,8 +27,11 @@ def open_page(page: str, **params: str) -> AppTest:
     return at
 
 
+BORDER = INCIDENTS[INCIDENTS["scope"] == "border"]  # what the pages show unless wider context is switched on
+
+
 def in_window(start: str, end: str) -> pd.DataFrame:
-    return INCIDENTS[(INCIDENTS["end_date"] >= start) & (INCIDENTS["event_date"] <= end)]
+    return BORDER[(BORDER["end_date"] >= start) & (BORDER["event_date"] <= end)]
 
 
 @pytest.mark.parametrize("page,title", [
@@ -54,16 +57,16 @@ def test_attribution_states_who_claimed_nothing() -> None:
     assert "No group has claimed responsibility" in banner
     for rid in unclaimed:
         assert rid in banner
-    blame = at.dataframe[1].value  # [0] is the stance legend
+    blame = at.dataframe[0].value  # the stance legend is a static table (st.table)
     tajik_smugglers = CLAIMS[CLAIMS["actor"].eq("Drug smugglers")]
     assert set(tajik_smugglers["claimant"]) <= set(blame[blame["actor"] == "Drug smugglers"]["claimant"])
 
 
 def test_actor_profile_lists_every_claim_naming_the_actor() -> None:
     at = open_page("attribution")
-    at.selectbox[0].select("ETIM").run()
+    at.selectbox[0].select("East Turkestan Islamic Movement (ETIM)").run()  # canonical name of "ETIM"
     assert not at.exception
-    claims = at.dataframe[2].value
+    claims = at.table[1].value  # [0] is the stance legend; quotes wrap in static tables
     assert len(claims) == int((CLAIMS["actor"] == "ETIM").sum())
 
 
@@ -83,7 +86,7 @@ def test_sources_marks_every_supporting_passage() -> None:
 def test_data_table_follows_the_filters() -> None:
     at = open_page("data", event_types="Battles")
     table = at.dataframe[0].value
-    assert sorted(table["event_id_cnty"]) == sorted(INCIDENTS[INCIDENTS["event_type"] == "Battles"]["event_id_cnty"])
+    assert sorted(table["event_id_cnty"]) == sorted(BORDER[BORDER["event_type"] == "Battles"]["event_id_cnty"])
 
 
 def test_a_filter_set_on_the_map_holds_on_other_pages() -> None:
@@ -95,5 +98,5 @@ def test_a_filter_set_on_the_map_holds_on_other_pages() -> None:
     assert not at.exception
     assert at.multiselect(key="sb_event_types").value == ["Violence against civilians"]
     table = at.dataframe[0].value
-    expected = INCIDENTS[INCIDENTS["event_type"] == "Violence against civilians"]
+    expected = BORDER[BORDER["event_type"] == "Violence against civilians"]
     assert sorted(table["id"]) == sorted(expected["event_id_cnty"])

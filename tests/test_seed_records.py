@@ -176,14 +176,17 @@ def test_codes():
         assert r["timestamp"] == TIMESTAMP, rid
         assert r["admin3"] == "", rid
         assert COUNTRIES[r["country"]] == (r["iso"], r["region"]), rid
-        assert r["fatalities"].isdigit(), rid
+        # Empty = no source gives a number (never written as 0).
+        assert r["fatalities"] == "" or r["fatalities"].isdigit(), rid
         assert r["injuries"] == "" or r["injuries"].isdigit(), rid
         if r["victim_nationality"]:
             assert set(r["victim_nationality"].split("|")) <= NATIONALITIES, rid
         if not violent(r):
             assert r["fatalities"] == "0" and r["injuries"] == "" and r["claim_status"] == "", rid
+        elif r["fatalities"] == "":
+            assert "number not reported" in r["notes"] or "several killed (no number)" in r["tags"], rid
         elif r["fatalities"] == "0":
-            assert "number not reported" in r["notes"] or "no casualties" in r["notes"], rid
+            assert "no casualties" in r["notes"] or "reported figure" in r["notes"], rid
         assert r["notes"], rid
 
 
@@ -387,8 +390,11 @@ def test_taliban_border_clashes_since_late_august():
     clashes = [r for r in rows("incidents") if r["event_date"] == "2025-08-21"]
     assert len(clashes) == 2
     for r in clashes:
-        assert r["actor2"] == "Taliban" and r["fatalities"] == "0" and "number not reported" in r["notes"]
-        assert r["admin2"] == "Shamsiddin Shohin"
+        # "Several Taliban and possibly some Tajik border guards also were left dead": no number, not 0.
+        assert r["actor2"] == "Taliban" and r["fatalities"] == "" and "number not reported" in r["notes"]
+        assert "several killed (no number)" in r["tags"].split("; ")
+        assert r["injuries"] == ""
+        assert r["admin2"] == "Shamsiddin Shohin" and r["scope"] == "border"
 
 
 def test_claims_record_the_competing_attributions():

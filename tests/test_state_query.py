@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from panjmap import query
+from panjmap.actors import load_actors
 from panjmap.data import load_dataset
 from panjmap.layers import curated_layer
 from panjmap.paths import SEEDS_DIR
@@ -39,13 +40,17 @@ def _names(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
+ACTOR_NAMES = load_actors()
+
+
 def actors_of(record: dict[str, str]) -> set[str]:
     """Involved actors, those claims attribute it to, and "Unknown / unclaimed" when unclaimed or unidentified."""
     names = {n for col in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2") for n in _names(record[col])}
     names |= {c["actor"] for c in CLAIMS if c["incident_id"] == record["event_id_cnty"]}
     if record["claim_status"] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
         names.add(UNKNOWN_ACTOR)
-    return names
+    # One actor, one name: every alias counts as its canonical actor (seeds/actors.csv).
+    return {n if n == UNKNOWN_ACTOR else ACTOR_NAMES.resolve(n) for n in names}
 
 
 def search_text(record: dict[str, str]) -> str:
@@ -66,7 +71,8 @@ def layer():
 
 
 def shown(layer, **filters) -> list[str]:
-    return list(layer.filtered(ViewState(**filters))["event_id_cnty"])
+    """Records shown; with wider context included unless ``context`` is given (the scope filter has its own tests)."""
+    return list(layer.filtered(ViewState(**{"context": True, **filters}))["event_id_cnty"])
 
 
 # =========================================================================== ViewState
@@ -201,7 +207,7 @@ def test_duplicate_list_items_are_dropped() -> None:
 
 
 def test_describe_default() -> None:
-    assert ViewState().describe() == "Time window: start of data to end of data; no filters"
+    assert ViewState().describe() == "Time window: start of data to end of data; no filters; Scope: border incidents only"
 
 
 def test_describe_in_words() -> None:
@@ -211,7 +217,7 @@ def test_describe_in_words() -> None:
     assert state.describe() == (
         "Time window: 2025-11-01 to end of data; Actors: Taliban, Unknown / unclaimed; Event types: Battles; "
         "Victims' nationality: Chinese; Country side: Tajikistan; Regions: Khatlon Region; "
-        "At least 3 killed; Text contains: 'drone'"
+        "At least 3 killed; Text contains: 'drone'; Scope: border incidents only"
     )
     # The map view is not a filter.
     assert ViewState(zoom=12, bbox=(69, 36, 72, 39)).describe() == ViewState().describe()
@@ -277,8 +283,7 @@ def test_window_edges_are_inclusive(layer) -> None:
 
 ACTORS = [
     (UNKNOWN_ACTOR,),
-    ("Drug smugglers",),  # only ever named in claims.csv
-    ("Drug smugglers (Afghanistan)",),  # the actor2 of one record: an exact name, not a prefix
+    ("Drug smugglers",),  # canonical: also "Smugglers" (a claim) and "Drug smugglers (Afghanistan)" (an actor2)
     ("Taliban",),
     ("Jamaat Ansarullah",),
     ("Military Forces of Tajikistan (1992-) Border Troops",),
@@ -289,7 +294,8 @@ ACTORS = [
 
 @pytest.mark.parametrize("actors", ACTORS, ids=lambda a: "+".join(a))
 def test_actor_filter(layer, actors: tuple[str, ...]) -> None:
-    want = expected(lambda r: bool(actors_of(r) & set(actors)))
+    wanted = {a if a == UNKNOWN_ACTOR else ACTOR_NAMES.resolve(a) for a in actors}  # "ISKP" selects its actor
+    want = expected(lambda r: bool(actors_of(r) & wanted))
     assert shown(layer, actors=actors) == want
 
 
@@ -359,7 +365,8 @@ def test_region_filter(layer, regions) -> None:
 
 @pytest.mark.parametrize("minimum", [1, 2, 3, 5, 70, 71])
 def test_min_fatalities_filter(layer, minimum: int) -> None:
-    assert shown(layer, min_fatalities=minimum) == expected(lambda r: int(r["fatalities"]) >= minimum)
+    # A record with no number is not known to reach the minimum: left out.
+    assert shown(layer, min_fatalities=minimum) == expected(lambda r: r["fatalities"] != "" and int(r["fatalities"]) >= minimum)
 
 
 def test_min_fatalities_zero_is_no_filter(layer) -> None:
@@ -419,10 +426,15 @@ def test_summarize(layer, filters) -> None:
     assert summary.shown == len(mine)
     assert summary.total == len(INCIDENTS)
     assert summary.located == sum(1 for r in mine if r["latitude"])
-    assert summary.fatalities == sum(int(r["fatalities"]) for r in mine)
+    assert summary.fatalities == sum(int(r["fatalities"]) for r in mine if r["fatalities"])
     assert summary.injuries == sum(int(r["injuries"]) for r in mine if r["injuries"])
+    # Violent records whose sources give no number are counted apart, never as 0.
+    no_number = sum(1 for r in mine if r["fatalities"] == "" and r["event_type"] != "Strategic developments")
+    assert summary.fatalities_unknown == no_number
     sentence = summary.sentence()
-    assert sentence.startswith(f"{len(mine)} of {len(INCIDENTS)} records · {summary.fatalities} killed · ")
+    killed = (f"at least {summary.fatalities} killed; {no_number} record{'s' if no_number != 1 else ''} with no number"
+              if no_number else f"{summary.fatalities} killed")
+    assert sentence.startswith(f"{len(mine)} of {len(INCIDENTS)} records · {killed} · ")
     unlocated = len(mine) - summary.located
     assert (f"{unlocated} without a map location" in sentence) == bool(unlocated)
 

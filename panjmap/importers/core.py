@@ -17,8 +17,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from panjmap.actors import resolve_column
 from panjmap.importers import values
 from panjmap.schema import ACLED_COLUMNS, INCIDENT_COLUMNS
+
+ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 
 MAX_IMPORT_BYTES: int = 50 * 1024 * 1024
 
@@ -252,6 +255,8 @@ def _records(staged: Staged, out: dict[str, object], keep: np.ndarray, dataset_n
         columns[name] = column[keep].reset_index(drop=True)
         if name not in INT_COLUMNS and name not in ("latitude", "longitude"):
             columns[name] = columns[name].astype(str)
+    for name in ACTOR_COLUMNS:  # one actor, one name: "ISKP", "IS-K" -> the dictionary's canonical name
+        columns[name] = resolve_column(columns[name])
     columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=str)
     columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep, strict=True) if k], dtype=str)
     frame = pd.DataFrame(columns)[list(RESULT_COLUMNS)]

@@ -337,7 +337,7 @@ class IncidentLayer(_PlainScript):
     (whole 1e-4 degrees above ``lat0``/``lon0``), t (index into ``types``), r
     (pixel radius), gp (geo precision), tp (time precision), d/span (start as
     days after ``day0``, sent as differences; end as days after the start), loc and actor (indexes into ``locs`` and
-    ``actors``), fat, inj. ``mode`` is "icons" (SVG shapes, hollow with a
+    ``actors``), cass/cas (casualties in words), sts/st (stand-in notes). ``mode`` is "icons" (SVG shapes, hollow with a
     dashed precision ring when imprecise) or "canvas" (circles drawn on one
     canvas by ``PANJ.points``, tooltip and popup made on hover and click).
     """
@@ -355,13 +355,13 @@ class IncidentLayer(_PlainScript):
   function lat(i) { return (c.lat0 + c.lat[i]) / scale; }
   function lon(i) { return (c.lon0 + c.lon[i]) / scale; }
   function rid(i) { return c.ids ? c.ids[i] : c.idp[c.idk.length ? c.idk[i] : 0] + idn[i]; }
-  function inj(i) { return c.inj.length && c.inj[i] >= 0 ? c.inj[i] : null; }
   function tip(i) {
-    var t = D.types[c.t[i]], injured = inj(i);
-    var cas = c.fat[i] + " killed" + (injured === null ? "" : ", " + injured + " injured");
+    var t = D.types[c.t[i]];
+    var cas = c.cass[c.cas[i]];  // words made in Python: an unknown count reads "not reported", never 0
     return '<div class="panj-tip"><b>' + P.bdi(c.locs[c.loc[i]] || "(location not reported)") + "</b><br>" +
       P.esc(P.when(day(start[i]), day(start[i] + c.span[i]), c.tp[i])) + "<br>" + P.esc(t.name) + " · " + P.esc(cas) +
       (c.gp[i] >= 2 ? "<br><i>" + P.esc(P.GEO[c.gp[i]]) + "</i>" : "") +
+      (c.st.length && c.st[i] >= 0 && c.sts[c.st[i]] ? "<br><i>" + P.esc(c.sts[c.st[i]]) + "</i>" : "") +
       '<br><span class="pm-id">ID: ' + P.bdi(rid(i)) + " [" + P.bdi(D.key) + "]</span></div>";
   }
   function popup(i) {

@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 from panjmap.data import located
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer, SelectionSync
+from panjmap.record_text import NON_VIOLENT_EVENT_TYPES, casualties_text, place_title, stand_in_note
+from panjmap.schema import SEVERAL_KILLED_TAG
 
 # Above this many points a layer is drawn on one canvas instead of SVG icons.
 ICON_LIMIT = 1500
@@ -44,6 +46,34 @@ def _table(series: pd.Series) -> tuple[list[str], list[int]]:
     """Dictionary-encode repeated strings (locations, actors): the table and each row's index."""
     codes, uniques = pd.factorize(series.fillna("").astype(str))
     return list(uniques), codes.tolist()
+
+
+def _casualty_texts(records: gpd.GeoDataFrame, fatalities: np.ndarray, injuries: np.ndarray) -> tuple[list[str], list[int]]:
+    """Casualties in words per record ("2 killed; injured: not reported"), dictionary-encoded.
+
+    The words come from records.casualties_text, once per distinct (killed, injured,
+    response, several) combination, so a 100k-record import costs a handful of calls.
+    """
+    response = records["event_type"].isin(NON_VIOLENT_EVENT_TYPES).to_numpy()
+    tags = records["tags"].fillna("").astype(str) if "tags" in records else pd.Series("", index=records.index)
+    several = tags.str.contains(SEVERAL_KILLED_TAG, regex=False).to_numpy()
+    keys = pd.Series(list(zip(np.nan_to_num(fatalities, nan=-1), np.nan_to_num(injuries, nan=-1), response, several)))
+    codes, uniques = pd.factorize(keys)
+    texts = []
+    for fat, inj, is_response, is_several in uniques:
+        texts.append(casualties_text(pd.Series({
+            "fatalities": None if fat < 0 else fat, "injuries": None if inj < 0 else inj,
+            "event_type": "Strategic developments" if is_response else "", "tags": SEVERAL_KILLED_TAG if is_several else "",
+        })))
+    return texts, codes.tolist()
+
+
+def _places(records: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each record's title place (the reported place of a stand-in) and its stand-in note ("" if none)."""
+    if "reported_location" not in records or not records["reported_location"].fillna("").astype(str).str.strip().any():
+        return records["location"], pd.Series("", index=records.index)
+    pairs = [(place_title(row), stand_in_note(row)) for _, row in records[["location", "reported_location"]].iterrows()]
+    return (pd.Series([p for p, _ in pairs], index=records.index), pd.Series([s for _, s in pairs], index=records.index))
 
 
 def _radii(fatalities: np.ndarray, injuries: np.ndarray) -> list[int]:
@@ -80,8 +110,10 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     ``day0`` and the end a span in days; ids are prefix + number where they can
     be; start days and id numbers are sent as differences from the previous
     record (exports are sorted by date, so these are short); locations and
-    actors are indexes into string tables; a missing precision code is 0, a
-    missing injury count -1 (``inj`` is empty when no record has one).
+    actors are indexes into string tables; a missing precision code is 0. ``locs``
+    holds the place as reported (a stand-in's reported name); ``cass``/``cas``
+    the casualties in words ("killed: not reported"), ``sts``/``st`` the stand-in
+    note of a record placed at a stand-in point (``st`` empty when none is).
     Vectorised: no Python work per record beyond making the lists.
     """
     records = located(records)
@@ -95,7 +127,10 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     start = pd.to_datetime(records["event_date"])
     day0 = start.min() if len(records) else pd.Timestamp("2000-01-01")
     days = _days(records["event_date"], day0)
-    locs, loc_codes = _table(records["location"])
+    places, stand_ins = _places(records)
+    locs, loc_codes = _table(places)
+    stand_in_texts, stand_in_codes = _table(stand_ins)
+    casualty_texts, casualty_codes = _casualty_texts(records, fatalities, injuries)
     actors, actor_codes = _table(records["actor1"])
     scale = 10**COORD_DECIMALS
     lat = np.round(records.geometry.y.to_numpy() * scale).astype(np.int64)
@@ -118,9 +153,12 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
         "d": _deltas(days),
         "span": (_days(records["end_date"], day0) - days).tolist(),
         "loc": loc_codes,
-        "fat": _codes(fatalities, 0),
-        "inj": _codes(injuries, -1) if not np.isnan(injuries).all() else [],
         "actor": actor_codes,
+        # Text made in Python (records.py), so every renderer words unknown counts alike.
+        "cass": casualty_texts,
+        "cas": casualty_codes,
+        "sts": stand_in_texts,
+        "st": stand_in_codes if any(stand_in_texts) else [],
     }
     return types, columns
 

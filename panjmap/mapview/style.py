@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class Symbol:
@@ -49,7 +51,8 @@ def symbol_for(event_type: str) -> Symbol:
 
 def marker_radius(fatalities: float | None, injuries: float | None) -> float:
     """Pixel radius growing with the square root of casualties (area ~ people hurt)."""
-    casualties = (fatalities or 0) + (injuries or 0)
+    # A count no source gives (None, NaN or pd.NA) adds nothing to the size; ``x or 0`` fails on pd.NA.
+    casualties = sum(float(v) for v in (fatalities, injuries) if v is not None and not pd.isna(v))
     return round(min(6 + 2.4 * math.sqrt(casualties), 24), 1)
 
 

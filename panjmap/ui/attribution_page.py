@@ -7,6 +7,8 @@ import streamlit as st
 
 from panjmap import attribution
 from panjmap.layers import curated_layer
+from panjmap.record_text import place_title
+from panjmap.sources import citation, passage_link
 from panjmap.ui.page import PageContext
 from panjmap.ui.text import md
 
@@ -17,12 +19,14 @@ def render(ctx: PageContext) -> None:
     shown_ids = set(curated_layer(dataset).filtered(ctx.view)["event_id_cnty"])
     unclaimed = dataset.incidents[(dataset.incidents["claim_status"] == "unclaimed")]
     if len(unclaimed):
-        names = ", ".join(f"{r.event_id_cnty} ({pd.Timestamp(r.event_date).date()}, {r.location})" for r in unclaimed.itertuples())
+        names = ", ".join(f"{row.event_id_cnty} ({pd.Timestamp(row.event_date).date()}, {place_title(row)})"
+                          for _, row in unclaimed.iterrows())
         st.error(f"**No group has claimed responsibility** for {len(unclaimed)} attacks: {md(names)}.", icon=":material/block:")
         quotes = dataset.evidence[dataset.evidence["record_id"].isin(unclaimed["event_id_cnty"])
                                   & dataset.evidence["supports"].str.contains("claim", case=False)]
         for row in quotes.drop_duplicates("quote").itertuples():
-            st.markdown(f"> {md(row.quote)}  \n> — {md(row.source_file)}")
+            st.markdown(f"> {md(row.quote)}  \n> — [{md(citation(dataset, row.source_file))}]"
+                        f"({passage_link(row.source_file, row.quote)})")
 
     cells = attribution.matrix(dataset)
     cells = cells[cells["incident"].isin(shown_ids)]
@@ -30,7 +34,10 @@ def render(ctx: PageContext) -> None:
     st.caption("Each cell: what a source said about that actor and that incident. Colour and symbol = stance "
                "(strongest shown when sources differ). Click a cell for the sources and their exact words. "
                "Only incidents in the current filters are listed.")
-    st.dataframe(attribution.stance_legend(), hide_index=True, width="content")
+    st.table(attribution.stance_legend(), hide_index=True, width="content")
+    st.caption("**failed-to-prevent** is not an accusation: the claimant holds the actor responsible for not "
+               "stopping the attack (e.g. for not securing the border), without saying it carried it out. "
+               "**accused** means the claimant says the actor did it.")
     if cells.empty:
         st.info("No attributions among the incidents in the current filters.")
     else:
@@ -41,10 +48,12 @@ def render(ctx: PageContext) -> None:
             incident, actor = picked[0].get("incident"), picked[0].get("actor")
             st.markdown(f"**{md(incident)} · {md(actor)}**")
             if actor == attribution.NO_CLAIM_COLUMN:
-                st.dataframe(dataset.evidence_for(incident)[["source_file", "quote", "supports"]],
-                             hide_index=True, width="stretch")
+                evidence = dataset.evidence_for(incident)
+                st.table(pd.DataFrame({"source": [citation(dataset, f) for f in evidence["source_file"]],
+                                       "quote": evidence["quote"], "supports": evidence["supports"]}), hide_index=True)
             else:
-                st.dataframe(attribution.cell_claims(dataset, incident, actor), hide_index=True, width="stretch")
+                # st.table, not st.dataframe: quotes wrap instead of being cut at the cell's edge.
+                st.table(attribution.cell_claims(dataset, incident, actor), hide_index=True)
 
     st.subheader("Who has blamed whom")
     st.dataframe(attribution.blame_table(dataset), hide_index=True, width="stretch")
@@ -54,6 +63,6 @@ def render(ctx: PageContext) -> None:
     if actor:
         claims, records = attribution.actor_profile(dataset, actor)
         st.markdown(f"**Claims naming {md(actor)}** ({len(claims)})")
-        st.dataframe(claims, hide_index=True, width="stretch")
+        st.table(claims, hide_index=True)
         st.markdown(f"**Records involving or mentioning {md(actor)}** ({len(records)})")
         st.dataframe(records, hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ import streamlit as st
 from panjmap import export, geodata
 from panjmap.importers import FORMATS, MAX_IMPORT_BYTES, ImportRejected, import_file
 from panjmap.layers import curated_layer, imported_layer
+from panjmap.record_text import count_column, several_mask
 from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.ui.page import IMPORTS_KEY, PageContext
 from panjmap.ui.state_sync import save_view
@@ -17,9 +18,12 @@ MAX_IMPORTS = 5
 
 
 def _table(records: pd.DataFrame) -> pd.DataFrame:
+    """The records for display: a count no source gives reads "not reported", never blank or 0."""
     table = pd.DataFrame(records[list(INCIDENT_COLUMNS)])
     for col in ("event_date", "end_date"):
         table[col] = pd.to_datetime(table[col]).dt.date
+    table["fatalities"] = count_column(table["fatalities"], several_mask(table))
+    table["injuries"] = count_column(table["injuries"])
     return table
 
 

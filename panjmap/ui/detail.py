@@ -13,8 +13,11 @@ import streamlit as st
 
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer
+from panjmap.actors import load_actors
+from panjmap.record_text import casualties_text, place_title, stand_in_note
 from panjmap.records import describe_precision, find_record
-from panjmap.schema import INCIDENT_COLUMNS, STANCES
+from panjmap.schema import CONTEXT_SCOPE, INCIDENT_COLUMNS, STANCES
+from panjmap.sources import citation, passage_link
 from panjmap.ui.text import md
 
 
@@ -28,6 +31,12 @@ def _field_table(record: pd.Series, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def actor_words(name: str) -> str:
+    """An actor as the record names it, with its canonical name when that differs."""
+    canonical = load_actors().resolve(name)
+    return name if canonical == name.strip() else f"{name} (= {canonical})"
+
+
 def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> str | None:
     """Show the record ``selected`` ("layer/id"); return a new selection if the user changes it."""
     found = find_record(selected, dataset, imports)
@@ -35,21 +44,24 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         st.info("Click an incident on the map to read its details, claims and sources here.")
         return None
     layer, record = found
-    title = record.get("location") or "(location not reported)"
-    st.subheader(f"{md(record['event_id_cnty'])}: {md(title)}")
+    st.subheader(f"{md(record['event_id_cnty'])}: {md(place_title(record))}")
     if st.button("Close details", key="close_detail"):
         return ""
     time_words, geo_words = describe_precision(record)
+    stand_in = stand_in_note(record)
     st.markdown(
         f"**{md(record['event_type'])}** · {md(record['sub_event_type'])}  \n"
         f"**When:** {md(time_words)}  \n"
         f"**Where:** {md(', '.join(v for v in (record['location'], record['admin2'], record['admin1'], record['country']) if v))}  \n"
         f"**Location precision:** {md(geo_words)}  \n"
-        f"**Casualties:** {int(record['fatalities'] or 0)} killed"
-        + ("" if pd.isna(record["injuries"]) else f", {int(record['injuries'])} injured")
+        + (f"**Stand-in place:** {md(stand_in)}  \n" if stand_in else "")
+        + f"**Casualties:** {md(casualties_text(record))}"
         + (f" · victims: {md(record['victim_nationality'].replace('|', ', '))}" if record["victim_nationality"] else "")
     )
-    st.markdown(f"**Actors:** {md(record['actor1'])}" + (f" vs {md(record['actor2'])}" if record["actor2"] else ""))
+    if record.get("scope") == CONTEXT_SCOPE:
+        st.caption("Wider context: not a border incident (not counted in the border totals).")
+    st.markdown(f"**Actors:** {md(actor_words(record['actor1']))}"
+                + (f" vs {md(actor_words(record['actor2']))}" if record["actor2"] else ""))
     st.markdown(f"**Summary:** {md(record['notes'])}")
     if layer.key == CURATED_KEY:
         _curated_sections(record, dataset)
@@ -77,12 +89,18 @@ def _curated_sections(record: pd.Series, dataset: Dataset) -> None:
         st.caption("Stances: " + "; ".join(f"{k}: {v}" for k, v in STANCES.items()) + ".")
         for _, claim in claims.iterrows():
             st.markdown(
-                f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(claim['actor'])}**  \n"
-                f"> {md(claim['quote'])}\n\nsource: {md(claim['source_file'])}"
+                f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(actor_words(claim['actor']))}**  \n"
+                f"> {md(claim['quote'])}\n\nsource: {_cite(dataset, claim['source_file'], claim['quote'])}"
                 + (f" · note: {md(claim['notes'])}" if claim["notes"] else "")
             )
     st.markdown("**Sources, in their own words**")
     for _, row in dataset.evidence_for(record["event_id_cnty"]).iterrows():
-        st.markdown(f"> {md(row['quote'])}\n\nsource: {md(row['source_file'])} · supports: {md(row['supports'])}")
+        st.markdown(f"> {md(row['quote'])}\n\nsource: {_cite(dataset, row['source_file'], row['quote'])} · "
+                    f"supports: {md(row['supports'])}")
     if record["related_ids"]:
         st.markdown("**Related or conflicting reports:** " + ", ".join(md(r) for r in record["related_ids"].split("|")))
+
+
+def _cite(dataset: Dataset, source_file: str, quote: str) -> str:
+    """The citation as Markdown: outlet, date and title, linked to the passage in the Sources reader."""
+    return f"[{md(citation(dataset, source_file))}]({passage_link(source_file, quote)})"

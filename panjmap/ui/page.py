@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from panjmap import assets
+from panjmap import assets, query
 from panjmap.data import DataError, Dataset, load_dataset
 from panjmap.layers import MapLayer, curated_layer
 from panjmap.schema import EVENT_TYPES
@@ -47,6 +47,10 @@ def drop_unseen_filters(view: ViewState, options: Options) -> tuple[ViewState, l
     """
     changes: dict[str, object] = {}
     messages: list[str] = []
+    canonical = query.canonical_actors(view.actors)  # an alias from an old link ("ISKP") names its actor
+    if canonical != view.actors:
+        view = view.replace(actors=canonical)
+        changes["actors"] = canonical
     for name, known in (("actors", options.actors), ("event_types", EVENT_TYPES), ("nationalities", options.nationalities),
                         ("regions", options.regions)):
         values: tuple[str, ...] = getattr(view, name)

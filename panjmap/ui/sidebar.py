@@ -15,8 +15,8 @@ import streamlit as st
 from panjmap import query
 from panjmap.layers import MapLayer
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
-from panjmap.schema import EVENT_TYPES
-from panjmap.state import ALL_LAYERS, SIDES, ViewState
+from panjmap.schema import CONTEXT_SCOPE, EVENT_TYPES
+from panjmap.state import ALL_LAYERS, IMPORT_LAYER_PREFIX, SIDES, ViewState
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
 
@@ -31,9 +31,17 @@ SIDE_LABELS = {"Tajikistan": "Tajik side", "Afghanistan": "Afghan side"}
 class Options:
     first_day: dt.date
     last_day: dt.date
-    actors: list[str]
+    actors: list[str]  # canonical names (panjmap.actors)
     nationalities: list[str]
     regions: list[str]
+    border_counts: dict[str, int]  # records per actor among border records
+    all_counts: dict[str, int]  # records per actor with wider context included
+    context_records: int  # records marked as wider context
+
+    def actor_label(self, actor: str, context: bool) -> str:
+        """"Islamic State Khorasan Province (ISKP) (6)": the canonical name and its records in scope."""
+        count = (self.all_counts if context else self.border_counts).get(actor, 0)
+        return f"{actor} ({count})"
 
 
 # Options of the layers' record tables, by table identity: the tables are made once (the
@@ -53,7 +61,11 @@ def options_for(layers: list[MapLayer]) -> Options:
     sets = [layer.records for layer in layers]
     first, last = query.date_bounds(sets)
     regions = sorted({r for rs in sets for r in rs.records["admin1"] if r})
-    options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions)
+    border_counts = query.actor_counts(sets, ViewState())
+    all_counts = query.actor_counts(sets, ViewState(context=True))
+    context_records = sum(int((rs.records["scope"] == CONTEXT_SCOPE).sum()) for rs in sets if "scope" in rs.records)
+    options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions,
+                      border_counts, all_counts, context_records)
     if len(_OPTIONS_CACHE) >= _OPTIONS_CACHE_SIZE:
         _OPTIONS_CACHE.clear()
     _OPTIONS_CACHE[key] = (tables, options)
@@ -68,13 +80,14 @@ def _widget_values(view: ViewState, opts: Options, imports: list[MapLayer]) -> d
     values: dict[str, object] = {
         "window": window if window[0] <= window[1] else (opts.first_day, opts.last_day),
         "step": view.step,
-        "actors": [a for a in view.actors if a in opts.actors],
+        "actors": [a for a in query.canonical_actors(view.actors) if a in opts.actors],
         "event_types": [t for t in view.event_types if t in EVENT_TYPES],
         "nationalities": [n for n in view.nationalities if n in opts.nationalities],
         "sides": list(view.sides),
         "regions": [r for r in view.regions if r in opts.regions],
         "min_fatalities": view.min_fatalities,
         "text": view.text,
+        "context": view.context,
         "basemap": view.basemap,
     }
     for name in ALL_LAYERS:
@@ -90,6 +103,7 @@ def _view_from_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) 
     start, end = get("window")
     layers = [name for name in ALL_LAYERS if get(f"layer_{name}")]
     layers += [layer.key for layer in imports if get(f"layer_{layer.key}")]
+    layers += missing_imports(view, imports)  # kept (and announced) until re-imported or dismissed
     return view.replace(
         date_from=None if start == opts.first_day else start,
         date_to=None if end == opts.last_day else end,
@@ -101,6 +115,7 @@ def _view_from_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) 
         regions=tuple(get("regions")),
         min_fatalities=int(get("min_fatalities")),
         text=get("text"),
+        context=bool(get("context")),
         layers=tuple(layers),
         basemap=get("basemap"),
     )
@@ -109,6 +124,39 @@ def _view_from_widgets(view: ViewState, opts: Options, imports: list[MapLayer]) 
 def _on_change(opts: Options, imports: list[MapLayer]) -> None:
     """Widget callback: runs before the rerun, so the view state is current when the page draws."""
     save_view(_view_from_widgets(current_view(), opts, imports))
+
+
+def missing_imports(view: ViewState, imports: list[MapLayer]) -> list[str]:
+    """Imported layers the view (e.g. a reloaded or shared URL) names but this session does not hold."""
+    held = {layer.key for layer in imports}
+    return [key for key in view.layers if key.startswith(IMPORT_LAYER_PREFIX) and key not in held]
+
+
+def _forget_missing(imports: list[MapLayer]) -> None:
+    view = current_view()
+    missing = set(missing_imports(view, imports))
+    save_view(view.replace(layers=tuple(k for k in view.layers if k not in missing)))
+
+
+def render_missing_imports_notice(view: ViewState, imports: list[MapLayer]) -> None:
+    """Say which imported layers the link names but this session lacks, and how to bring them back.
+
+    Imports live only in the browser session that made them (until they persist), so a
+    reload or a shared link keeps the layer's name in the URL but not its records.
+    """
+    missing = missing_imports(view, imports)
+    if not missing:
+        return
+    names = ", ".join(f"“{md(key[len(IMPORT_LAYER_PREFIX):])}”" for key in missing)
+    st.warning(
+        f"**Imported layer not loaded: {names}.** This link names {'it' if len(missing) == 1 else 'them'}, but "
+        "imports live only in the browser session that made them and are gone after a reload or in a shared "
+        "link, so the map shows nothing for "
+        f"{'it' if len(missing) == 1 else 'them'}. To bring {'it' if len(missing) == 1 else 'them'} back, import "
+        "the same file again on the **Data and import** page with the same layer name."
+    )
+    st.button("Dismiss: drop the missing layer from this view", key="forget_missing_imports",
+              on_click=_forget_missing, args=(imports,))
 
 
 def _on_reset() -> None:
@@ -134,7 +182,17 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
     step_col.radio("Step", ["week", "month"], key=PREFIX + "step", horizontal=True, label_visibility="collapsed", **change)
 
     sb.header("Filters")
-    sb.multiselect("Actor (involved, attributed or suspected)", opts.actors, key=PREFIX + "actors", **change)
+    sb.toggle(f"Include wider context ({opts.context_records} records)", key=PREFIX + "context",
+              help="Records marked as wider context (events away from the Panj border, background, general "
+                   "diplomacy) are left out of the map, the totals and the timeline unless this is on.", **change)
+    # "contains" filtering and no bulk "Select N matches" entry: typing "ISKP" leaves one option
+    # (its label holds the short name), so Enter selects it. Streamlit's default fuzzy filter matches
+    # "ISKP" as a subsequence of several names and Enter then picks "Select 3 matches".
+    sb.multiselect("Actor (involved, attributed or suspected)", opts.actors, key=PREFIX + "actors",
+                   format_func=lambda actor: opts.actor_label(actor, view.context),
+                   filter_mode="contains", select_all=False,
+                   help="One entry per actor, whatever name a source or dataset uses (e.g. ISKP, IS-K, "
+                        "ИГИЛ-Хорасан); the number is its records in the current scope.", **change)
     sb.multiselect("Event type", list(EVENT_TYPES), key=PREFIX + "event_types", **change)
     sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities", **change)
     sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides", **change)
@@ -149,4 +207,5 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
         sb.checkbox(f"Imported: {md(layer.label)}", key=f"{PREFIX}layer_{layer.key}", **change)
     sb.selectbox("Basemap", list(BASEMAP_LABELS), format_func=BASEMAP_LABELS.get, key=PREFIX + "basemap", **change)
     sb.button("Reset filters and layers", on_click=_on_reset)
+    render_missing_imports_notice(current_view(), imports)
     return current_view()

@@ -13,10 +13,24 @@ ARTICLE_CSS = """
 <style>
 .panj-article p{font-size:15px;line-height:1.6;margin:0 0 .7em}
 .panj-article mark{background:#FCE7A8;padding:0 1px;border-radius:2px}
+.panj-article mark.panj-cited{background:#F9C74F;outline:2px solid #B5651D}
 .panj-article sup a{font-size:11px;margin-left:2px;text-decoration:none;background:#0072B2;color:#fff;
   padding:0 3px;border-radius:3px}
 </style>
 """
+
+
+LINK_KEY = "panj_sources_link"
+
+
+def read_passage_link() -> None:
+    """Keep a citation link's article and passage (?article=…&passage=…) for this page.
+
+    Called before ``start_page``, which rewrites the URL from the view state.
+    """
+    article, passage = st.query_params.get("article"), st.query_params.get("passage")
+    if article:
+        st.session_state[LINK_KEY] = (article, passage or "")
 
 
 def render(ctx: PageContext) -> None:
@@ -24,12 +38,21 @@ def render(ctx: PageContext) -> None:
     st.caption("The founding articles, shown without web-page furniture (the files in seeds/ are unchanged). "
                "Highlighted passages support a record; the blue tag after each opens that record on the map.")
     table = ctx.dataset.sources
-    labels = {row.source_file: f"{row.title} — {row.publisher}" for row in table.itertuples()}
+    labels = {row.source_file: sources.citation(ctx.dataset, row.source_file) for row in table.itertuples()}
+    link = st.session_state.pop(LINK_KEY, None)
+    cited = None
+    if link and link[0] in labels:
+        st.session_state["sources_article"] = link[0]
+        cited = sources.find_passage(ctx.dataset, link[0], link[1])
     chosen = st.radio("Article", list(labels), format_func=labels.get, key="sources_article")
     row = table[table["source_file"] == chosen].iloc[0]
-    st.markdown(f"**{md(row['title'])}**  \n{md(row['publisher'])} · {md(row['published'] or 'date not stated')} · "
-                f"file {md(chosen)} · sha256 {md(row['sha256'][:16])}…")
-    body, marked = sources.article_html(ctx.dataset, chosen, ctx.view)
+    st.markdown(f"**{md(row['title'])}**  \n{md(sources.outlet(row))} · {md(row['published'] or 'date not stated')} · "
+                f"author: {md(row['author'] or 'not stated')} · language: {md(row['language'] or 'not stated')} · "
+                f"{md(row['url']) if row['url'] else 'no URL in the file'}  \n"
+                f"publisher as printed: {md(row['publisher'])} · file {md(chosen)} · sha256 {md(row['sha256'][:16])}…")
+    if cited:
+        st.info(f"**Cited passage** (highlighted in the text below):\n\n> {md(cited)}")
+    body, marked = sources.article_html(ctx.dataset, chosen, ctx.view, cited)
     st.caption(f"{marked} passages marked.")
     st.html(ARTICLE_CSS + f'<div class="panj-article">{body}</div>')
     with st.expander("Open a record on the map (keeps imported layers)"):

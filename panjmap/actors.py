@@ -1,0 +1,120 @@
+"""The actor dictionary: one canonical name per actor, with its aliases, kind and inter code.
+
+Sources and datasets name one actor many ways ("ISKP", "IS-K", "Islamic State
+Khorasan Province (ISKP)", "ИГИЛ-Хорасан"). Everything that groups or filters
+by actor (the query, the filters, the Attribution page, the exports, the
+importers) goes through ``canonical``, so one actor is one filter value. A name
+the dictionary does not know stays as written and is an actor of its own.
+Lookup ignores case, spacing, dash and quote variants, in any script.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from panjmap.paths import SEEDS_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ACTORS_FILE = "actors.csv"
+ACTOR_COLUMNS: tuple[str, ...] = ("actor", "aliases", "kind", "inter")
+KINDS: tuple[str, ...] = ("state", "rebel", "militia", "civilians", "criminal", "international", "unknown")
+
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+
+
+def normalize(name: str) -> str:
+    """The lookup key of a name: NFKC, casefolded, one kind of dash, single spaces."""
+    text = unicodedata.normalize("NFKC", str(name))
+    text = _DASHES.sub("-", text).replace("\u2019", "'")
+    text = re.sub(r"\s*-\s*", "-", text)
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    inter: str
+
+
+class ActorDictionary:
+    """Canonical actors and the names that resolve to them."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.actors: dict[str, Actor] = {a.name: a for a in actors}
+        self._index: dict[str, str] = {}
+        self.conflicts: list[str] = []  # names that would resolve to two actors
+        for actor in actors:
+            for name in (actor.name, *actor.aliases):
+                key = normalize(name)
+                if self._index.get(key, actor.name) != actor.name:
+                    self.conflicts.append(f"{name!r} names both {self._index[key]!r} and {actor.name!r}")
+                self._index.setdefault(key, actor.name)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name for ``name`` (itself an alias or canonical name), or None if unknown."""
+        return self._index.get(normalize(name)) if name and str(name).strip() else None
+
+    def resolve(self, name: str) -> str:
+        """The canonical name, or ``name`` as written (trimmed) when the dictionary does not know it."""
+        return self.canonical(name) or str(name).strip()
+
+    def resolve_list(self, value: str, sep: str = ";") -> str:
+        """A ``sep``-separated cell with every name resolved (ACLED's associated-actor columns)."""
+        names = [part.strip() for part in str(value or "").split(sep) if part.strip()]
+        return f"{sep} ".join(dict.fromkeys(self.resolve(n) for n in names))
+
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        actor = self.actors.get(name)
+        return actor.aliases if actor else ()
+
+    def short_name(self, name: str) -> str | None:
+        """An alias that is written inside the canonical name's parentheses ("ISKP" for
+        "Islamic State Khorasan Province (ISKP)"), so a label can show both."""
+        match = re.search(r"\(([^()]+)\)\s*$", name)
+        if match and self.canonical(match.group(1)) == name:
+            return match.group(1)
+        return None
+
+
+def read_actors(path: Path) -> list[Actor]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        Actor(
+            name=row["actor"].strip(),
+            aliases=tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip()),
+            kind=(row.get("kind") or "").strip(),
+            inter=(row.get("inter") or "").strip(),
+        )
+        for row in rows
+    ]
+
+
+def load_actors(seeds_dir: Path = SEEDS_DIR) -> ActorDictionary:
+    """The dictionary in ``seeds/actors.csv``; cached until the file changes."""
+    path = Path(seeds_dir) / ACTORS_FILE
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: Path, _mtime: int) -> ActorDictionary:
+    return ActorDictionary(read_actors(path))
+
+
+def resolve_column(values: pd.Series, dictionary: ActorDictionary | None = None) -> pd.Series:
+    """An actor column with each ``;``-separated name resolved to its canonical name
+    (unknown names as written); one lookup per distinct cell, so large imports stay cheap."""
+    dictionary = dictionary or load_actors()
+    cells = values.fillna("").astype(str)
+    mapping = {cell: dictionary.resolve_list(cell) for cell in cells.unique()}
+    return cells.map(mapping)
