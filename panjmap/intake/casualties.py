@@ -18,7 +18,7 @@ from panjmap.intake.lang import Lang
 
 KINDS = ("killed", "injured", "neutralised", "detained")
 _NUMERAL = re.compile(r"(?<![A-Za-z0-9.,:/№#\-])(\d{1,3})(?!\d)(?![:.,]\d|\s*[\-–]?\s*(?:km|kilom|mm|%|лет|год|year|st\b|nd\b|rd\b|th\b|月|日|年|號|号))")
-_WINDOW = 70
+_WINDOW = 100
 
 
 @dataclass(frozen=True)

@@ -312,7 +312,7 @@ class DateFinder:
         before = _PUNCT.split(text[max(0, mention.start - 40):mention.start])[-1]
         after = _PUNCT.split(text[mention.end:mention.end + 45])[0]
         cues = self.lang.table("cues")
-        speech = _nearest(self.lang, before[-25:], after, cues.get("speech", []), strict_before=True)
+        speech = _nearest(self.lang, before, after, cues.get("speech", []), strict_before=True)
         event = _nearest(self.lang, before, after, cues.get("event", []), strict_before=False)
         if speech is not None and (event is None or speech < event):
             return replace(mention, kind="statement")

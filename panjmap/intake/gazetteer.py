@@ -202,7 +202,7 @@ class Gazetteer:
     def lookup(self, key: str, fuzzy: bool) -> list[Place]:
         if key in self.by_key:
             return self.by_key[key]
-        if fuzzy and len(key) >= 6:
+        if fuzzy and len(key) >= 7:
             hit = process.extractOne(key, self.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if hit:
                 return self.by_key[hit[0]]
