@@ -31,6 +31,8 @@ class Segment:
     sentence: str            # the whole sentence: the verbatim quote
     text: str                # the part of it this segment covers
     date: DateMention | None
+    dates: list[DateMention]         # every event date in the segment (a night may take two)
+    said: DateMention | None         # the date of a statement the segment reports
     places: list[PlaceMention]
     reported: list[str]
     figures: list[cas.Casualty]
@@ -45,6 +47,7 @@ class Segment:
 class Incident:
     segments: list[Segment] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    bound: DateMention | None = None   # undated, but told as said on this day: happened before it
 
     def districts(self) -> set[str]:
         return {m.place.admin2 for s in self.segments for m in s.places
@@ -54,8 +57,12 @@ class Incident:
         return any(s.figures or s.eventful or s.zero for s in self.segments)
 
 
-def _day_key(day: dt.date, known: bool) -> int:
-    return (day.replace(year=_ANCHOR) if not known else day).toordinal() if not known else day.toordinal()
+def _starts_after(incident: Incident, said: DateMention | None) -> bool:
+    """The incident's dates all lie after the statement ``said``: the statement is about another one."""
+    if said is None or not incident.dates:
+        return False
+    anchor = not all(d.year_known for d in incident.dates) or not said.year_known
+    return min(_range(d, anchor)[0] for d in incident.dates) > _range(said, anchor)[1]
 
 
 def _range(m: DateMention, anchor_all: bool) -> tuple[int, int]:
@@ -86,7 +93,8 @@ class Assembler:
         cues = self.lang.table("cues")
         for sentence in split_sentences(self.source.text):
             text = sentence.text
-            mentions = [m for m in self.finder.find(text) if m.kind == "event" and m.note != "unresolved weekday"]
+            every = [m for m in self.finder.find(text) if m.note != "unresolved weekday"]
+            mentions = [m for m in every if m.kind == "event"]
             cuts = [0]
             for prev, mention in zip(mentions, mentions[1:]):
                 if not _touch(prev, mention, slack=0):
@@ -95,7 +103,8 @@ class Assembler:
             for lo, hi in zip(cuts, cuts[1:]):
                 piece = text[lo:hi]
                 dated = [m for m in mentions if lo <= m.start < hi]
-                figures = cas.find_casualties(piece, self.lang)
+                said = [m for m in every if m.kind == "statement" and lo <= m.start < hi]
+                figures = cas.find_casualties(piece, self.lang, skip=[(m.start - lo, m.end - lo) for m in every])
                 eventful = bool(self.lang.has(piece, [c for v in self.lang.table("events").values() for c in v])
                                 or self.lang.has(piece, cues.get("event", [])))
                 ordinal = None
@@ -103,11 +112,12 @@ class Assembler:
                     if self.lang.has(piece, [phrase]):
                         ordinal = int(number)
                 out.append(Segment(
-                    sentence=text, text=piece, date=dated[0] if dated else None,
+                    sentence=text, text=piece, date=dated[0] if dated else None, dates=dated,
+                    said=said[0] if said else None,
                     places=self.gazetteer.find(piece, self.lang),
                     reported=[name for _, _, name in self.gazetteer.reported_names(piece, self.lang)],
                     figures=figures,
-                    summary=self.lang.has(piece, cues.get("multi_incident", [])),
+                    summary=self.lang.has(piece, cues.get("multi_incident", [])) or any(m.note == "list" for m in dated),
                     new_incident=self.lang.has(piece, cues.get("new_incident", [])),
                     ordinal=ordinal, zero=cas.says_no_casualties(piece, self.lang), eventful=eventful,
                 ))
@@ -116,38 +126,46 @@ class Assembler:
     # ------------------------------------------------------------------ incidents
 
     def incidents(self, segments: list[Segment]) -> list[Incident]:
-        precise = [s.date for s in segments if s.date and s.date.precision == 1 and (s.eventful or s.figures)]
+        precise = [s.date for s in segments
+                   if s.date and s.date.precision == 1 and (s.eventful or s.figures or s.new_incident)]
         incidents: list[Incident] = []
         current: Incident | None = None
         lead: list[Segment] = []
         for seg in segments:
             if seg.summary:
                 continue
-            date = seg.date if seg.date and (seg.eventful or seg.figures) else None
+            date = seg.date if seg.date and (seg.eventful or seg.figures or seg.new_incident) else None
             if date and date.precision > 1 and any(_touch(date, p, slack=0) for p in precise):
                 continue  # "in late November", "the past week": a span holding dated incidents sums them up
             if date:
                 current = self._incident_for(seg, date, incidents)
-            elif seg.ordinal is not None and incidents:
+            elif seg.new_incident and (seg.figures or seg.eventful) and current is not None and current.has_content():
+                current = Incident([seg])
+                incidents.append(current)
+            elif seg.ordinal is not None and (seg.figures or seg.eventful):
                 index = seg.ordinal - 1 if seg.ordinal > 0 else len(incidents) - 1
-                if index < len(incidents):
-                    incidents[index].segments.append(seg)
+                if 0 <= index < len(incidents):
                     current = incidents[index]
+                    current.segments.append(seg)
                 else:
                     current = Incident([seg])
                     incidents.append(current)
-            elif seg.new_incident and current is not None and current.has_content() and (seg.figures or seg.eventful):
-                current = Incident([seg])
+            elif seg.said and seg.figures and current is not None and _starts_after(current, seg.said):
+                # "the embassy said on 28 November that three were killed": an event before that day,
+                # not the one told next or before if that one is later
+                current = Incident([seg], bound=seg.said)
                 incidents.append(current)
             elif current is not None:
                 current.segments.append(seg)
-            else:
-                lead.append(seg)
+            elif seg.places:
+                lead.append(seg)     # the lead: about the first incident if it names a place of this story
         if lead:
-            if incidents:
-                incidents[0].segments[:0] = lead
+            first = next((i for i in incidents if not (i.bound and not i.dates)), None)
+            if first is not None and not any(_starts_after(first, s.said) for s in lead if s.said):
+                first.segments[:0] = lead
             else:
-                incidents.append(Incident(lead))
+                said = next((s.said for s in lead if s.said), None)
+                incidents.insert(0, Incident(lead, bound=said))
         return [i for i in incidents if i.has_content()]
 
     def _incident_for(self, seg: Segment, date: DateMention, incidents: list[Incident]) -> Incident:
@@ -159,9 +177,9 @@ class Assembler:
             if districts and theirs and not districts & theirs:
                 continue
             incident.segments.append(seg)
-            incident.dates.append(date)
+            incident.dates.extend(seg.dates)
             return incident
-        incident = Incident([seg], [date])
+        incident = Incident([seg], list(seg.dates))
         incidents.append(incident)
         return incident
 
@@ -208,10 +226,11 @@ class Assembler:
         claims = []
         for seg in incident.segments:
             for claim in find_claims(seg.text, self.lang):
-                row = {"actor": claim.actor, "stance": claim.stance, "claimant": claim.claimant,
-                       "claimant_type": claim.claimant_type, "quote": seg.sentence}
-                if row not in claims:
-                    claims.append(row)
+                if any((c["actor"], c["stance"], c["claimant"]) == (claim.actor, claim.stance, claim.claimant)
+                       for c in claims):
+                    continue
+                claims.append({"actor": claim.actor, "stance": claim.stance, "claimant": claim.claimant,
+                               "claimant_type": claim.claimant_type, "quote": seg.sentence})
         cand["claims"] = claims
         nationalities = sorted({f.nationality for f in figures if f.nationality and f.group in ("civilians", "total", "unspecified")})
         cand["victim_nationality"] = "|".join(nationalities) or None
@@ -220,11 +239,12 @@ class Assembler:
         return cand
 
     def _place(self, incident: Incident) -> tuple[Place | None, str, str | None, str | None]:
-        mentions = [(m, s) for s in incident.segments for m in s.places if m.role == "event"]
+        told = [s for s in incident.segments if s.eventful or s.figures]
+        mentions = [(m, s) for s in told for m in s.places if m.role == "event"]
         named_districts = {m.place.admin2 for m, _ in mentions if m.place.kind == "district"}
         usable = [(m, s) for m, s in mentions
                   if not named_districts or m.place.admin2 in named_districts or m.place.kind in ("region", "country")]
-        reported_names = [(name, s) for s in incident.segments for name in s.reported
+        reported_names = [(name, s) for s in told for name in s.reported
                           if not self.gazetteer.lookup(fold(name), fuzzy=False)]
         if not usable:
             if reported_names:
@@ -256,6 +276,11 @@ class Assembler:
 
     def _dates(self, incident: Incident, admin2: str | None) -> tuple[dt.date | None, dt.date | None, str, str | None]:
         dates = incident.dates
+        if not dates and incident.bound is not None and incident.bound.year_known:
+            said = incident.bound
+            quote = next(s.sentence for s in incident.segments if s.said is said)
+            return (said.first - dt.timedelta(days=6), said.first,
+                    f"no date stated: the week up to the statement of {said.first.isoformat()}", quote)
         if not dates:
             pub = self.source.published
             if pub:

@@ -89,9 +89,10 @@ def _nationality(text: str, lang: Lang) -> str | None:
     return None
 
 
-def find_casualties(sentence: str, lang: Lang) -> list[Casualty]:
-    """Every casualty figure stated in one sentence."""
-    numbers = sorted(_numbers(sentence, lang), key=lambda t: t.start)
+def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[Casualty]:
+    """Every casualty figure stated in one sentence (numbers inside ``skip`` spans, e.g. dates, are not figures)."""
+    numbers = sorted((t for t in _numbers(sentence, lang) if not any(a <= t.start < b for a, b in skip)),
+                     key=lambda t: t.start)
     cues = _cues(sentence, lang)
     if not numbers or not cues:
         return []
@@ -141,6 +142,8 @@ def find_casualties(sentence: str, lang: Lang) -> list[Casualty]:
         group = _group(near if number.end < cue.start else sentence[number.end:number.end + 40], lang)
         if group == "unspecified":
             group = _group(sentence[lo:hi], lang)
+        if group == "unspecified" and hi - lo > 40:
+            continue  # "an attack on one of the border posts ... were killed": no figure
         out.append(Casualty(number.value, cue.kind, group, _nationality(phrase, lang), sentence, number.text))
     return out
 

@@ -99,8 +99,9 @@ def find_claims(sentence: str, lang: Lang) -> list[Claim]:
             targets = [ActorMention(cue.start(), cue.end(), _canonical("Unidentified Armed Group (Afghanistan)"))]
         if not targets:
             return []
+        media = [m for m in speakers if m.is_media]
         before = [m for m in speakers if m.start < cue.start()]
-        speaker = before[-1] if before else (speakers[0] if speakers else None)
+        speaker = media[0] if media else before[-1] if before else (speakers[0] if speakers else None)
         if stance == "blamed-other":
             # the one who deflects speaks; the unnamed party is who they point at
             deflector = next((m for m in mentions if m.actor == "Taliban"), speaker)

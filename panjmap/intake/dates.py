@@ -188,12 +188,14 @@ class DateFinder:
                 return None
             first, year = parsed, parsed.year
         last = first
+        listed = False
         if day2 is not None:
             if day2 < day or day2 - day > 7:
                 return None
-            last = _safe_date(first.year, month, day2) or first
+            listed = bool(re.search(r"\s(?:and|и|va|we)\s", match.group(0), re.I))
+            last = first if listed else (_safe_date(first.year, month, day2) or first)
         first, last = self._night(text, match.start(), match.end(), first, last)
-        mention = self._mention(match, first, last, year is not None)
+        mention = self._mention(match, first, last, year is not None, note="list" if listed else "")
         return mention if year is not None else self._place_year(mention)
 
     def _from_solar(self, match: re.Match[str], text: str) -> DateMention | None:
@@ -237,7 +239,7 @@ class DateFinder:
             candidate = mention.with_year(self.published.year)
             if candidate.first > self.published:
                 candidate = mention.with_year(self.published.year - 1)
-            return replace(candidate, note=(mention.note + " year of publication").strip())
+            return replace(candidate, note=mention.note or "year of publication")
         return mention
 
     def _attach_weekday(self, weekday: DateMention, found: list[DateMention]) -> DateMention | None:
@@ -309,6 +311,8 @@ class DateFinder:
     # ----------------------------------------------------------------- statement or event
 
     def _classify(self, mention: DateMention, text: str) -> DateMention:
+        if mention.precision > 1:
+            return mention  # statements are dated by the day; "in November last year" dates an event
         before = _PUNCT.split(text[max(0, mention.start - 40):mention.start])[-1]
         after = _PUNCT.split(text[mention.end:mention.end + 45])[0]
         cues = self.lang.table("cues")

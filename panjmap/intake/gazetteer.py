@@ -27,7 +27,7 @@ from panjmap.intake.lang import Lang
 from panjmap.paths import GEODATA_DIR, GEODATA_SOURCE_DIR, SEEDS_DIR
 
 RANK = {"place": 1, "site": 2, "reported": 2, "district": 3, "region": 4, "country": 5}
-FUZZY_CUTOFF = 88
+FUZZY_CUTOFF = 85
 _RU_LAT = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяқғҳҷӯӣ",
     ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
@@ -290,8 +290,8 @@ def _not_a_place(sentence: str, mention: PlaceMention, lang: Lang) -> bool:
 def _role(sentence: str, mention: PlaceMention, lang: Lang) -> str:
     """'origin' when the last marker before the name says 'from' rather than 'in'."""
     before = sentence[max(0, mention.start - 40):mention.start]
-    origin = [m.end() for m in lang.find(before, lang.words("places", "origin"), whole=True)]
-    at = [m.end() for m in lang.find(before, lang.words("places", "at"), whole=True)]
+    origin = [m.end() for m in lang.find(before, lang.words("places", "origin"), whole=lang.word_boundaries)]
+    at = [m.end() for m in lang.find(before, lang.words("places", "at"), whole=lang.word_boundaries)]
     if origin and (not at or max(origin) > max(at)):
         return "origin"
     return "event"

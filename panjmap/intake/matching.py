@@ -41,8 +41,8 @@ def find_matches(candidate: dict, seeds_dir=SEEDS_DIR) -> list[dict]:
             continue
         r_first = dt.date.fromisoformat(row["event_date"])
         r_last = dt.date.fromisoformat(row.get("end_date") or row["event_date"])
-        if r_first > last or first > r_last:
-            continue
+        if r_first > last + dt.timedelta(days=1) or first > r_last + dt.timedelta(days=1):
+            continue  # a night's event is dated to either of its days
         conflicts = []
         for field in COMPARED:
             ours, theirs = candidate.get(field), _value(row, field)
