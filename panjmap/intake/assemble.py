@@ -57,6 +57,19 @@ class Incident:
         return any(s.figures or s.eventful or s.zero for s in self.segments)
 
 
+def _clusters(dates: list[DateMention]) -> list[list[DateMention]]:
+    """Dates grouped by overlap (or touching days): one group per incident they can date."""
+    groups: list[list[DateMention]] = []
+    for date in dates:
+        for group in groups:
+            if any(_touch(date, other) for other in group):
+                group.append(date)
+                break
+        else:
+            groups.append([date])
+    return groups
+
+
 def _starts_after(incident: Incident, said: DateMention | None) -> bool:
     """The incident's dates all lie after the statement ``said``: the statement is about another one."""
     if said is None or not incident.dates:
@@ -126,19 +139,25 @@ class Assembler:
     # ------------------------------------------------------------------ incidents
 
     def incidents(self, segments: list[Segment]) -> list[Incident]:
-        precise = [s.date for s in segments
-                   if s.date and s.date.precision == 1 and (s.eventful or s.figures or s.new_incident)]
+        precise = [s.date for s in segments if s.date and s.date.precision == 1]
         incidents: list[Incident] = []
         current: Incident | None = None
         lead: list[Segment] = []
         for seg in segments:
             if seg.summary:
                 continue
-            date = seg.date if seg.date and (seg.eventful or seg.figures or seg.new_incident) else None
-            if date and date.precision > 1 and any(_touch(date, p, slack=0) for p in precise):
-                continue  # "in late November", "the past week": a span holding dated incidents sums them up
+            # a day-exact date dates an event unless said of a statement; a vaguer one ("in August 2021")
+            # only when the segment tells of violence
+            date = seg.date if seg.date and (seg.date.precision == 1 or seg.eventful or seg.figures) else None
+            dates = seg.dates
+            if date and date.precision > 1:
+                inside = _clusters([p for p in precise if _touch(date, p, slack=0)])
+                if len(inside) > 1:
+                    continue  # "in late November", "the past week": a span holding several incidents sums them up
+                if inside:      # "earlier this week" when the text dates one event in that week: that event
+                    date, dates = inside[0][0], []
             if date:
-                current = self._incident_for(seg, date, incidents)
+                current = self._incident_for(seg, date, incidents, dates)
             elif seg.new_incident and (seg.figures or seg.eventful) and current is not None and current.has_content():
                 current = Incident([seg])
                 incidents.append(current)
@@ -168,7 +187,8 @@ class Assembler:
                 incidents.insert(0, Incident(lead, bound=said))
         return [i for i in incidents if i.has_content()]
 
-    def _incident_for(self, seg: Segment, date: DateMention, incidents: list[Incident]) -> Incident:
+    def _incident_for(self, seg: Segment, date: DateMention, incidents: list[Incident],
+                      dates: list[DateMention]) -> Incident:
         districts = {m.place.admin2 for m in seg.places if m.role == "event" and m.place.admin2}
         for incident in incidents:
             if not any(_touch(date, d) for d in incident.dates):
@@ -177,9 +197,9 @@ class Assembler:
             if districts and theirs and not districts & theirs:
                 continue
             incident.segments.append(seg)
-            incident.dates.extend(seg.dates)
+            incident.dates.extend(dates)
             return incident
-        incident = Incident([seg], list(seg.dates))
+        incident = Incident([seg], list(dates) or [date])
         incidents.append(incident)
         return incident
 

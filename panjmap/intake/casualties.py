@@ -48,12 +48,16 @@ def _numbers(sentence: str, lang: Lang) -> list[_Token]:
         if 0 < value < 1000 and not re.search(r"(?:No|№|#|М|M)[\s.\-]*$", before):
             tokens.append(_Token(match.start(), match.end(), value, text=match.group(0)))
     words = {k: v for k, v in lang.table("numbers").items() if isinstance(v, int)}
+    follow = lang.table("number_words").get("follow")
+    free = set(lang.table("number_words").get("free", []))
     for match in lang.find(sentence, list(words), whole=bool(lang.data.get("number_word_boundaries", True))):
         value = next(v for k, v in words.items() if k.lower() == match.group(0).lower())
         if any(t.start <= match.start() < t.end for t in tokens):
             continue
         if value == 1 and match.group(0).lower() in ("a", "an"):
             continue  # "a drone": articles count only inside fixed phrases
+        if follow and match.group(0) not in free and not re.match(follow, sentence[match.end():]):
+            continue  # "這一嚴重犯罪": not a count of people
         tokens.append(_Token(match.start(), match.end(), value, text=match.group(0)))
     return tokens
 
@@ -140,8 +144,6 @@ def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ())
         phrase = sentence[lo:min(len(sentence), max(hi, number.end + 30))]
         near = sentence[number.end:number.end + 40]
         group = _group(near if number.end < cue.start else sentence[number.end:number.end + 40], lang)
-        if group == "unspecified":
-            group = _group(sentence[lo:hi], lang)
         if group == "unspecified" and hi - lo > 40:
             continue  # "an attack on one of the border posts ... were killed": no figure
         out.append(Casualty(number.value, cue.kind, group, _nationality(phrase, lang), sentence, number.text))

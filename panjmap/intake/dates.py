@@ -271,7 +271,7 @@ class DateFinder:
             if wd is None:
                 continue
             end = match.end()
-            while end < len(text) and text[end].isalpha():
+            while self.lang.word_boundaries and end < len(text) and text[end].isalpha():
                 end += 1
             if self.published:
                 back = (self.published.weekday() - wd) % 7
