@@ -41,6 +41,8 @@ class Segment:
     ordinal: int | None
     zero: bool
     eventful: bool
+    actors: bool = False             # names an actor (a dateline or a byline does not)
+    claims: bool = False             # attributes the incident to someone
 
 
 @dataclass
@@ -133,13 +135,15 @@ class Assembler:
                     summary=self.lang.has(piece, cues.get("multi_incident", [])) or any(m.note == "list" for m in dated),
                     new_incident=self.lang.has(piece, cues.get("new_incident", [])),
                     ordinal=ordinal, zero=cas.says_no_casualties(piece, self.lang), eventful=eventful,
+                    actors=bool(find_actors(piece, self.lang)), claims=bool(find_claims(piece, self.lang)),
                 ))
         return out
 
     # ------------------------------------------------------------------ incidents
 
     def incidents(self, segments: list[Segment]) -> list[Incident]:
-        precise = [s.date for s in segments if s.date and s.date.precision == 1]
+        precise = [s.date for s in segments if s.date and s.date.precision == 1
+                   and (s.eventful or s.figures or s.new_incident or s.places or s.actors)]
         incidents: list[Incident] = []
         current: Incident | None = None
         lead: list[Segment] = []
@@ -148,7 +152,10 @@ class Assembler:
                 continue
             # a day-exact date dates an event unless said of a statement; a vaguer one ("in August 2021")
             # only when the segment tells of violence
-            date = seg.date if seg.date and (seg.date.precision == 1 or seg.eventful or seg.figures) else None
+            told = seg.eventful or seg.figures or seg.new_incident
+            date = seg.date if seg.date and (told or (seg.date.precision == 1 and (seg.places or seg.actors))) else None
+            if date and seg.claims and not seg.figures:
+                date = None  # "last week the ministry blamed ...": the date of a claim about an incident
             dates = seg.dates
             if date and date.precision > 1:
                 inside = _clusters([p for p in precise if _touch(date, p, slack=0)])
@@ -259,7 +266,7 @@ class Assembler:
         return cand
 
     def _place(self, incident: Incident) -> tuple[Place | None, str, str | None, str | None]:
-        told = [s for s in incident.segments if s.eventful or s.figures]
+        told = [s for s in incident.segments if s.eventful or s.figures or s.date is not None]
         mentions = [(m, s) for s in told for m in s.places if m.role == "event"]
         named_districts = {m.place.admin2 for m, _ in mentions if m.place.kind == "district"}
         usable = [(m, s) for m, s in mentions
