@@ -331,7 +331,8 @@ class Assembler:
         actors: list[dict] = []
         named = [(m.actor, s.sentence) for s in incident.segments for m in find_actors(s.text, self.lang) if not m.is_media]
         claimed = [c for s in incident.segments for c in find_claims(s.text, self.lang) if c.stance == "claimed"]
-        origin = next((s.sentence for s in incident.segments if has_origin_afghanistan(s.text, self.lang)), None)
+        origin = next((s.sentence for s in incident.segments if has_origin_afghanistan(s.text, self.lang)
+                       or any(m.role == "origin" and m.place.country == "Afghanistan" for m in s.places)), None)
         if claimed:
             perpetrator, quote, note = claimed[0].actor, claimed[0].quote, "claimed responsibility"
         elif origin:

@@ -97,6 +97,9 @@ def find_claims(sentence: str, lang: Lang) -> list[Claim]:
         targets = [m for m in mentions if not m.is_media and m.actor not in _SPEAKERS]
         if stance == "blamed-other" and not targets:
             targets = [ActorMention(cue.start(), cue.end(), _canonical("Unidentified Armed Group (Afghanistan)"))]
+        named = [m for m in targets if not m.actor.startswith("Unidentified")]
+        if named and stance != "blamed-other":
+            targets = named  # "irresponsibility in combating terrorist organisations": the Taliban is held to account
         if not targets:
             return []
         media = [m for m in speakers if m.is_media]

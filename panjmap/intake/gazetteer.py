@@ -216,8 +216,14 @@ class Gazetteer:
             tail = sentence[marker.end():marker.end() + 40]
             match = re.match(r"\s*(?:of\s+|№\s*\d+\s*|No\.?\s*\d+\s*)?[“\"«']?([A-ZА-ЯЁÄÖÜŞÇÝŇŽ][\w'’\-]+(?:\s+[A-ZА-ЯЁ][\w'’\-]+)?)", tail)
             if match:
+                name = match.group(1)
+                words = name.split()
+                if len(words) == 2 and self._lookup_words(words[1:]):
+                    name = words[0]  # "селе Шодак Дарвазского (района)": the district is not part of the name
                 start = marker.end() + match.start(1)
-                out.append((start, start + len(match.group(1)), match.group(1)))
+                probe = PlaceMention(marker.start(), start + len(name), name, _UNKNOWN)
+                if _role(sentence, probe, lang) == "event":   # not the village the attackers came from
+                    out.append((start, start + len(name), name))
         return out
 
     def find(self, sentence: str, lang: Lang) -> list[PlaceMention]:
@@ -295,6 +301,9 @@ def _role(sentence: str, mention: PlaceMention, lang: Lang) -> str:
     if origin and (not at or max(origin) > max(at)):
         return "origin"
     return "event"
+
+
+_UNKNOWN = Place(None, "reported", None, None, None, None, None, None)
 
 
 @functools.lru_cache(maxsize=1)

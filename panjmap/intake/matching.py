@@ -9,6 +9,7 @@ from panjmap.data import read_tables
 from panjmap.paths import SEEDS_DIR
 
 COMPARED = ("fatalities", "injuries", "event_type", "sub_event_type")
+MAX_RECORD_SPAN = 14  # days
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,6 +42,8 @@ def find_matches(candidate: dict, seeds_dir=SEEDS_DIR) -> list[dict]:
             continue
         r_first = dt.date.fromisoformat(row["event_date"])
         r_last = dt.date.fromisoformat(row.get("end_date") or row["event_date"])
+        if (r_last - r_first).days > MAX_RECORD_SPAN:
+            continue  # a record dated only to months is not identifiable as this event
         if r_first > last + dt.timedelta(days=1) or first > r_last + dt.timedelta(days=1):
             continue  # a night's event is dated to either of its days
         conflicts = []
