@@ -183,8 +183,8 @@ class Assembler:
                 incidents.append(current)
             elif current is not None:
                 current.segments.append(seg)
-            elif seg.places:
-                lead.append(seg)     # the lead: about the first incident if it names a place of this story
+            elif seg.places or lead:
+                lead.append(seg)     # the lead: from the first sentence naming a place of this story
         if lead:
             first = next((i for i in incidents if not (i.bound and not i.dates)), None)
             if first is not None and not any(_starts_after(first, s.said) for s in lead if s.said):

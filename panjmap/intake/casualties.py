@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from panjmap.intake.lang import Lang
+from panjmap.intake.text import DIGITS
 
 KINDS = ("killed", "injured", "neutralised", "detained")
 _NUMERAL = re.compile(r"(?<![A-Za-z0-9.,:/№#\-])(\d{1,3})(?!\d)(?![:.,]\d|\s*[\-–]?\s*(?:km|kilom|mm|%|лет|год|year|st\b|nd\b|rd\b|th\b|月|日|年|號|号))")
@@ -95,6 +96,8 @@ def _nationality(text: str, lang: Lang) -> str | None:
 
 def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[Casualty]:
     """Every casualty figure stated in one sentence (numbers inside ``skip`` spans, e.g. dates, are not figures)."""
+    sentence = sentence.translate(DIGITS)
+    skip = list(skip) + [m.span() for m in lang.find(sentence, lang.table("casualties").get("zero", []))]
     numbers = sorted((t for t in _numbers(sentence, lang) if not any(a <= t.start < b for a, b in skip)),
                      key=lambda t: t.start)
     cues = _cues(sentence, lang)

@@ -18,6 +18,7 @@ import dateparser
 
 from panjmap.intake import solar_hijri
 from panjmap.intake.lang import Lang
+from panjmap.intake.text import DIGITS
 
 _ANCHOR_YEAR = 2000  # leap year: compares month/day pairs whose year is unknown
 _PUNCT = re.compile(r"[;:«»\"“”()\[\]。；：]")
@@ -116,6 +117,7 @@ class DateFinder:
 
     def find(self, text: str) -> list[DateMention]:
         """Every date mention in ``text`` (one sentence), in order, not overlapping."""
+        text = text.translate(DIGITS)  # Persian, Arabic and Bengali digits; same offsets
         found: list[DateMention] = []
         taken: list[tuple[int, int]] = []
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 _HEADER = re.compile(r"^(URL|Title|Date):[ \t]*(.*)$", re.IGNORECASE)
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
 _URL_DATE = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])[/\-_]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200d\ufeff"), None)
 
@@ -58,7 +58,7 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
 
 def normalise_text(text: str) -> str:
     """ASCII digits for Persian/Arabic/Bengali ones; zero-width joiners dropped (ZWNJ kept as a space)."""
-    return text.translate(_DIGITS).translate(_ZERO_WIDTH).replace("\u200c", " ")
+    return text.translate(DIGITS).translate(_ZERO_WIDTH).replace("\u200c", " ")
 
 
 def detect_language(text: str) -> str:
