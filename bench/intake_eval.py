@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -97,6 +98,7 @@ def evaluate_article(entry: dict, today: dt.date = TODAY) -> dict:
         results.append({
             "incident": expected["incident"],
             "date": bool(cand) and date_ok(cand, expected),
+            "dated": bool(cand) and cand.get("event_date") is not None,
             "district": bool(cand) and district_ok(cand, expected),
             "killed": bool(cand) and killed_ok(cand, expected),
             "got": None if cand is None else {k: cand.get(k) for k in ("event_date", "end_date", "admin2", "fatalities")},
@@ -124,6 +126,7 @@ def summarise(results: list[dict]) -> list[dict]:
             "language": lang, "articles": len(articles), "incidents": len(incidents),
             "date_district": sum(i["date"] and i["district"] for i in incidents) / len(incidents),
             "killed": sum(i["killed"] for i in incidents) / len(incidents),
+            "dated": sum(i["dated"] for i in incidents) / len(incidents),
             "spurious_per_article": sum(a["spurious"] for a in articles) / len(articles),
         })
     return rows
@@ -133,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="print every article's misses")
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     results = evaluate()
+    elapsed = time.perf_counter() - started
     if args.details:
         for r in results:
             for i in r["incidents"]:
@@ -142,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{r['file'][:50]:50} {i['incident']:>3} miss {','.join(misses):22} got {i['got']}")
             if r["spurious"]:
                 print(f"{r['file'][:50]:50} spurious candidates: {r['spurious']}")
-    print(f"{'language':9} {'articles':>8} {'incidents':>9} {'date+district':>13} {'killed':>7} {'spurious/article':>16}")
+    print(f"{'language':9} {'articles':>8} {'incidents':>9} {'date+district':>13} {'killed':>7} "
+          f"{'spurious/article':>16} {'dated':>6}")
     for row in summarise(results):
         print(f"{row['language']:9} {row['articles']:8d} {row['incidents']:9d} {row['date_district']:13.0%} "
-              f"{row['killed']:7.0%} {row['spurious_per_article']:16.2f}")
+              f"{row['killed']:7.0%} {row['spurious_per_article']:16.2f} {row['dated']:6.0%}")
+    print(f"{len(results)} articles in {elapsed:.1f} s ({elapsed / len(results) * 1000:.0f} ms per article, "
+          f"gazetteer build included)")
     return 0
 
 
