@@ -39,6 +39,7 @@ _COUNTRIES = {
     "Tajikistan": ["Tajikistan", "Таджикистан", "Тоҷикистон", "تاجیکستان", "塔吉克斯坦", "塔吉克", "Täjigistan", "তাজিকিস্তান"],
     "Afghanistan": ["Afghanistan", "Афганистан", "افغانستان", "阿富汗", "Owganystan", "আফগানিস্তান"],
 }
+_SUBDIVISION_WORDS = re.compile(r"^(?:Nohiyai|Ноҳияи|ноҳияи|Hoҳияи|Вилояти)\s+|\s+(?:District|Province|Region|Rayon|rayon|ولسوالۍ|ولسوالی|ولايت|viloyati|tumani)$|(?<=\w)(?:skiy|sky|skij)(?=\s+[Rr]ayon)|^ولایت\s+|^ولسوالی\s+")
 _GENERIC = re.compile(r"\b(?:LLC|workers'? camp|headquarters|border guard post|border post|road project|project)\b|[“”\"«»()]", re.I)
 
 
@@ -174,6 +175,7 @@ class Gazetteer:
             self.regions[p["name"]] = place
             for name in [p["name"], p.get("short_name", ""), *_alts(p.get("name_alt"))]:
                 self._add(name, place)
+        self._add_geonames_subdivisions()
         with (GEODATA_SOURCE_DIR / "gazetteer_names.csv").open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 target = {"regions": self.regions, "districts": self.districts, "places": by_id}[row["layer"]].get(row["ref"])
@@ -196,6 +198,25 @@ class Gazetteer:
                           note="only the country is named: location left empty")
             for name in names:
                 self._add(name, place)
+
+    def _add_geonames_subdivisions(self) -> None:
+        """GeoNames names and alternate names of the Tajik and Afghan regions and districts
+        (``geonames_subdivisions_tj_af.tsv``), added to the district or region they name."""
+        with (GEODATA_SOURCE_DIR / "geonames_subdivisions_tj_af.tsv").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                names = [_SUBDIVISION_WORDS.sub("", n).strip() for n in [row["name"], *row["alternate_names"].split("|")]]
+                names = [n for n in names if n]
+                kind = "region" if row["admin_level"] == "1" else "district"
+                country = "Tajikistan" if row["geonames_code"].startswith("TJ") else "Afghanistan"
+                target = None
+                for name in names:
+                    hits = [p for p in self.by_key.get(fold(name), []) if p.kind == kind and p.country == country]
+                    if len(hits) == 1:
+                        target = hits[0]
+                        break
+                if target is not None:
+                    for name in names:
+                        self._add(name, target)
 
     # ------------------------------------------------------------------ find
 
