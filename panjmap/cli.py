@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("panjmap.export_cli", "write the filtered incidents as GeoJSON, CSV or KML"),
     "snapshot": ("panjmap.snapshot_cli", "render the map view as PNG or standalone HTML"),
     "convert": ("panjmap.importers.cli", "convert an ACLED, UCDP GED or GeoJSON file"),
+    "intake": ("panjmap.intake.cli", "propose candidate records from a news article, each field with its sentence"),
     "assets": ("panjmap.assets", "copy Leaflet and plugin assets from installed packages to static/vendor/"),
 }
 

@@ -1,0 +1,179 @@
+"""Casualty figures as the text states them: who was killed, injured, neutralised or detained.
+
+A figure is a number (numeral or number word) tied to the nearest casualty
+verb in the same sentence with no other number between them ("two border
+guards were killed", "погибли двое", "3死1傷"); numbers joined by "and" /
+"including" share a verb ("two officers and three militants were killed").
+Each figure gets a group (security forces, attackers, civilians, everyone)
+from the words around it. "Neutralised" and "detained" are kept apart from
+"killed": they are not counted as deaths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from panjmap.intake.lang import Lang
+from panjmap.intake.text import DIGITS
+
+KINDS = ("killed", "injured", "neutralised", "detained")
+_NUMERAL = re.compile(r"(?<![A-Za-z0-9.,:/№#\-])(\d{1,3})(?!\d)(?![:.,]\d|\s*[\-–]?\s*(?:km|kilom|mm|%|лет|год|year|st\b|nd\b|rd\b|th\b|月|日|年|號|号))")
+_WINDOW = 100
+
+
+@dataclass(frozen=True)
+class Casualty:
+    count: int
+    kind: str          # one of KINDS
+    group: str         # security, attackers, civilians, total, unspecified
+    nationality: str | None
+    sentence: str      # the verbatim sentence
+    number_text: str
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    value: int | None  # None: a casualty cue
+    kind: str = ""
+    text: str = ""
+
+
+def _numbers(sentence: str, lang: Lang) -> list[_Token]:
+    tokens = []
+    for match in _NUMERAL.finditer(sentence):
+        value = int(match.group(1))
+        before = sentence[max(0, match.start() - 4):match.start()]
+        if 0 < value < 1000 and not re.search(r"(?:No|№|#|М|M)[\s.\-]*$", before):
+            tokens.append(_Token(match.start(), match.end(), value, text=match.group(0)))
+    words = {k: v for k, v in lang.table("numbers").items() if isinstance(v, int)}
+    follow = lang.table("number_words").get("follow")
+    free = set(lang.table("number_words").get("free", []))
+    for match in lang.find(sentence, list(words), whole=bool(lang.data.get("number_word_boundaries", True))):
+        value = next(v for k, v in words.items() if k.lower() == match.group(0).lower())
+        if any(t.start <= match.start() < t.end for t in tokens):
+            continue
+        if value == 1 and match.group(0).lower() in ("a", "an"):
+            continue  # "a drone": articles count only inside fixed phrases
+        if follow and match.group(0) not in free and not re.match(follow, sentence[match.end():]):
+            continue  # "這一嚴重犯罪": not a count of people
+        tokens.append(_Token(match.start(), match.end(), value, text=match.group(0)))
+    return tokens
+
+
+def _cues(sentence: str, lang: Lang) -> list[_Token]:
+    cues = []
+    table = lang.table("casualties")
+    for kind in KINDS:
+        for match in lang.find(sentence, table.get(kind, [])):
+            cues.append(_Token(match.start(), match.end(), None, kind, match.group(0)))
+    cues.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    kept: list[_Token] = []
+    for cue in cues:  # overlapping cues ("shot dead" and "dead"): the first and longest wins
+        if not kept or cue.start >= kept[-1].end:
+            kept.append(cue)
+    return kept
+
+
+def _group(text: str, lang: Lang) -> str:
+    table = lang.table("groups")
+    best, where = "unspecified", None
+    for group in ("security", "attackers", "civilians", "total"):
+        for match in lang.find(text, table.get(group, [])):
+            if where is None or match.start() < where:
+                best, where = group, match.start()
+    return best
+
+
+def _nationality(text: str, lang: Lang) -> str | None:
+    for name, words in lang.table("nationalities").items():
+        if lang.has(text, words):
+            return name
+    return None
+
+
+def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[Casualty]:
+    """Every casualty figure stated in one sentence (numbers inside ``skip`` spans, e.g. dates, are not figures)."""
+    sentence = sentence.translate(DIGITS)
+    skip = list(skip) + [m.span() for m in lang.find(sentence, lang.table("casualties").get("zero", []))]
+    numbers = sorted((t for t in _numbers(sentence, lang) if not any(a <= t.start < b for a, b in skip)),
+                     key=lambda t: t.start)
+    cues = _cues(sentence, lang)
+    if not numbers or not cues:
+        return []
+    left_only = lang.data.get("number_side") == "left"
+    links: dict[int, _Token] = {}
+    used_from: dict[tuple[int, str], int] = {}
+    for i, number in enumerate(numbers):
+        options = []
+        for cue in cues:
+            if cue.start >= number.end:      # number before its verb: "three ... were killed"
+                side, distance = "left", cue.start - number.end
+            elif not left_only:              # verb before its number: "killing two"
+                side, distance = "right", number.start - cue.end
+            else:
+                continue
+            if distance > _WINDOW:
+                continue
+            lo, hi = (number.end, cue.start) if side == "left" else (cue.end, number.start)
+            if any(lo <= other.start < hi for other in numbers if other is not number):
+                continue                     # another number stands between them
+            if any(lo <= other.start < hi for other in cues if other is not cue) and side == "right":
+                continue
+            if side == "right" and (cues.index(cue), "left") in used_from:
+                continue                     # "two killed and two injured": the verb is taken
+            options.append((distance + (3 if side == "right" else 0), side, cue))
+        if options:
+            _, side, cue = min(options, key=lambda o: o[0])
+            links[i] = cue
+            used_from[(cues.index(cue), side)] = i
+    coordinators = lang.table("casualties").get("coordinators", [])
+    for i, number in enumerate(numbers):     # "two officers and three militants were killed"
+        if i in links:
+            continue
+        for j in (i - 1, i + 1):
+            if j in links and 0 <= j < len(numbers):
+                lo, hi = sorted((numbers[j].end, number.start)) if j < i else sorted((number.end, numbers[j].start))
+                between = sentence[lo:hi]
+                if len(between) < 60 and lang.has(between, coordinators) and not any(lo <= c.start < hi for c in cues):
+                    links[i] = links[j]
+                    break
+    out = []
+    for i, cue in sorted(links.items()):
+        number = numbers[i]
+        lo, hi = min(number.start, cue.start), max(number.end, cue.end)
+        phrase = sentence[lo:min(len(sentence), max(hi, number.end + 30))]
+        near = sentence[number.end:number.end + 40]
+        group = _group(near if number.end < cue.start else sentence[number.end:number.end + 40], lang)
+        if group == "unspecified" and hi - lo > 40:
+            continue  # "an attack on one of the border posts ... were killed": no figure
+        out.append(Casualty(number.value, cue.kind, group, _nationality(phrase, lang), sentence, number.text))
+    return out
+
+
+def says_no_casualties(sentence: str, lang: Lang) -> bool:
+    """The sentence states there were no casualties (a reported 0, not an unknown)."""
+    return lang.has(sentence, lang.table("casualties").get("zero", []))
+
+
+def total(figures: list[Casualty], kind: str) -> int | None:
+    """The number of ``kind`` for one incident from all its figures (None if none is stated).
+
+    Repeated figures for a group count once (the largest); groups add up; an
+    "everyone" figure is a floor; a figure with no group joins the group that
+    already has that count, or adds to the total.
+    """
+    figures = [f for f in figures if f.kind == kind]
+    if not figures:
+        return None
+    by_group: dict[str, int] = {}
+    for f in figures:
+        if f.group != "unspecified":
+            by_group[f.group] = max(by_group.get(f.group, 0), f.count)
+    for f in figures:
+        if f.group == "unspecified" and f.count not in by_group.values():
+            by_group["unspecified"] = max(by_group.get("unspecified", 0), f.count)
+    everyone = by_group.pop("total", 0)
+    return max(everyone, sum(by_group.values()))

@@ -1,0 +1,134 @@
+"""Actors named in a text and claims: who attributes an incident to whom, with what stance.
+
+Aliases come from the language files (``[actors]``, ``[claimants]``); the
+English aliases apply to every language because names such as "Taliban" or
+"ISKP" appear in Latin letters everywhere. When the shared actor dictionary
+(``panjmap.actors``) exists, its canonical names are used for what it knows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from panjmap.intake.lang import Lang, load_lang
+
+GOVERNMENT_PREFIXES = ("Government of", "Military Forces of", "Taliban")
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    actor: str
+    is_media: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    actor: str
+    stance: str
+    claimant: str | None
+    claimant_type: str | None
+    quote: str
+
+
+def _canonical(name: str) -> str:
+    try:  # the shared dictionary, once it exists on main
+        from panjmap.actors import load_actors  # type: ignore[import-not-found]
+    except ImportError:
+        return name
+    try:
+        return load_actors().canonical(name) or name
+    except Exception:  # a broken dictionary must not stop intake; the language files still name actors
+        return name
+
+
+def _aliases(lang: Lang, section: str) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for source in ([lang] if lang.code == "en" else [lang, load_lang("en")]):
+        for name, aliases in source.table(section).items():
+            table.setdefault(name, []).extend(aliases)
+    return table
+
+
+def find_actors(sentence: str, lang: Lang) -> list[ActorMention]:
+    """Actor and media names in the sentence (longest match wins)."""
+    found: list[ActorMention] = []
+    for section, media in (("claimants", True), ("actors", False)):
+        for name, aliases in _aliases(lang, section).items():
+            for match in lang.find(sentence, aliases):
+                found.append(ActorMention(match.start(), match.end(), _canonical(name), media))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[ActorMention] = []
+    for mention in found:
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+def claimant_type(name: str, is_media: bool) -> str:
+    if is_media:
+        return "media"
+    if name.startswith(GOVERNMENT_PREFIXES):
+        return "government"
+    return "armed group"
+
+
+# who can be held to account or suspected: not the governments that speak about it
+_SPEAKERS = {"Government of Tajikistan (1992-)", "Government of China (1949-)", "Government of Pakistan (2024-)",
+             "Military Forces of Tajikistan (1992-) Border Troops"}
+
+
+def find_claims(sentence: str, lang: Lang) -> list[Claim]:
+    """Claims made in one sentence: the first stance whose cue it contains, about the actors it names."""
+    stances = dict(lang.table("stances"))
+    if lang.code != "en":
+        for stance, cues in load_lang("en").table("stances").items():
+            stances.setdefault(stance, [])
+    mentions = find_actors(sentence, lang)
+    if not mentions:
+        return []
+    for stance, cues in stances.items():
+        cue = next(iter(lang.find(sentence, cues)), None)
+        if cue is None:
+            continue
+        speakers = [m for m in mentions if m.is_media or m.actor in _SPEAKERS]
+        targets = [m for m in mentions if not m.is_media and m.actor not in _SPEAKERS]
+        if stance == "blamed-other" and not targets:
+            targets = [ActorMention(cue.start(), cue.end(), _canonical("Unidentified Armed Group (Afghanistan)"))]
+        named = [m for m in targets if not m.actor.startswith("Unidentified")]
+        if named and stance != "blamed-other":
+            targets = named  # "irresponsibility in combating terrorist organisations": the Taliban is held to account
+        if not targets:
+            return []
+        media = [m for m in speakers if m.is_media]
+        before = [m for m in speakers if m.start < cue.start()]
+        speaker = media[0] if media else before[-1] if before else (speakers[0] if speakers else None)
+        if stance == "blamed-other":
+            # the one who deflects speaks; the unnamed party is who they point at
+            deflector = next((m for m in mentions if m.actor == "Taliban"), speaker)
+            return [Claim(_canonical("Unidentified Armed Group (Afghanistan)"), stance,
+                          deflector.actor if deflector else None,
+                          claimant_type(deflector.actor, deflector.is_media) if deflector else None, sentence)]
+        seen: list[str] = []
+        claims = []
+        for target in targets:
+            if target.actor in seen:
+                continue
+            seen.append(target.actor)
+            claims.append(Claim(target.actor, stance, speaker.actor if speaker else None,
+                                claimant_type(speaker.actor, speaker.is_media) if speaker else None, sentence))
+        return claims
+    return []
+
+
+def has_origin_afghanistan(sentence: str, lang: Lang) -> bool:
+    """The sentence says the attackers came from Afghanistan."""
+    origin = lang.words("places", "origin") + load_lang("en").words("places", "origin")
+    names = ("Afghan", "Афган", "афган", "افغان", "阿富汗", "Owgan", "owgan", "আফগান")
+    for match in lang.find(sentence, origin):
+        tail = sentence[match.end():match.end() + 40]
+        if any(n in tail for n in names):
+            return True
+    return bool(re.search(r"(?:from|из|с)\s+(?:the\s+)?(?:Afghan|Афган|афган)", sentence))

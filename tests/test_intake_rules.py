@@ -1,0 +1,280 @@
+"""Intake rules on texts written for these tests (other incidents, other wording than the
+development excerpts): dates, places, figures, actors and claims, matching, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from panjmap.intake import CANDIDATE_FIELDS, propose
+from panjmap.intake.casualties import find_casualties, total
+from panjmap.intake.dates import DateFinder
+from panjmap.intake.gazetteer import load_gazetteer
+from panjmap.intake.lang import available_languages, load_lang
+from panjmap.intake.solar_hijri import to_gregorian
+from panjmap.paths import ROOT
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def one(text: str, published: str | None = None, lang: str | None = None) -> dict:
+    pub = dt.date.fromisoformat(published) if published else None
+    candidates = propose(text, published=pub, lang=lang, today=TODAY).candidates
+    assert len(candidates) == 1, candidates
+    return candidates[0]
+
+
+def dates(code: str, text: str, published: dt.date | None) -> list[tuple[str, str, str]]:
+    finder = DateFinder(load_lang(code), published, today=TODAY)
+    return [(m.first.isoformat(), m.last.isoformat(), m.kind) for m in finder.find(text) if m.year_known]
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def test_solar_hijri_conversion():
+    assert to_gregorian(1404, 10, 28) == dt.date(2026, 1, 18)
+    assert to_gregorian(1404, 1, 1) == dt.date(2025, 3, 21)
+    assert to_gregorian(1403, 12, 30) == dt.date(2025, 3, 20)  # a leap year's last day
+    with pytest.raises(ValueError):
+        to_gregorian(1404, 12, 31)
+
+
+def test_relative_days_count_back_from_publication():
+    pub = dt.date(2025, 3, 6)  # a Thursday
+    assert dates("en", "Gunmen opened fire on a patrol late on Tuesday.", pub) == [("2025-03-04", "2025-03-04", "event")]
+    assert dates("en", "A guard was wounded last night.", pub) == [("2025-03-05", "2025-03-06", "event")]
+    assert dates("ru", "Вчера на заставе произошла перестрелка.", pub) == [("2025-03-05", "2025-03-05", "event")]
+    assert dates("zh", "昨天边境发生交火。", pub) == [("2025-03-05", "2025-03-05", "event")]
+    assert dates("fa", "این درگیری روز سه‌شنبه رخ داد.", pub) == [("2025-03-04", "2025-03-04", "event")]
+
+
+def test_nights_span_two_days():
+    pub = dt.date(2026, 1, 20)
+    assert dates("ru", "Нарушители пересекли границу в ночь на 18 января.", pub) == [("2026-01-17", "2026-01-18", "event")]
+    assert dates("en", "The clash broke out on the night of 23–24 December.", dt.date(2025, 12, 26)) == [
+        ("2025-12-23", "2025-12-24", "event")]
+    assert dates("en", "On the night of 3 March a post came under fire.", dt.date(2025, 3, 9)) == [
+        ("2025-03-03", "2025-03-04", "event")]
+
+
+def test_solar_hijri_dates_in_text():
+    assert dates("en", "The Taliban said the clash took place on 28 Jadi 1404 in Badakhshan.", None) == [
+        ("2026-01-18", "2026-01-18", "event")]
+    assert dates("fa", "درگیری در ۲۸ جدی ۱۴۰۴ رخ داد.", None) == [("2026-01-18", "2026-01-18", "event")]
+
+
+def test_statement_dates_are_not_event_dates():
+    found = dates("en", "The ministry said on Friday that two workers were killed on Wednesday.", dt.date(2025, 6, 14))
+    assert found == [("2025-06-13", "2025-06-13", "statement"), ("2025-06-11", "2025-06-11", "event")]
+    found = dates("ru", "Сегодня, 5 марта, ведомство заявило о нападении.", dt.date(2025, 3, 5))
+    assert {kind for *_, kind in found} == {"statement"}
+
+
+def test_a_day_without_year_or_publication_is_not_guessed():
+    cand = one("Gunmen killed two Chinese engineers near the village of Khumdon in Vanj district on 12 April.")
+    assert cand["event_date"] is None and cand["end_date"] is None
+    assert "no year" in cand["evidence"]["event_date"]["note"]
+    assert cand["admin2"] == "Vanj"
+
+
+def test_a_stated_weekday_fixes_the_year():
+    cand = one("A border guard was killed late on Friday, 16 May, in Ishkoshim district, officials said.")
+    assert (cand["event_date"], cand["time_precision"]) == ("2025-05-16", 1)  # 16 May was a Friday in 2025
+
+
+def test_vague_periods_widen_the_range_and_set_precision():
+    cand = one("Smugglers clashed with Tajik border guards in Panj district last week; one smuggler was killed.",
+               published="2025-04-17")
+    assert (cand["event_date"], cand["end_date"], cand["time_precision"]) == ("2025-04-04", "2025-04-10", 2)
+
+
+def test_no_date_at_all_is_the_week_before_publication():
+    cand = one("Тело пограничника нашли в Фархорском районе Хатлонской области. Он был убит.", published="2025-02-10")
+    assert (cand["event_date"], cand["end_date"], cand["time_precision"]) == ("2025-02-04", "2025-02-10", 2)
+    assert "no date stated" in cand["evidence"]["event_date"]["note"]
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(("code", "text", "killed", "injured"), [
+    ("en", "Two Chinese engineers were killed and a third was wounded.", 2, None),
+    ("en", "The blast killed four soldiers and injured eleven others.", 4, 11),
+    ("ru", "Погибли четверо военнослужащих, ещё пятеро получили ранения.", 4, 5),
+    ("ru", "Трое граждан Китая были убиты.", 3, None),
+    ("zh", "袭击造成两名中国工人死亡，四人受伤。", 2, 4),
+    ("fa", "در این حمله چهار مرزبان کشته و دو نفر زخمی شدند.", 4, 2),
+    ("tk", "Hüjümde iki serhetçi öldi.", 2, None),
+])
+def test_number_words_per_language(code, text, killed, injured):
+    figures = find_casualties(text, load_lang(code))
+    assert total(figures, "killed") == killed
+    assert total(figures, "injured") == injured
+
+
+def test_neutralised_and_detained_are_not_deaths():
+    lang = load_lang("ru")
+    figures = find_casualties("Все четверо нарушителей были нейтрализованы, ещё двое задержаны.", lang)
+    assert total(figures, "killed") is None
+    assert total(figures, "neutralised") == 4
+    assert total(figures, "detained") == 2
+
+
+def test_groups_add_up_and_repeats_count_once():
+    lang = load_lang("en")
+    figures = find_casualties("Two border guards and three gunmen were killed in the fighting.", lang)
+    figures += find_casualties("The two border guards killed were buried on Sunday.", lang)
+    assert total(figures, "killed") == 5
+
+
+def test_not_reported_is_null_and_none_is_zero():
+    cand = one("Shots were fired at a Tajik post in Shamsiddin Shohin district on 3 March 2025.")
+    assert cand["fatalities"] is None and cand["injuries"] is None
+    assert cand["evidence"]["fatalities"]["note"] == "not reported"
+    cand = one("Shots were fired at a Tajik post in Shamsiddin Shohin district on 3 March 2025. There were no casualties.")
+    assert cand["fatalities"] == 0 and cand["injuries"] == 0
+
+
+def test_numbers_in_dates_times_and_weapons_are_not_casualties():
+    lang = load_lang("en")
+    assert find_casualties("On 12 May at 18:45 three M-16 rifles were seized and no one was killed.", lang) == []
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def test_inflected_russian_district_and_unknown_village():
+    cand = one("В ночь на 18 января в селе Нижний Кумбел Фархорского района Хатлонской области погибли двое пограничников.",
+               published="2026-01-19")
+    assert (cand["admin2"], cand["admin1"], cand["country"]) == ("Farkhor", "Khatlon Region", "Tajikistan")
+    assert cand["geo_precision"] == 2 and cand["latitude"] is not None
+    assert cand["reported_location"] and cand["reported_location"].startswith("Нижний")
+    assert "not in the gazetteer" in cand["evidence"]["location"]["note"]
+    assert (cand["event_date"], cand["end_date"], cand["fatalities"]) == ("2026-01-17", "2026-01-18", 2)
+
+
+def test_a_gazetteer_village_is_placed_exactly():
+    cand = one("Two civilians were wounded when shells hit Qalaikhumb on 2 July 2024.")
+    assert (cand["location"], cand["geo_precision"], cand["admin2"]) == ("Qalaikhumb", 1, "Darvoz")
+
+
+def test_unknown_place_is_left_empty_and_said_so():
+    cand = one("Gunmen attacked a convoy on 9 August 2025, killing three drivers.")
+    assert all(cand[k] is None for k in ("location", "latitude", "longitude", "geo_precision", "admin1", "admin2"))
+    assert "no place named" in cand["evidence"]["location"]["note"]
+
+
+def test_the_place_attackers_came_from_is_not_the_event_place():
+    cand = one("On 4 May 2025 militants crossed from Khwahan district of Afghanistan and attacked a post in Darvoz district, "
+               "killing one guard.")
+    assert cand["admin2"] == "Darvoz"
+
+
+def test_persian_and_chinese_place_names():
+    gaz = load_gazetteer()
+    assert {m.place.admin2 for m in gaz.find("درگیری در شهرستان فرخار", load_lang("fa"))} <= {None}  # Farkhar (Takhar) is not in the gazetteer
+    assert "Chah Ab" in {m.place.admin2 for m in gaz.find("در ولسوالی چاه آب ولایت تخار", load_lang("fa"))}
+    assert "Panj" in {m.place.admin2 for m in gaz.find("塔吉克斯坦哈特隆州喷赤区发生袭击", load_lang("zh"))}
+
+
+def test_the_river_is_not_the_district():
+    gaz = load_gazetteer()
+    assert not [m for m in gaz.find("Boats crossed the Panj River at night.", load_lang("en")) if m.place.admin2 == "Panj"]
+
+
+# ----------------------------------------------------------------------------- events, actors, claims
+
+
+def test_event_types_and_actors():
+    drone = one("A drone dropped grenades on a Chinese workers' camp in Hamadoni district on 3 June 2025, "
+                "killing one Chinese worker. The attack came from Afghanistan.")
+    assert (drone["event_type"], drone["sub_event_type"]) == ("Explosions/Remote violence", "Air/drone strike")
+    assert {a["actor"] for a in drone["actors"]} == {"Unidentified Armed Group (Afghanistan)", "Civilians (China)"}
+    clash = one("Пограничники вступили в перестрелку с контрабандистами 5 мая 2025 года в Пянджском районе. "
+                "Погибли двое контрабандистов.")
+    assert (clash["event_type"], clash["sub_event_type"]) == ("Battles", "Armed clash")
+
+
+def test_claims_with_stances():
+    cand = one("Militants attacked a post in Vanj district on 2 April 2025, killing a guard. "
+               "Tajik authorities blamed ISKP for the attack. The Taliban denied any involvement of Taliban fighters.")
+    stances = {(c["actor"], c["stance"]) for c in cand["claims"]}
+    assert ("Islamic State Khorasan Province (ISKP)", "accused") in stances
+    assert ("Taliban", "denied") in stances
+    assert all(c["quote"] in cand["evidence"]["event_type"]["quote"] or c["quote"] for c in cand["claims"])
+
+
+# ----------------------------------------------------------------------------- matching records
+
+
+def test_a_report_of_a_recorded_event_is_proposed_as_a_new_source_with_conflicts():
+    cand = one("Four Chinese workers were killed on 30 November 2025 in Darvoz district of GBAO.")
+    match = next(m for m in cand["matches"] if m["incident_id"] == "PNJ029")
+    assert {"field": "fatalities", "record": 2, "proposed": 4} in match["conflicts"]
+    assert "new source" in match["proposal"]
+
+
+def test_no_match_in_another_district():
+    cand = one("Four Chinese workers were killed on 30 November 2025 in Vanj district.")
+    assert cand["matches"] == []
+
+
+# ----------------------------------------------------------------------------- interface
+
+
+def test_every_field_is_present_and_quoted_from_the_text():
+    text = "URL: https://example.org/a\nTitle: Clash\nDate: 2025-05-10\n\nTwo border guards were killed in Panj district on Friday."
+    proposal = propose(text, today=TODAY)
+    assert proposal.source.as_dict()["published"] == "2025-05-10"
+    cand = proposal.candidates[0]
+    assert set(CANDIDATE_FIELDS) <= set(cand)
+    assert cand["event_date"] == "2025-05-09"
+    body = text.split("\n\n", 1)[1]
+    for field in ("event_date", "location", "fatalities"):
+        assert cand["evidence"][field]["quote"] in body
+
+
+def test_published_argument_overrides_the_header():
+    text = "Date: 2025-05-10\n\nTwo border guards were killed in Panj district yesterday."
+    assert propose(text, published=dt.date(2025, 6, 2), today=TODAY).candidates[0]["event_date"] == "2025-06-01"
+
+
+def test_a_new_language_is_a_file():
+    assert {"en", "ru", "fa", "zh", "tk", "bn"} <= set(available_languages())
+    with pytest.raises(ValueError, match="known"):
+        load_lang("xx")
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "panjmap", "intake", *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_cli_json_and_text(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("URL: https://example.org/x\nTitle: t\nDate: unknown\n\n"
+                       "Двое пограничников погибли 3 марта 2025 года в Шугнанском районе ГБАО.", encoding="utf-8")
+    result = _cli(str(article), "--published", "2025-03-04")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source"]["published"] == "2025-03-04" and data["source"]["language"] == "ru"
+    cand = data["candidates"][0]
+    assert (cand["event_date"], cand["admin2"], cand["fatalities"]) == ("2025-03-03", "Shughnon", 2)
+    text = _cli(str(article), "--format", "text")
+    assert text.returncode == 0 and "Shughnon" in text.stdout and "evidence" in text.stdout
+
+
+def test_cli_bad_input_is_a_clear_message(tmp_path):
+    missing = _cli(str(tmp_path / "none.txt"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    article = tmp_path / "a.txt"
+    article.write_text("text", encoding="utf-8")
+    bad_date = _cli(str(article), "--published", "2025-02-30")
+    assert bad_date.returncode == 2 and "--published" in bad_date.stderr
+    bad_lang = _cli(str(article), "--lang", "xx")
+    assert bad_lang.returncode == 2 and "known" in bad_lang.stderr
