@@ -20,6 +20,7 @@ import concurrent.futures
 import datetime as dt
 import io
 import json
+import math
 import re
 import subprocess
 import tempfile
@@ -46,6 +47,7 @@ MEDIA_TYPES = {"mp4": "video/mp4", "gif": "image/gif"}
 VIDEO_SIZES: dict[str, tuple[int, int]] = {"slide": (1600, 900), "square": (1080, 1080)}
 MIN_SIDE, MAX_SIDE = 320, 3840
 DEFAULT_FPS = 1.0
+TARGET_SECONDS = 30  # longest playback at the default frame rate
 MAX_FPS = 30.0
 HOLD_SECONDS = 3.0
 MAX_STEPS = 400  # a weekly playback of eight years; beyond that a video says nothing
@@ -87,6 +89,7 @@ class Playback:
 
     frames: list[np.ndarray]  # RGB, height x width x 3
     info: list[FrameInfo]
+    stamp_boxes: list[tuple[float, float, float, float] | None]  # date stamp (left, top, right, bottom) px
     fps: float
     step: str
     renderer: str  # "chromium" or "matplotlib"
@@ -146,14 +149,35 @@ def _stamp(info_from: str, info_to: str, shown: int, new: int, step: str, hold: 
     return when, f"{shown} records on the map · {new} new this {step} (ringed in yellow)"
 
 
+def playback_steps(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = (),
+                   step: str | None = None) -> list[dt.date]:
+    """The playback dates (each frame's window end) of the view."""
+    start, end = playback_range(state, dataset, imports)
+    return query.playback_dates(start, end, step or state.step)
+
+
+def too_long(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = (), step: str | None = None) -> str:
+    """Why the view's playback cannot be made ("" when it can)."""
+    count = len(playback_steps(state, dataset, imports, step))
+    if count > MAX_STEPS:
+        return f"{count} {step or state.step}ly steps: choose a shorter window or a monthly step (at most {MAX_STEPS})"
+    return ""
+
+
+def default_fps(steps: int) -> float:
+    """One step per second, faster for long playbacks so a video lasts at most about half a minute."""
+    return float(min(MAX_FPS, max(DEFAULT_FPS, math.ceil(steps / TARGET_SECONDS))))
+
+
 def frame_plan(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = (),
                step: str | None = None) -> list[FrameInfo]:
     """The frames' windows and records, from the query alone (no rendering)."""
     step = step or state.step
+    problem = too_long(state, dataset, imports, step)
+    if problem:
+        raise ValueError(problem)
     start, end = playback_range(state, dataset, imports)
     dates = query.playback_dates(start, end, step)
-    if len(dates) > MAX_STEPS:
-        raise ValueError(f"{len(dates)} {step}ly steps: choose a shorter window or a monthly step (at most {MAX_STEPS})")
     plan, before = [], set()
     for k, day in enumerate(dates):
         shown = _shown(state.replace(date_from=start, date_to=day), dataset, imports)
@@ -175,8 +199,8 @@ def _rgb(png: bytes) -> np.ndarray:
 
 
 def _chromium_frames(page_html: str, plan: list[FrameInfo], size: tuple[int, int], executable: str,
-                     step: str) -> list[np.ndarray]:
-    frames = []
+                     step: str) -> tuple[list[np.ndarray], list[tuple[float, float, float, float]]]:
+    frames, boxes = [], []
     expected = len(plan[-1].shown)
     with snapshot.chromium_map_page(page_html, (*size, 1), executable, expected) as page:
         for info in plan:
@@ -189,7 +213,8 @@ def _chromium_frames(page_html: str, plan: list[FrameInfo], size: tuple[int, int
             # two animation frames: Leaflet has laid out what was just added
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             frames.append(_rgb(page.screenshot(type="png")))
-    return frames
+            boxes.append(tuple(drawn["stamp"]))
+    return frames, boxes
 
 
 def _matplotlib_frames(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...],
@@ -211,15 +236,17 @@ def _day(text: str) -> dt.date:
 
 
 def render_playback(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = (),
-                    step: str | None = None, fps: float = DEFAULT_FPS, size: tuple[int, int] = VIDEO_SIZES["slide"],
+                    step: str | None = None, fps: float | None = None, size: tuple[int, int] = VIDEO_SIZES["slide"],
                     renderer: str = "auto") -> Playback:
-    """The playback's distinct frames: Chromium when present (or asked), else matplotlib."""
+    """The playback's distinct frames: Chromium when present (or asked), else matplotlib.
+    ``fps`` None: ``default_fps`` of the step count."""
     step = step or state.step
     if step not in ("week", "month"):
         raise ValueError("step must be week or month")
+    plan = frame_plan(state, dataset, imports, step)
+    fps = default_fps(len(plan) - 1) if fps is None else fps
     if not 0 < fps <= MAX_FPS:
         raise ValueError(f"fps must be above 0 and at most {MAX_FPS:g}")
-    plan = frame_plan(state, dataset, imports, step)
     start, end = _day(plan[0].window_from), _day(plan[-1].window_to)
     whole = state.replace(date_from=start, date_to=end, step=step)
     now = generation_time()
@@ -234,10 +261,10 @@ def render_playback(state: ViewState, dataset: Dataset, imports: tuple[MapLayer,
                                              additions=(PlaybackScript(),))
         # Playwright's sync API refuses to run inside an asyncio loop (Streamlit); a worker thread has none.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            frames = pool.submit(_chromium_frames, page_html, plan, size, executable, step).result()
-        return Playback(frames, plan, fps, step, "chromium", meta)
+            frames, boxes = pool.submit(_chromium_frames, page_html, plan, size, executable, step).result()
+        return Playback(frames, plan, boxes, fps, step, "chromium", meta)
     frames = _matplotlib_frames(whole, dataset, imports, plan, size, now)
-    return Playback(frames, plan, fps, step, "matplotlib", meta)
+    return Playback(frames, plan, [None] * len(frames), fps, step, "matplotlib", meta)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -253,7 +280,8 @@ def _metadata(playback: Playback, fmt: str) -> str:
         "format": fmt, "fps": playback.fps, "step": playback.step, "renderer": playback.renderer,
         "hold_frames": hold_frames(playback.fps, fmt), "hold_seconds": HOLD_SECONDS,
         "view": playback.meta.as_dict(),
-        "frames": [{**asdict(i), "shown": len(i.shown)} for i in playback.info],
+        "frames": [{**asdict(i), "shown": len(i.shown), "stamp_box": box}
+                   for i, box in zip(playback.info, playback.stamp_boxes)],
     }, ensure_ascii=True, separators=(",", ":"))
 
 
@@ -278,34 +306,50 @@ def encode_mp4(playback: Playback) -> bytes:
         return path.read_bytes()
 
 
-def shared_palette(frames: list[np.ndarray]) -> Image.Image:
-    """One palette for every frame: the most frequent colours (the map's flat fills, the
-    legend and the symbol colours) exactly, the remaining slots by median cut of the rest."""
+def _packed(pixels: np.ndarray) -> np.ndarray:
+    return (pixels[..., 0].astype(np.uint32) << 16) | (pixels[..., 1].astype(np.uint32) << 8) | pixels[..., 2]
+
+
+def shared_palette(frames: list[np.ndarray]) -> np.ndarray:
+    """One palette (N x 3, N <= 256) for every frame: the most frequent colours (the map's flat
+    fills, the legend and the symbol colours) exactly, the remaining slots by median cut of the rest."""
     sample = np.concatenate([f[::2, ::2].reshape(-1, 3) for f in frames])
-    packed = (sample[:, 0].astype(np.uint32) << 16) | (sample[:, 1].astype(np.uint32) << 8) | sample[:, 2]
+    packed = _packed(sample)
     colours, counts = np.unique(packed, return_counts=True)
-    symbols = {int(c.lstrip("#"), 16) for c in
-               [s.color for s in style.EVENT_SYMBOLS.values()] + [style.BORDER_COLOR, style.ROAD_COLOR, "#FFD23F", "#111111"]}
-    exact = list(symbols) + [int(c) for c in colours[np.argsort(-counts, kind="stable")]
-                             if int(c) not in symbols][: GIF_EXACT_COLOURS - len(symbols)]
-    rest = sample[~np.isin(packed, exact)]
+    symbols = [int(c.lstrip("#"), 16) for c in dict.fromkeys(
+        [s.color for s in style.EVENT_SYMBOLS.values()] + [style.BORDER_COLOR, style.ROAD_COLOR, "#FFD23F", "#111111"])]
+    frequent = [int(c) for c in colours[np.argsort(-counts, kind="stable")] if int(c) not in symbols]
+    exact = symbols + frequent[: GIF_EXACT_COLOURS - len(symbols)]
     palette = [((c >> 16) & 255, (c >> 8) & 255, c & 255) for c in exact]
+    rest = sample[~np.isin(packed, exact)]
     free = GIF_PALETTE - len(palette)
     if len(rest) and free > 0:
-        image = Image.fromarray(rest.reshape(1, -1, 3))
-        quantized = image.quantize(colors=free, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        extra = quantized.getpalette()[: 3 * len(quantized.getcolors() or [])]
+        quantized = Image.fromarray(rest.reshape(1, -1, 3)).quantize(
+            colors=free, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        used = len(quantized.getcolors() or [])
+        extra = quantized.getpalette()[: 3 * used]
         palette += [tuple(extra[i:i + 3]) for i in range(0, len(extra), 3)]
-    flat = [v for rgb in palette[:GIF_PALETTE] for v in rgb]
-    out = Image.new("P", (1, 1))
-    out.putpalette(flat + [0] * (768 - len(flat)))
-    return out
+    return np.array(palette[:GIF_PALETTE], dtype=np.uint8)
+
+
+def to_palette(frame: np.ndarray, palette: np.ndarray) -> Image.Image:
+    """The frame in the palette, each colour mapped to its nearest entry: exact where the palette
+    holds the colour, never dithered. (Pillow's own mapping goes through a coarse colour cache.)"""
+    colours, inverse = np.unique(_packed(frame).reshape(-1), return_inverse=True)
+    rgb = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], axis=1).astype(np.int32)
+    nearest = np.empty(len(colours), dtype=np.uint8)
+    for i in range(0, len(colours), 4096):  # bounded memory: 4096 colours x 256 entries at a time
+        chunk = rgb[i:i + 4096, None, :] - palette[None, :, :].astype(np.int32)
+        nearest[i:i + 4096] = np.argmin((chunk * chunk).sum(axis=2), axis=1)
+    image = Image.fromarray(nearest[inverse].reshape(frame.shape[:2]), mode="P")
+    image.putpalette(palette.reshape(-1).tolist())
+    return image
 
 
 def encode_gif(playback: Playback) -> bytes:
     """GIF through Pillow: one shared palette, no dithering, the last frame held."""
     palette = shared_palette(playback.frames)
-    images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in playback.frames]
+    images = [to_palette(f, palette) for f in playback.frames]
     step_ms = round(1000 / playback.fps)
     durations = [step_ms] * (len(images) - 1) + [round(HOLD_SECONDS * 1000)]
     out = io.BytesIO()
@@ -315,14 +359,14 @@ def encode_gif(playback: Playback) -> bytes:
 
 
 def make_video(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = (), fmt: str = "mp4",
-               step: str | None = None, fps: float = DEFAULT_FPS, size: tuple[int, int] = VIDEO_SIZES["slide"],
+               step: str | None = None, fps: float | None = None, size: tuple[int, int] = VIDEO_SIZES["slide"],
                renderer: str = "auto") -> Video:
     """The view's playback as an MP4 or GIF file: what the page's button and the CLI both call."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     playback = render_playback(state, dataset, imports, step, fps, size, renderer)
     data = encode_mp4(playback) if fmt == "mp4" else encode_gif(playback)
-    hold = hold_frames(fps, fmt)
+    hold = hold_frames(playback.fps, fmt)
     return Video(data, fmt, playback.renderer, len(playback.frames) - 1 + hold, hold)
 
 

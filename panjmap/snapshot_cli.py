@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--step", choices=STEPS,
                         help="MP4/GIF: one frame per week or month (default: the permalink's step, else week)")
     parser.add_argument("--fps", type=float, default=None,
-                        help="MP4/GIF: frames (steps) per second (default: 1); the last frame holds 3 s")
+                        help="MP4/GIF: steps per second (default: 1, faster when over 30 steps); the last frame holds 3 s")
     parser.add_argument("--renderer", choices=("auto", "chromium", "matplotlib"), default="auto",
                         help="PNG/MP4/GIF renderer (default: Chromium if present, else matplotlib)")
     parser.add_argument("-o", "--output", type=Path,
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.format in playback_video.FORMATS:
             video = playback_video.make_video(
                 state, dataset, fmt=args.format, step=args.step or state.step,
-                fps=playback_video.DEFAULT_FPS if args.fps is None else args.fps,
+                fps=args.fps,
                 size=playback_video.parse_size(args.size), renderer=args.renderer)
             data = video.data
             note = (f"{args.format.upper()} rendered by {video.renderer}, {video.frame_count} frames "

@@ -37,7 +37,7 @@ window.PANJ_PLAYBACK = (function () {
 
   // from/to: ISO days (inclusive). when/what: the stamp's two lines (plain text).
   // Returns the "layer/id" of the records shown and of those new since the last call
-  // (none when called again with the same window: the hold frame).
+  // (none when called again with the same window: the hold frame), and the stamp's box in CSS pixels.
   function setWindow(from, to, when, what) {
     var shown = [], fresh = [], now = {};
     halos.clearLayers();
@@ -58,7 +58,8 @@ window.PANJ_PLAYBACK = (function () {
     before = now;
     stamp.querySelector(".when").textContent = when;
     stamp.querySelector(".what").textContent = what;
-    return {shown: shown, fresh: fresh};
+    var box = stamp.getBoundingClientRect();
+    return {shown: shown, fresh: fresh, stamp: [box.left, box.top, box.right, box.bottom]};
   }
 
   return {attach: attach, setWindow: setWindow};
