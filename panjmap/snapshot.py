@@ -9,12 +9,15 @@ geopandas/matplotlib drawing of the same features. The PNG says which was used.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import html
 import io
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import folium
 from branca.element import MacroElement
@@ -28,6 +31,9 @@ from panjmap.layers import MapLayer, visible_layers
 from panjmap.mapview.elements import js_json
 from panjmap.mapview.full import build_full_map
 from panjmap.state import ViewState
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 SIZES: dict[str, tuple[int, int, int]] = {
     # name -> (CSS width, CSS height, device scale): slide 1600x900, print A4 landscape at ~300 dpi
@@ -74,16 +80,19 @@ class TitleBox(MacroElement):
 
 
 def standalone_map(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...] = (),
-                   renderer_note: str = "") -> folium.Map:
+                   renderer_note: str = "", additions: tuple[MacroElement, ...] = ()) -> folium.Map:
+    """The map with its title box; ``additions`` (e.g. playback's script) are added last."""
     m = build_full_map(state, dataset, imports)
     TitleBox(meta, renderer_note).add_to(m)
+    for element in additions:
+        element.add_to(m)
     return m
 
 
 def standalone_html(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...] = (),
-                    renderer_note: str = "") -> str:
+                    renderer_note: str = "", additions: tuple[MacroElement, ...] = ()) -> str:
     """One HTML file, all assets inlined; raises if anything would still load from the network."""
-    page = standalone_map(state, dataset, meta, imports, renderer_note).get_root().render()
+    page = standalone_map(state, dataset, meta, imports, renderer_note, additions).get_root().render()
     page = page.replace("<head>", "<head>\n<title>" + html.escape(meta.title) + "</title>"
                         + f"\n<meta name=\"panj-metadata\" content=\"{html.escape(js_json(meta.as_dict()))}\">", 1)
     page = assets.inline_assets(page)
@@ -108,15 +117,21 @@ class Png:
     renderer: str  # "chromium" or "matplotlib"
 
 
-def _chromium_screenshot(page_html: str, size: str, executable: str, expected_markers: int) -> bytes:
+@contextlib.contextmanager
+def chromium_map_page(page_html: str, viewport: tuple[int, int, int], executable: str,
+                      expected_markers: int) -> Iterator[Page]:
+    """A headless Chromium page showing ``page_html``, drawn and without buttons; closed on exit.
+
+    Every http(s) request is aborted: the file is self-contained. Snapshots and
+    playback videos (panjmap.playback_video) take their pictures from it.
+    """
     from playwright.sync_api import sync_playwright
 
-    width, height, scale = SIZES[size]
+    width, height, scale = viewport
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
-            # Nothing may leave the machine: the file is self-contained.
             page.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:")) else route.continue_())
             page.set_content(page_html, wait_until="load")
             page.wait_for_selector(".leaflet-container", timeout=15_000)
@@ -128,9 +143,14 @@ def _chromium_screenshot(page_html: str, size: str, executable: str, expected_ma
             # A picture needs no buttons: hide zoom, fullscreen and layer controls.
             page.add_style_tag(content=".leaflet-control-zoom,.panj-fs,.leaflet-control-layers{display:none!important}")
             page.wait_for_timeout(300)  # let the tiles of vector layers settle
-            return page.screenshot(type="png", full_page=False)
+            yield page
         finally:
             browser.close()
+
+
+def _chromium_screenshot(page_html: str, size: str, executable: str, expected_markers: int) -> bytes:
+    with chromium_map_page(page_html, SIZES[size], executable, expected_markers) as page:
+        return page.screenshot(type="png", full_page=False)
 
 
 def _with_metadata(png: bytes, meta: Metadata, renderer: str) -> bytes:

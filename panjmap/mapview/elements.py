@@ -370,11 +370,14 @@ class IncidentLayer(_PlainScript):
   function record(i) { return D.key + "/" + rid(i); }
   var dx = new Int16Array(n), dy = new Int16Array(n);  // pixel offsets of fanned-out icons
   function mark(i) { return {r: c.r[i], dx: dx[i], dy: dy[i]}; }
+  var parts = [];  // per record, the Leaflet layers drawing it (icons mode), for playback.js
   P.register(D.key, {
     find: function (id) { for (var k = 0; k < n; k++) { if (String(rid(k)) === id) return k; } return -1; },
     latlng: function (i) { return L.latLng(lat(i), lon(i)); },
     popup: popup,
-    mark: mark
+    mark: mark,
+    n: n, id: rid, group: group, parts: parts,
+    days: function (i) { return [day(start[i]), day(start[i] + c.span[i])]; }
   }, group);
   if (D.mode === "canvas") {
     var styles = D.types.map(function (t, k) {
@@ -407,9 +410,11 @@ class IncidentLayer(_PlainScript):
       iconSize: [2 * r + 4, 2 * r + 4], iconAnchor: [r + 2 - dx[i], r + 2 - dy[i]]}), riseOnHover: true, alt: label});
     // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
     layer.on("add", function () { var el = this.getElement(); if (el) el.setAttribute("aria-label", this.options.alt); });
+    parts.push([layer]);
     if (hollow && D.rings[c.gp[i]]) {
-      group.addLayer(L.circle(ll, {radius: D.rings[c.gp[i]], color: t.color, weight: 1.2, dashArray: "5 6",
+      parts[i].push(L.circle(ll, {radius: D.rings[c.gp[i]], color: t.color, weight: 1.2, dashArray: "5 6",
         fill: false, interactive: false, className: "panj-ring"}));
+      group.addLayer(parts[i][1]);
     }
     layer.bindTooltip(tip(i), {direction: "top"});
     layer.on("click", (function (k) {

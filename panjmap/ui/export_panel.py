@@ -1,4 +1,5 @@
-"""Download buttons for the current view: PNG, standalone HTML, data files, permalink.
+"""Download buttons for the current view: PNG, standalone HTML, playback video, PDF briefing,
+data files, permalink.
 
 Each file is made only when its button is clicked (a download callable), from
 the same view state the map shows, by the same functions the CLI uses.
@@ -10,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from panjmap import export, snapshot
+from panjmap import briefing, export, playback_video, snapshot
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, curated_layer, visible_layers
 from panjmap.state import ViewState
@@ -34,6 +35,19 @@ def _html(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> C
     def make() -> str:
         meta = export.metadata(view, dataset, curated_layer(dataset).filtered(view), imported=_imported(view, dataset, imports))
         return snapshot.standalone_html(view, dataset, meta, imports)
+    return make
+
+
+def _video(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], fmt: str) -> Callable[[], bytes]:
+    """The view's playback (its step, default frame rate, slide size), as the CLI makes it."""
+    def make() -> bytes:
+        return playback_video.make_video(view, dataset, imports, fmt=fmt, step=view.step).data
+    return make
+
+
+def _briefing(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> Callable[[], bytes]:
+    def make() -> bytes:
+        return briefing.render_pdf(view, dataset, imports).data
     return make
 
 
@@ -61,6 +75,18 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
         row[2].download_button("Standalone HTML map", _html(view, dataset, extra),
                                file_name=f"{stem}.html", mime="text/html", on_click="ignore", key="dl_html")
         row = st.columns(3)
+        too_long = playback_video.too_long(view, dataset, extra)
+        row[0].download_button(f"Video (MP4), one frame per {view.step}", _video(view, dataset, extra, "mp4"),
+                               file_name=f"{stem}_{view.step}ly.mp4", mime="video/mp4", on_click="ignore",
+                               key="dl_mp4", disabled=bool(too_long), help=too_long or None)
+        row[1].download_button(f"GIF for messaging, one frame per {view.step}", _video(view, dataset, extra, "gif"),
+                               file_name=f"{stem}_{view.step}ly.gif", mime="image/gif", on_click="ignore",
+                               key="dl_gif", disabled=bool(too_long), help=too_long or None)
+        no_chromium = "" if snapshot.find_chromium() else "The PDF is printed by Chromium, which is not installed here."
+        row[2].download_button("Briefing (PDF)", _briefing(view, dataset, extra),
+                               file_name=f"{view.file_stem('briefing')}.pdf", mime="application/pdf",
+                               on_click="ignore", key="dl_pdf", disabled=bool(no_chromium), help=no_chromium or None)
+        row = st.columns(3)
         for col, (kind, label, ext, mime) in zip(row, (
             ("geojson", "GeoJSON", "geojson", export.MEDIA_TYPES["geojson"]),
             ("csv", "CSV, ACLED order (ZIP with claims, sites, metadata)", "zip", "application/zip"),
@@ -71,7 +97,8 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
         base = (st.context.url or "").split("?")[0]
         st.markdown("Permalink to exactly this view:")
         st.code(f"{base}?{view.query_string()}" if view.query_string() else base, language=None)
-        st.caption("PNG snapshots are drawn by headless Chromium when it is installed, otherwise by a "
-                   "matplotlib renderer; the image says which. Data exports include sources and verbatim quotes, and "
-                   "the imported layers shown on the map (the CSV ZIP as one file each); every file's "
-                   "metadata says what it holds.")
+        st.caption("PNG snapshots and videos are drawn by headless Chromium when it is installed, otherwise by a "
+                   "matplotlib renderer; the image says which. The video plays the window step by step (the Step "
+                   "setting in the sidebar) and holds the last frame; the PDF briefing needs Chromium. "
+                   "Data exports and the briefing include sources and verbatim quotes, and the imported layers shown "
+                   "on the map (the CSV ZIP as one file each); every file's metadata says what it holds.")
