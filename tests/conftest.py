@@ -86,6 +86,21 @@ def app_url() -> Iterator[str]:
 STORE_ENGINES = ("sqlite", "postgis")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests (and the app servers they start) use a throwaway store seeded from seeds/,
+    never the user's data/ directory or a configured database."""
+    saved = {name: os.environ.get(name) for name in ("PANJ_DATA_DIR", "PANJ_DATABASE_URL")}
+    os.environ["PANJ_DATA_DIR"] = str(tmp_path_factory.mktemp("store"))
+    os.environ.pop("PANJ_DATABASE_URL", None)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def postgis_admin_url() -> Iterator[str]:
     """A PostGIS server for the store tests: ``PANJ_TEST_DATABASE_URL`` (an admin URL that may
