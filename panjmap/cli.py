@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "snapshot": ("panjmap.snapshot_cli", "render the map view as PNG or standalone HTML"),
     "convert": ("panjmap.importers.cli", "convert an ACLED, UCDP GED or GeoJSON file"),
     "intake": ("panjmap.intake.cli", "propose candidate records from a news article, each field with its sentence"),
+    "import": ("panjmap.store.import_cli", "import a dataset file into the store, or re-sync it (shared by every session)"),
+    "db": ("panjmap.store.cli", "the store: init, status, dump to seed files, backup, restore"),
     "assets": ("panjmap.assets", "copy Leaflet and plugin assets from installed packages to static/vendor/"),
 }
 

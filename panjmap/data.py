@@ -2,8 +2,9 @@
 
 ``read_tables`` returns the CSVs as text exactly as stored (the validator
 checks those); ``load_dataset`` returns typed GeoDataFrames in EPSG:4326 for
-the app, the exports and the tests. Loading is cached on the files' paths and
-modification times, so the app parses the seeds once per change.
+the app, the exports and the tests, from the store (panjmap.store, whose
+baseline is seeds/) or from a folder of CSVs. Loading is cached on the store's
+records revision, or on the files' paths and modification times.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -27,6 +29,9 @@ from panjmap.schema import (
     SITE_COLUMNS,
     SOURCE_COLUMNS,
 )
+
+if TYPE_CHECKING:
+    from panjmap.store import Store
 
 CRS = "EPSG:4326"
 
@@ -149,9 +154,35 @@ def _mtimes(seeds_dir: Path) -> tuple[float, ...]:
     return tuple(table_path(seeds_dir, name).stat().st_mtime_ns for name in TABLES)
 
 
-def load_dataset(seeds_dir: Path = SEEDS_DIR) -> Dataset:
-    """The curated dataset, typed. Cached until a seed file changes."""
+def load_dataset(seeds_dir: Path | None = None) -> Dataset:
+    """The curated dataset, typed.
+
+    By default from the store (panjmap.store; filled from seeds/ on first use), cached
+    until any process writes records there; with ``seeds_dir``, from that folder's
+    CSVs, cached until a file changes.
+    """
+    if seeds_dir is None:
+        from panjmap.store import StoreError, open_store  # the store imports this module
+
+        try:
+            return store_dataset(open_store())
+        except StoreError as exc:
+            raise DataError(str(exc)) from exc
     return _load_cached(Path(seeds_dir).resolve(), _mtimes(Path(seeds_dir)))
+
+
+def store_dataset(store: Store) -> Dataset:
+    """The published records of ``store``, typed; cached until any process changes them."""
+    return _load_from_store(store.url, store.revisions()["records"])
+
+
+@functools.lru_cache(maxsize=2)
+def _load_from_store(url: str, _revision: int) -> Dataset:
+    from panjmap.store import open_store, records
+
+    with open_store(url).reading() as conn:
+        tables = records.read_record_tables(conn)
+    return _typed(tables, records.content_version(tables))
 
 
 @functools.lru_cache(maxsize=4)
@@ -160,6 +191,10 @@ def _load_cached(seeds_dir: Path, _mtimes_key: tuple[float, ...]) -> Dataset:
         tables = read_tables(seeds_dir)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"curated records do not load ({exc}); run `python -m panjmap validate`") from exc
+    return _typed(tables, data_version(seeds_dir))
+
+
+def _typed(tables: dict[str, pd.DataFrame], version: str) -> Dataset:
     try:
         incidents = type_incidents(tables["incidents"])
         sites = type_sites(tables["sites"])
@@ -175,5 +210,5 @@ def _load_cached(seeds_dir: Path, _mtimes_key: tuple[float, ...]) -> Dataset:
         sites=sites,
         evidence=tables["evidence"],
         sources=tables["sources"],
-        version=data_version(seeds_dir),
+        version=version,
     )

@@ -363,9 +363,21 @@ def validate(seeds_dir: Path = SEEDS_DIR, today: dt.date | None = None) -> list[
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder holding the curated CSVs (default: seeds/)")
+    parser.add_argument("--store", action="store_true",
+                        help="check the store's published records instead (line numbers are those of `db dump`)")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.store:
+        import tempfile
+
+        from panjmap.store import open_store, records
+
+        with tempfile.TemporaryDirectory(prefix="panj-validate-") as folder:
+            records.dump(open_store(), Path(folder))
+            args.store = False
+            args.seeds = Path(folder)
+            return run(args)
     problems = validate(args.seeds)
     for problem in problems:
         print(problem)

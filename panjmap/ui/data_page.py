@@ -6,15 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from panjmap import export, geodata
-from panjmap.importers import FORMATS, MAX_IMPORT_BYTES, ImportRejected, import_file
-from panjmap.layers import curated_layer, imported_layer
+from panjmap.importers import FORMATS, ImportRejected
+from panjmap.layers import MapLayer, curated_layer, import_key
 from panjmap.record_text import count_column, several_mask
 from panjmap.schema import INCIDENT_COLUMNS
-from panjmap.ui.page import IMPORTS_KEY, PageContext
+from panjmap.store import StoreError, open_store
+from panjmap.store.imports import MAX_IMPORT_BYTES, deletion_ids, import_dataset, remove_dataset
+from panjmap.store.layers import stored_layers
+from panjmap.ui.page import PageContext
 from panjmap.ui.state_sync import save_view
 from panjmap.ui.text import md
 
-MAX_IMPORTS = 5
+NEW_DATASET = "(a new dataset)"
+CONFIRM_KEY = "panj_confirm_remove"  # the layer whose removal awaits confirmation
+REPORT_KEY = "panj_last_import_report"
 
 
 def _table(records: pd.DataFrame) -> pd.DataFrame:
@@ -43,25 +48,27 @@ def render(ctx: PageContext) -> None:
         rows = layer.filtered(ctx.view)
         with st.expander(f"Imported: {md(layer.label)} ({len(rows)} of {len(layer.records.records)} in the current filters)"):
             st.dataframe(_table(rows), hide_index=True, width="stretch", height=300)
-            if st.button(f"Remove {md(layer.label)}", key=f"remove_{layer.key}"):
-                imports = dict(st.session_state.get(IMPORTS_KEY, {}))
-                imports.pop(layer.key, None)
-                st.session_state[IMPORTS_KEY] = imports
-                save_view(ctx.view.replace(layers=tuple(k for k in ctx.view.layers if k != layer.key)))
-                st.rerun()
+            _remove_controls(ctx, layer)
 
     st.subheader("Import a dataset")
     st.caption(f"ACLED CSV (current or older export), UCDP GED CSV (incl. HDX files), or GeoJSON points with a date. "
-               f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Imports stay in this browser session only, show as "
-               f"their own map layer and never change the curated records.")
+               f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Imports are kept in the shared store: every user of "
+               f"this app sees them, after a reload or a restart too. Each shows as its own map layer and never "
+               f"changes the curated records.")
+    existing = [layer.label for layer in stored_layers()]
     with st.form("import_form", clear_on_submit=False):
         upload = st.file_uploader("File", type=["csv", "geojson", "json", "txt"])
         fmt = st.selectbox("Format", FORMATS, help="auto detects the format from the file's header")
         name = st.text_input("Layer name (optional)", max_chars=60)
+        target = st.selectbox("Import into", [NEW_DATASET, *existing],
+                              help="Choose an imported ACLED dataset to update it with a newer export: an event "
+                                   "with a newer timestamp replaces the stored one, new events are added.")
+        full = st.checkbox("The file is a full re-export: remove stored events that are not in it")
+        deletions = st.file_uploader("ACLED deleted-events file (optional, when updating)", type=["csv"])
         submitted = st.form_submit_button("Import")
     if submitted:
-        _import(ctx, upload, fmt, name.strip())
-    report = st.session_state.get("panj_last_import_report")
+        _import(ctx, upload, fmt, name.strip(), None if target == NEW_DATASET else target, full, deletions)
+    report = st.session_state.get(REPORT_KEY)
     if report:
         st.code(report, language=None)
 
@@ -72,28 +79,52 @@ def render(ctx: PageContext) -> None:
                "file. Imported datasets keep their own terms (ACLED's forbid redistributing its raw data).")
 
 
-def _import(ctx: PageContext, upload, fmt: str, name: str) -> None:
+def _remove_controls(ctx: PageContext, layer: MapLayer) -> None:
+    """Remove a stored dataset, after the user confirms (it is gone for every user)."""
+    if st.session_state.get(CONFIRM_KEY) != layer.key:
+        if not st.button(f"Remove {md(layer.label)}", key=f"remove_{layer.key}"):
+            return
+        st.session_state[CONFIRM_KEY] = layer.key
+    st.warning(f"Remove the dataset {md(layer.label)} and its {len(layer.records.records)} events from the store, "
+               "for every user? This cannot be undone (re-import the file to get it back).")
+    yes, no = st.columns(2)
+    if yes.button("Yes, remove it", key=f"confirm_remove_{layer.key}", type="primary"):
+        st.session_state.pop(CONFIRM_KEY, None)
+        try:
+            remove_dataset(open_store(), layer.label)
+        except StoreError as exc:
+            st.error(md(str(exc)))
+            return
+        save_view(ctx.view.replace(layers=tuple(k for k in ctx.view.layers if k != layer.key)))
+        st.rerun()
+    if no.button("Cancel", key=f"cancel_remove_{layer.key}"):
+        st.session_state.pop(CONFIRM_KEY, None)
+        st.rerun()
+
+
+def _import(ctx: PageContext, upload, fmt: str, name: str, target: str | None, full: bool, deletions) -> None:
     if upload is None:
         st.error("Choose a file first.")
-        return
-    imports = dict(st.session_state.get(IMPORTS_KEY, {}))
-    if len(imports) >= MAX_IMPORTS:
-        st.error(f"At most {MAX_IMPORTS} imported layers per session: remove one first.")
         return
     if upload.size > MAX_IMPORT_BYTES:
         st.error(f"{md(upload.name)} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
         return
+    if target is None and (full or deletions is not None):
+        st.error("A full re-export or a deletions file updates an imported dataset: choose it under 'Import into'.")
+        return
     try:
-        result = import_file(upload.getvalue(), upload.name, fmt=fmt, dataset_name=name or None)
+        removed_ids = deletion_ids(deletions) if deletions is not None else []
+        upload.seek(0)
+        report = import_dataset(open_store(), upload, upload.name, fmt=fmt, name=target or name or None,
+                                update=target is not None, full=full, deletions=removed_ids)
     except ImportRejected as exc:
         st.error(f"Nothing was imported. {md(exc.message)}")
         return
-    layer = imported_layer(result.dataset_name, result.records, len(imports))
-    if layer.key in imports:
-        st.error(f"A layer named {md(repr(result.dataset_name))} is already imported: choose another name or remove it.")
+    except StoreError as exc:
+        st.error(f"Nothing was imported. {md(str(exc))}")
         return
-    imports[layer.key] = layer
-    st.session_state[IMPORTS_KEY] = imports
-    st.session_state["panj_last_import_report"] = result.summary()
-    save_view(ctx.view.replace(layers=ctx.view.layers + (layer.key,)))
+    st.session_state[REPORT_KEY] = report.summary()
+    key = import_key(report.dataset)
+    if key not in ctx.view.layers:
+        save_view(ctx.view.replace(layers=ctx.view.layers + (key,)))
     st.rerun()

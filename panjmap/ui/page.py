@@ -17,7 +17,7 @@ from panjmap.ui.state_sync import current_view, save_view, show_url_errors
 from panjmap.ui.streamlit_fixes import drop_stale_fragment_reruns, leave_legacy_pages_mode
 from panjmap.ui.text import md
 
-IMPORTS_KEY = "panj_imports"  # imported datasets: per session, never shared
+IMPORTS_KEY = "panj_imports"  # layers held by this session only (the store's imports are shared)
 PAGE_KEY = "panj_page"  # the page the session last ran
 
 
@@ -31,7 +31,17 @@ class PageContext:
 
 
 def session_imports() -> list[MapLayer]:
-    return list(st.session_state.get(IMPORTS_KEY, {}).values())
+    """Imported layers: the store's datasets (every session sees them), then any this session holds."""
+    from panjmap.store import StoreError
+    from panjmap.store.layers import stored_layers
+
+    held = st.session_state.get(IMPORTS_KEY, {})
+    try:
+        stored = [layer for layer in stored_layers() if layer.key not in held]
+    except StoreError as exc:
+        st.error(f"Imported datasets are unavailable: {md(str(exc))}")
+        stored = []
+    return [*stored, *held.values()]
 
 
 def _shown(values: tuple[str, ...]) -> str:

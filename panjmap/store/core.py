@@ -1,0 +1,173 @@
+"""The Store: an engine, its migrations, transactions, revision counters and the change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection, Engine
+
+from panjmap.store import engine as engines
+from panjmap.store import tables as t
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Revision counters in store_meta: "records" (curated records and sources), "imports" (datasets).
+AREAS: tuple[str, ...] = ("records", "imports")
+SEEDED_KEY = "seeded_at"
+_PG_MIGRATION_LOCK = 0x50414E4A  # advisory lock id: one process migrates and seeds at a time
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked; the message is for the user."""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return engines.is_postgres(self.engine)
+
+    # -- transactions -------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only transaction (one consistent snapshot)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction: everything in it is committed together or not at all."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{engines.WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    # -- schema -------------------------------------------------------------
+    def _alembic(self, conn: Connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        return config
+
+    def migrate(self, revision: str = "head", down: bool = False) -> None:
+        """Upgrade (or downgrade) the schema; one process at a time."""
+        with self.writing() as conn:
+            self._lock(conn)
+            config = self._alembic(conn)
+            (command.downgrade if down else command.upgrade)(config, revision)
+
+    def _lock(self, conn: Connection) -> None:
+        if self.is_postgres:  # SQLite: BEGIN IMMEDIATE already serialises writers
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def ensure_ready(self, seeds_dir: Path | None = None) -> None:
+        """Migrate to head and, if the store has never been seeded, load the seeds (once per process)."""
+        if self._ready:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            self.migrate()
+            from panjmap.store import records  # records imports this module
+
+            records.seed_if_empty(self, seeds_dir)
+            self._ready = True
+
+    # -- revisions and the change log ---------------------------------------
+    def revisions(self) -> dict[str, int]:
+        """The change counters; any write bumps one, so caches key on them."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.meta.c.key, t.meta.c.value).where(t.meta.c.key.in_(AREAS))).all()
+        found = {key: int(value) for key, value in rows}
+        return {area: found.get(area, 0) for area in AREAS}
+
+    def bump(self, conn: Connection, area: str) -> None:
+        # Atomic increment: concurrent writers on PostgreSQL each add one.
+        done = conn.execute(
+            t.meta.update().where(t.meta.c.key == area)
+            .values(value=sa.cast(sa.cast(t.meta.c.value, sa.Integer) + 1, sa.Text))
+        ).rowcount
+        if not done:
+            conn.execute(t.meta.insert().values(key=area, value="1"))
+
+    def get_meta(self, conn: Connection, key: str) -> str | None:
+        return conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == key)).scalar()
+
+    def set_meta(self, conn: Connection, key: str, value: str) -> None:
+        if not conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value)).rowcount:
+            conn.execute(t.meta.insert().values(key=key, value=value))
+
+    @staticmethod
+    def log(
+        conn: Connection, action: str, table_name: str, record_id: str | None = None, *,
+        who: str | None = None, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """One change-log row (who, when, what, before/after as JSON, why)."""
+        conn.execute(t.change_log.insert().values(
+            at=now(), who=who or local_user(), action=action, table_name=table_name, record_id=record_id,
+            before=None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+            after=None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True),
+            reason=reason,
+        ))
+
+
+_STORES: dict[str, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def open_store(url: str | None = None, ready: bool = True) -> Store:
+    """The store at ``url`` (default: the configured one), one engine per process;
+    ``ready``: migrated to head and seeded if it was empty."""
+    url = url or engines.database_url()
+    with _STORES_LOCK:
+        store = _STORES.get(url)
+        if store is None:
+            store = _STORES[url] = Store(engines.create(url))
+    if ready:
+        try:
+            store.ensure_ready()
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"the store at {store.engine.url!r} is unavailable: {exc.orig}") from exc
+    return store
+
+
+def dispose_all() -> None:
+    """Close every engine (tests, and before a process forks)."""
+    with _STORES_LOCK:
+        for store in _STORES.values():
+            store.engine.dispose()
+        _STORES.clear()

@@ -1,0 +1,410 @@
+"""Imported datasets in the store: import a file, re-sync a newer export, list, read, remove.
+
+A CSV is read in chunks of rows (cut between records, never inside a quoted
+field) and each chunk goes through the importer (``panjmap.importers.import_file``)
+with the header in front, so memory does not grow with the file; its records are
+written in batches. Everything happens in one transaction: a file refused
+halfway, a crash or a killed process leaves no trace of the import.
+
+Re-sync follows ACLED's guidance: an event whose ``event_id_cnty`` is known is
+replaced when the new ``timestamp`` is newer, new ids are added, ids in a
+deletions file (or, for a full re-export, ids absent from it) are removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from panjmap import query
+from panjmap.data import CRS
+from panjmap.importers import ImportRejected, ImportResult, RESULT_COLUMNS, dataset_name_from, import_file
+from panjmap.importers.core import SOURCE_FORMAT_LABELS, rows as plural, unit_of
+from panjmap.store import tables as t
+from panjmap.store.core import Store, StoreError, now
+
+MAX_IMPORT_BYTES: int = 500 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024  # per importer call: far below the importer's own size limit
+CHUNK_ROWS = 20_000
+ID_BATCH = 900  # ids per IN (...) list
+_SEP_LINE = re.compile(rb'\s*"?sep=.?"?\s*')
+_LINE_REF = re.compile(r"\b(lines? |first on line |Line )(\d+(?:, \d+)*)")
+_EVENT_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in t.events.c if c.name not in ("id", "dataset_id", "actors", "search", "sync_mark")
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import or re-sync did, for the user."""
+
+    dataset: str
+    source_format: str
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    resync: bool = False
+    mapped: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged"
+
+    def summary(self) -> str:
+        label = SOURCE_FORMAT_LABELS.get(self.source_format, self.source_format)
+        unit = unit_of(self.source_format)
+        if self.resync:
+            head = f"Re-synced dataset '{self.dataset}' from {plural(self.rows_read, unit)} ({label}): {self.counts()}."
+        else:
+            head = f"Imported {self.added} of {plural(self.rows_read, unit)} as {label} into dataset '{self.dataset}'."
+        warnings = list(self.warnings)
+        if self.duplicates:
+            warnings.append(f"{plural(self.duplicates)} skipped: their event id was already used earlier in the file")
+        # The importer's own report layout for columns, skipped rows and warnings.
+        details = ImportResult(self.dataset, self.source_format, gpd.GeoDataFrame(), self.mapped, self.skipped,
+                               warnings, self.rows_read).summary()
+        return "\n".join([head, *details.splitlines()[1:]])
+
+
+# -- reading the file in chunks ---------------------------------------------------
+
+def _shift(text: str, offset: int) -> str:
+    """Line numbers in an importer message, from chunk lines to file lines."""
+    if not offset:
+        return text
+    return _LINE_REF.sub(
+        lambda m: m.group(1) + ", ".join(str(int(n) + offset) for n in m.group(2).split(", ")), text)
+
+
+def _records_of(lines: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(first line number, raw bytes) of each CSV record: quoted newlines stay inside their record."""
+    number = 0
+    buffer: list[bytes] = []
+    start = 1
+    inside = False
+    for line in lines:
+        number += 1
+        if not buffer:
+            start = number
+        buffer.append(line)
+        if line.count(b'"') % 2:
+            inside = not inside
+        if not inside:
+            yield start, b"".join(buffer)
+            buffer = []
+    if buffer:  # an unclosed quote: the importer says where
+        yield start, b"".join(buffer)
+
+
+def csv_chunks(lines: Iterable[bytes], chunk_bytes: int = CHUNK_BYTES, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[int, bytes]]:
+    """(line offset, text) pieces of a CSV file, each the header lines plus a run of records.
+
+    The first piece starts with the file's own first bytes; ``offset`` turns a line
+    number inside a piece into the file's.
+    """
+    records = _records_of(iter(lines))
+    header = b""
+    header_lines = 0
+    for start, raw in records:  # blank lines, an Excel "sep=" line, then the header
+        header += raw
+        header_lines = start + raw.count(b"\n") - (1 if raw.endswith(b"\n") else 0)
+        text = raw.strip().removeprefix(b"\xef\xbb\xbf")
+        if text and not _SEP_LINE.fullmatch(text):
+            break
+    if not header.endswith(b"\n") and header:
+        header += b"\n"
+    piece: list[bytes] = []
+    size = 0
+    first_line = header_lines + 1
+    produced = False
+    for start, raw in records:
+        if not piece:
+            first_line = start
+        piece.append(raw)
+        size += len(raw)
+        if size >= chunk_bytes or len(piece) >= chunk_rows:
+            yield first_line - header_lines - 1, header + b"".join(piece)
+            produced, piece, size = True, [], 0
+    if piece or not produced:
+        yield (first_line - header_lines - 1) if piece else 0, header + b"".join(piece)
+
+
+def _hashing(stream: IO[bytes], digest: Any, limit: int) -> Iterator[bytes]:
+    """The stream's lines, hashed and size-checked as they are read."""
+    total = 0
+    for line in stream:
+        total += len(line)
+        if total > limit:
+            raise ImportRejected(
+                f"The file is larger than the import limit of {limit:,} bytes ({limit // (1024 * 1024)} MB). "
+                "Split or filter it before importing.")
+        digest.update(line)
+        yield line
+
+
+def _is_json(stream: IO[bytes]) -> bool:
+    head = stream.read(4096)
+    stream.seek(0)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+def parsed_chunks(
+    stream: IO[bytes], filename: str, fmt: str, name: str, digest: Any,
+) -> Iterator[tuple[ImportResult, int]]:
+    """The importer's result for each piece of the file, with the piece's line offset."""
+    if _is_json(stream):  # GeoJSON is one document: imported whole (within the importer's own limit)
+        yield import_file(b"".join(_hashing(stream, digest, MAX_IMPORT_BYTES)), filename, fmt, name), 0
+        return
+    lines = _hashing(stream, digest, MAX_IMPORT_BYTES)
+    for offset, text in csv_chunks(lines, CHUNK_BYTES, CHUNK_ROWS):
+        try:
+            result = import_file(text, filename, fmt, name)
+        except ImportRejected as exc:
+            where = f" (in the part of the file from line {offset + 2})" if offset else ""
+            raise ImportRejected(_shift(exc.message, offset) + where) from None
+        result.skipped = [(line + offset, reason) for line, reason in result.skipped]
+        result.warnings = [_shift(w, offset) for w in result.warnings]
+        yield result, offset
+
+
+# -- writing events -------------------------------------------------------------
+
+def event_rows(records: gpd.GeoDataFrame, dataset_id: int, sync_mark: int) -> list[dict[str, Any]]:
+    """The importer's records as rows of the events table (with the filter helper columns)."""
+    indexed = query.record_set("import", records)
+    frame = pd.DataFrame({c: records[c] for c in _EVENT_COLUMNS if c in records})
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = frame.to_dict("records")
+    for row, names, text in zip(rows, indexed.actors, indexed.search, strict=True):
+        row["dataset_id"] = dataset_id
+        row["actors"] = t.ACTOR_SEP + t.ACTOR_SEP.join(names) + t.ACTOR_SEP if names else ""
+        row["search"] = text
+        row["sync_mark"] = sync_mark
+        for col in t.EVENT_INT_COLUMNS:
+            if row.get(col) is not None:
+                row[col] = int(row[col])
+    return rows
+
+
+def _insert_ignoring_duplicates(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(t.events).on_conflict_do_nothing(index_elements=["dataset_id", "event_id_cnty"])
+    conn.execute(statement, rows)
+
+
+def _existing(conn: Connection, dataset_id: int, ids: list[str]) -> dict[str, tuple[int, str, str, int]]:
+    """event id -> (row id, timestamp, original, sync mark) for those of ``ids`` already stored."""
+    found: dict[str, tuple[int, str, str, int]] = {}
+    e = t.events.c
+    for start in range(0, len(ids), ID_BATCH):
+        batch = ids[start:start + ID_BATCH]
+        for row in conn.execute(sa.select(e.event_id_cnty, e.id, e.timestamp, e.original, e.sync_mark)
+                                .where(e.dataset_id == dataset_id, e.event_id_cnty.in_(batch))):
+            found[row[0]] = (row[1], row[2], row[3], row[4])
+    return found
+
+
+def _is_newer(new_ts: str, new_original: str, old_ts: str, old_original: str) -> bool:
+    """ACLED: a higher ``timestamp`` is a newer version. Without numbers, any change is one."""
+    try:
+        return int(new_ts) > int(old_ts)
+    except (TypeError, ValueError):
+        return new_original != old_original
+
+
+def _in_batches(conn: Connection, statement_for: Callable[[list[Any]], Any], values: list[Any]) -> int:
+    done = 0
+    for start in range(0, len(values), ID_BATCH):
+        done += conn.execute(statement_for(values[start:start + ID_BATCH])).rowcount
+    return done
+
+
+def _sync_chunk(conn: Connection, dataset_id: int, mark: int, records: gpd.GeoDataFrame, report: ImportReport) -> None:
+    rows = event_rows(records, dataset_id, mark)
+    existing = _existing(conn, dataset_id, [row["event_id_cnty"] for row in rows])
+    inserts, replaced, seen = [], [], []
+    for row in rows:
+        old = existing.get(row["event_id_cnty"])
+        if old is None:
+            inserts.append(row)
+            report.added += 1
+        elif old[3] == mark:  # a repeat of an id already taken from this file
+            report.duplicates += 1
+        elif _is_newer(row["timestamp"], row["original"], old[1], old[2]):
+            replaced.append(old[0])
+            inserts.append(row)
+            report.updated += 1
+        else:
+            seen.append(old[0])
+            report.unchanged += 1
+    e = t.events.c
+    _in_batches(conn, lambda ids: t.events.delete().where(e.id.in_(ids)), replaced)
+    _in_batches(conn, lambda ids: t.events.update().where(e.id.in_(ids)).values(sync_mark=mark), seen)
+    if inserts:
+        conn.execute(t.events.insert(), inserts)
+
+
+def deletion_ids(stream: IO[bytes]) -> list[str]:
+    """The event ids of an ACLED deletions file (a CSV with an ``event_id_cnty`` column)."""
+    try:
+        text = stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected("The deletions file is not UTF-8 text (expected ACLED's deleted-events CSV).") from None
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "event_id_cnty" not in fields:
+        raise ImportRejected("The deletions file has no event_id_cnty column (expected ACLED's deleted-events CSV).")
+    key = (reader.fieldnames or [])[fields.index("event_id_cnty")]
+    return [row[key].strip() for row in reader if row.get(key, "").strip()]
+
+
+def import_dataset(
+    store: Store,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    fmt: str = "auto",
+    name: str | None = None,
+    update: bool = False,
+    full: bool = False,
+    deletions: Iterable[str] = (),
+    who: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import ``stream`` as dataset ``name`` (new), or with ``update`` re-sync the existing one.
+
+    Raises ImportRejected (the file is unusable) or StoreError (name taken, unknown
+    dataset); either way nothing is written.
+    """
+    name = name or dataset_name_from(filename)
+    digest = hashlib.sha256()
+    report = ImportReport(dataset=name, source_format="", resync=update)
+    d = t.datasets.c
+    try:
+        with store.writing() as conn:
+            existing = conn.execute(sa.select(d.id, d.revision).where(d.name == name)).first()
+            if update and existing is None:
+                raise StoreError(f"There is no imported dataset named '{name}' to update.")
+            if not update and existing is not None:
+                raise StoreError(f"A dataset named '{name}' already exists: choose another name, or update it "
+                                 "with the newer export (re-sync).")
+            if existing is None:
+                dataset_id = conn.execute(t.datasets.insert().values(
+                    name=name, source_format="", filename=filename, imported_at=now(), imported_by=who,
+                    updated_at=now(), event_count=0, revision=1)).inserted_primary_key[0]
+                mark = 1
+            else:
+                dataset_id, mark = existing[0], existing[1] + 1
+            for result, _offset in parsed_chunks(stream, filename, fmt, name, digest):
+                _take_chunk_report(report, result)
+                if update:
+                    _sync_chunk(conn, dataset_id, mark, result.records, report)
+                else:
+                    _insert_ignoring_duplicates(conn, event_rows(result.records, dataset_id, mark))
+                    report.added += len(result.records)
+                if progress:
+                    progress(report.added + report.updated + report.unchanged)
+            e = t.events.c
+            if full:
+                report.removed += conn.execute(
+                    t.events.delete().where(e.dataset_id == dataset_id, e.sync_mark != mark)).rowcount
+            report.removed += _in_batches(
+                conn, lambda ids: t.events.delete().where(e.dataset_id == dataset_id, e.event_id_cnty.in_(ids)),
+                list(deletions))
+            count = conn.execute(sa.select(sa.func.count()).where(e.dataset_id == dataset_id)).scalar_one()
+            if not update:
+                report.duplicates = report.added - count
+                report.added = count
+            conn.execute(t.datasets.update().where(d.id == dataset_id).values(
+                source_format=report.source_format, filename=filename, file_sha256=digest.hexdigest(),
+                updated_at=now(), event_count=count, revision=mark,
+                mapped=json.dumps(report.mapped, ensure_ascii=False), report=report.summary()))
+            store.log(conn, "resync" if update else "import", "datasets", name, who=who,
+                      after={"file": filename, "sha256": digest.hexdigest(), "events": count, "added": report.added,
+                             "updated": report.updated, "removed": report.removed, "unchanged": report.unchanged})
+            store.bump(conn, "imports")
+    except sa.exc.IntegrityError as exc:  # another session created the same name meanwhile
+        raise StoreError(f"A dataset named '{name}' already exists: choose another name.") from exc
+    return report
+
+
+def _take_chunk_report(report: ImportReport, result: ImportResult) -> None:
+    if report.source_format and result.source_format != report.source_format:
+        raise ImportRejected(f"Part of the file reads as {result.source_format}, the start as {report.source_format}.")
+    report.source_format = result.source_format
+    report.rows_read += result.rows_read
+    report.mapped = report.mapped or result.mapped
+    report.skipped += result.skipped
+    report.warnings += [w for w in result.warnings if w not in report.warnings]
+
+
+# -- reading and removing ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredDataset:
+    id: int
+    name: str
+    source_format: str
+    filename: str | None
+    imported_at: str
+    updated_at: str
+    event_count: int
+    revision: int
+    report: str | None
+
+
+def list_datasets(conn: Connection) -> list[StoredDataset]:
+    d = t.datasets.c
+    rows = conn.execute(sa.select(d.id, d.name, d.source_format, d.filename, d.imported_at, d.updated_at,
+                                  d.event_count, d.revision, d.report).order_by(d.id)).all()
+    return [StoredDataset(*row) for row in rows]
+
+
+def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
+    """A dataset's events as the importer returns them (RESULT_COLUMNS, then geometry)."""
+    e = t.events.c
+    columns = [c for c in RESULT_COLUMNS if c != "dataset"]
+    frame = pd.DataFrame(
+        conn.execute(sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id).order_by(e.id)).all(),
+        columns=columns,
+    )
+    for col in columns:
+        if col in t.EVENT_INT_COLUMNS:
+            frame[col] = frame[col].astype("Int64")
+        elif col in t.EVENT_FLOAT_COLUMNS:
+            frame[col] = frame[col].astype(float)
+        else:
+            frame[col] = frame[col].fillna("").astype(str)
+    name = conn.execute(sa.select(t.datasets.c.name).where(t.datasets.c.id == dataset_id)).scalar_one()
+    frame.insert(list(RESULT_COLUMNS).index("dataset"), "dataset", name)
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=CRS)
+
+
+def remove_dataset(store: Store, name: str, who: str | None = None) -> int:
+    """Delete a dataset and its events; -> events removed. StoreError if there is none."""
+    with store.writing() as conn:
+        row = conn.execute(sa.select(t.datasets.c.id, t.datasets.c.event_count)
+                           .where(t.datasets.c.name == name)).first()
+        if row is None:
+            raise StoreError(f"There is no imported dataset named '{name}'.")
+        conn.execute(t.events.delete().where(t.events.c.dataset_id == row[0]))
+        conn.execute(t.datasets.delete().where(t.datasets.c.id == row[0]))
+        store.log(conn, "remove", "datasets", name, who=who, before={"events": row[1]})
+        store.bump(conn, "imports")
+    return int(row[1])

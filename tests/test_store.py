@@ -1,0 +1,166 @@
+"""The store on SQLite and PostGIS: migrations, seed baseline, dump, backup/restore, GeoPackage."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyogrio
+import pytest
+import sqlalchemy as sa
+
+from panjmap.data import read_tables
+from panjmap.paths import ROOT, SEEDS_DIR
+from panjmap.store import Store, StoreError, backup, imports, open_store, records
+from panjmap.store import engine as engines
+from panjmap.store import tables as t
+from panjmap.store.gpkg import write_gpkg
+
+
+def _seed_files() -> list[str]:
+    return sorted(p.name for p in SEEDS_DIR.iterdir() if p.suffix in (".csv", ".txt"))
+
+
+def test_migrations_up_to_head_and_down_to_base(store_url: str) -> None:
+    store = open_store(store_url, ready=False)
+    store.migrate()
+    assert store.schema_revision() is not None
+    inspector = sa.inspect(store.engine)
+    for table in t.metadata.sorted_tables:  # the migrations and tables.py agree
+        assert {c["name"] for c in inspector.get_columns(table.name)} - {"geom"} == set(table.c.keys()), table.name
+    if store.is_postgres:
+        assert "geom" in {c["name"] for c in inspector.get_columns("events")}
+        assert "ix_events_geom" in {i["name"] for i in inspector.get_indexes("events")}
+    store.migrate("base", down=True)
+    assert store.schema_revision() is None
+    assert set(sa.inspect(store.engine).get_table_names()) <= {"alembic_version", "spatial_ref_sys"}
+
+
+def test_seed_load_and_byte_identical_dump(store_url: str, tmp_path: Path) -> None:
+    store = open_store(store_url)
+    target = tmp_path / "dump"
+    records.dump(store, target)
+    assert sorted(p.name for p in target.iterdir()) == _seed_files()
+    for name in _seed_files():
+        assert (target / name).read_bytes() == (SEEDS_DIR / name).read_bytes(), name
+    with store.reading() as conn:
+        statuses = set(conn.execute(sa.select(t.incidents.c.status)).scalars())
+        assert statuses == {"published"}
+    # Seeding happens once: another process opening the store does not load them again.
+    Store(engines.create(store_url)).ensure_ready()
+    with store.reading() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.incidents)).scalar() == \
+            len(read_tables(SEEDS_DIR)["incidents"])
+
+
+def _store_with_import(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from panjmap.store import imports
+    from tests.importer_fixtures import acled_csv, acled_row
+
+    store = open_store(store_url)
+    data = acled_csv([acled_row(i, notes=f"Invented note {i}, «ёж» 中文") for i in range(1, 21)])
+    imports.import_dataset(store, io.BytesIO(data), "synthetic acled.csv", name="Synthetic ACLED")
+    return store
+
+
+def _snapshot(store) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    with store.reading() as conn:
+        return {table.name: sorted(map(tuple, conn.execute(sa.select(*table.c)).all()), key=repr)
+                for table in backup.ORDER if table is not t.meta}
+
+
+def test_backup_restore_round_trip_and_refusals(store_url: str, tmp_path: Path) -> None:
+    store = _store_with_import(store_url, tmp_path)
+    before = _snapshot(store)
+    file = tmp_path / "store.backup.gz"
+    counts = backup.backup(store, file)
+    assert counts["events"] == 20 and counts["incidents"] == len(read_tables(SEEDS_DIR)["incidents"])
+
+    imports.remove_dataset(store, "Synthetic ACLED")
+    with store.writing() as conn:
+        conn.execute(t.incidents.update().values(notes="edited"))
+    revision = store.revisions()
+    backup.restore(store, file)
+    after = _snapshot(store)
+    for name in before:
+        if name != "change_log":
+            assert after[name] == before[name], name
+    assert all(store.revisions()[area] > revision[area] for area in revision)  # every process reloads
+    dump = tmp_path / "dump"
+    records.dump(store, dump)
+    assert all((dump / n).read_bytes() == (SEEDS_DIR / n).read_bytes() for n in _seed_files())
+
+    # A damaged or foreign file changes nothing.
+    restored = _snapshot(store)
+    truncated = tmp_path / "cut.gz"
+    truncated.write_bytes(file.read_bytes()[: len(file.read_bytes()) // 2])
+    not_backup = tmp_path / "other.gz"
+    with gzip.open(not_backup, "wt") as handle:
+        handle.write('{"hello": 1}\n')
+    wrong_count = tmp_path / "count.gz"
+    with gzip.open(file, "rt") as src, gzip.open(wrong_count, "wt") as dst:
+        lines = src.readlines()
+        dst.writelines(lines[:-2] + lines[-1:])  # one event row missing
+    for bad in (truncated, not_backup, wrong_count, tmp_path / "missing.gz"):
+        with pytest.raises(StoreError):
+            backup.restore(store, bad)
+        assert _snapshot(store) == restored, bad.name
+
+
+def test_backup_restores_across_engines(store_url: str, tmp_path: Path) -> None:
+    """One portable format: a backup taken on one engine restores on the other."""
+    store = _store_with_import(store_url, tmp_path)
+    file = tmp_path / "b.gz"
+    backup.backup(store, file)
+    other_url = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    other = open_store(other_url)
+    backup.restore(other, file)
+    with other.reading() as conn:
+        names = [ds.name for ds in imports.list_datasets(conn)]
+        assert names == ["Synthetic ACLED"]
+        assert len(imports.dataset_records(conn, imports.list_datasets(conn)[0].id)) == 20
+
+
+def test_geopackage_holds_every_layer(store_url: str, tmp_path: Path) -> None:
+    store = _store_with_import(store_url, tmp_path)
+    path = tmp_path / "store.gpkg"
+    counts = write_gpkg(store, path)
+    layers = dict(pyogrio.list_layers(path))
+    assert {"incidents", "sites", "claims", "sources", "evidence", "import_Synthetic_ACLED"} <= set(layers)
+    incidents = pyogrio.read_dataframe(path, layer="incidents")
+    seeds = read_tables(SEEDS_DIR)["incidents"]
+    assert sorted(incidents["event_id_cnty"]) == sorted(seeds["event_id_cnty"])
+    assert counts["claims"] == len(read_tables(SEEDS_DIR)["claims"])
+    events = pyogrio.read_dataframe(path, layer="import_Synthetic_ACLED")
+    assert len(events) == 20 and events.crs.to_epsg() == 4326
+    assert events.loc[events["event_id_cnty"] == "TJK3", "notes"].item() == "Invented note 3, «ёж» 中文"
+    assert events.geometry.x.round(4).eq(68.75).all()
+    assert json.loads(events["original"].iloc[0])["event_id_cnty"] == "TJK1"  # the file's whole row kept
+
+
+def test_cli_dump_validate_and_backup(store_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PANJ_DATABASE_URL": store_url}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "panjmap", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+
+    assert cli("db", "init").returncode == 0
+    done = cli("db", "dump", str(tmp_path / "dump"))
+    assert done.returncode == 0, done.stderr
+    assert cli("validate", "--seeds", str(tmp_path / "dump")).returncode == 0
+    checked = cli("validate", "--store")
+    assert checked.returncode == 0 and checked.stdout.startswith("OK"), checked.stdout
+    store = open_store(store_url)
+    with store.writing() as conn:  # a quote no longer in its source: validate --store must say so
+        conn.execute(t.claims.update().where(t.claims.c.position == 0).values(quote="not in the article"))
+    broken = cli("validate", "--store")
+    assert broken.returncode == 1 and "not found verbatim" in broken.stdout
+    assert cli("db", "backup", str(tmp_path / "b.gz")).returncode == 0
+    refused = cli("db", "restore", str(tmp_path / "nothing.gz"))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
