@@ -14,4 +14,5 @@ st.navigation([
     st.Page("pages/attribution.py", title="Attribution"),
     st.Page("pages/sources.py", title="Sources"),
     st.Page("pages/data.py", title="Data and import"),
+    st.Page("pages/editor.py", title="Edit records"),
 ]).run()

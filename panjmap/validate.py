@@ -276,7 +276,8 @@ def check_places(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
                                   f"({point.y}, {point.x}) is not inside {field} {stated!r}")
 
 
-def _source_texts(seeds_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+def source_texts(seeds_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """The listed source files' bytes, as the seeds folder holds them."""
     return {
         row["source_file"]: (seeds_dir / row["source_file"]).read_bytes()
         for _, row in tables["sources"].iterrows()
@@ -284,9 +285,8 @@ def _source_texts(seeds_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str,
     }
 
 
-def check_quotes(tables: dict[str, pd.DataFrame], seeds_dir: Path) -> Iterator[Problem]:
-    """Every quote occurs, byte for byte, in the seed file it cites."""
-    texts = _source_texts(seeds_dir, tables)
+def check_quotes(tables: dict[str, pd.DataFrame], texts: dict[str, bytes]) -> Iterator[Problem]:
+    """Every quote occurs, byte for byte, in the source text it cites."""
     for rid, row in _rows(tables, "sources"):
         if row["source_file"] not in texts:
             yield Problem("sources", rid, row["_line"], "source_file", "file not found in seeds/")
@@ -338,12 +338,8 @@ def check_unique_ids(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
             yield Problem(name, rid, row["_line"], ID_COLUMN[name], f"duplicate id {rid!r}")
 
 
-def validate(seeds_dir: Path = SEEDS_DIR, today: dt.date | None = None) -> list[Problem]:
-    """All problems in the curated data, errors and warnings."""
-    try:
-        tables = read_tables(seeds_dir)
-    except (DataError, FileNotFoundError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        return [Problem("seeds", "-", 0, "file", str(exc))]
+def check_all(tables: dict[str, pd.DataFrame], texts: dict[str, bytes], today: dt.date | None = None) -> list[Problem]:
+    """Every rule on text tables (with ``_line``) and the source texts they cite."""
     checks: Iterable[Iterator[Problem]] = (
         check_required(tables),
         check_types(tables),
@@ -354,11 +350,20 @@ def validate(seeds_dir: Path = SEEDS_DIR, today: dt.date | None = None) -> list[
         check_actors(tables, seeds_dir),
         check_dates(tables, today),
         check_places(tables),
-        check_quotes(tables, seeds_dir),
+        check_quotes(tables, texts),
         check_links(tables),
         check_unique_ids(tables),
     )
     return [problem for check in checks for problem in check]
+
+
+def validate(seeds_dir: Path = SEEDS_DIR, today: dt.date | None = None) -> list[Problem]:
+    """All problems in the curated data, errors and warnings."""
+    try:
+        tables = read_tables(seeds_dir)
+    except (DataError, FileNotFoundError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        return [Problem("seeds", "-", 0, "file", str(exc))]
+    return check_all(tables, source_texts(seeds_dir, tables), today)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

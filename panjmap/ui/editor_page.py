@@ -1,0 +1,257 @@
+"""Edit records: add sources, create and edit incidents, claims and sites with verbatim
+quotes, review and publish, read and revert history. Every button calls
+panjmap.editorial, which checks the user's role on the server."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from panjmap import identity
+from panjmap.editorial import EditError, history, places, records, review, sources, workspace
+from panjmap.identity import PermissionDenied
+from panjmap.store import Store, StoreError, open_store
+from panjmap.store import records as store_records
+from panjmap.store import tables as t
+from panjmap.ui import record_form as form
+from panjmap.ui.page import PageContext
+from panjmap.ui.text import md
+
+TABLE_LABELS = {"incidents": "Incident", "claims": "Claim", "sites": "Site"}
+NEW = "(new record)"
+LANGUAGES = ("", "en", "ru", "fa", "zh", "tg", "uz", "ps", "bn", "tk", "ky", "kk", "ar", "ur", "tr", "de", "fr")
+ERRORS_KEY = "edit_errors"
+NOTICE_KEY = "edit_notice"
+
+
+def _notice(kind: str, text: str) -> None:
+    st.session_state[NOTICE_KEY] = (kind, text)
+
+
+def _failed(exc: Exception) -> None:
+    st.session_state[ERRORS_KEY] = exc.by_field() if isinstance(exc, EditError) else {}
+    changed = getattr(exc, "changed", None)
+    if changed:
+        text = "; ".join(f"{f}: you opened {a!r}, now {b!r}" for f, (a, b) in changed.items())
+        _notice("error", f"{exc} Changed meanwhile — {text}")
+    else:
+        _notice("error", str(exc))
+
+
+def _live_rows(store: Store, table: str) -> pd.DataFrame:
+    with store.reading() as conn:
+        tbl = t.RECORD_TABLES[table]
+        rows = conn.execute(sa.select(tbl).where(tbl.c.status.in_(workspace.LIVE)).order_by(tbl.c.position)).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows])
+
+
+def _source_labels(store: Store) -> dict[str, str]:
+    with store.reading() as conn:
+        rows = conn.execute(sa.select(t.sources.c.source_file, t.sources.c.title, t.sources.c.publisher,
+                                      t.sources.c.published).where(t.sources.c.status != "retired")
+                            .order_by(t.sources.c.position)).all()
+    return {r.source_file: f"{r.publisher or 'unattributed'} · {r.published or 'date unknown'} · {r.title[:70]}" for r in rows}
+
+
+def _load_record(store: Store, table: str, record_id: str | None) -> None:
+    fields = workspace.seed_fields(table)
+    if record_id is None:
+        values, version, citations = {}, None, []
+    else:
+        with store.reading() as conn:
+            row = workspace.current_row(conn, table, record_id) or {}
+            citations = records.evidence_of(conn, record_id) if table != "claims" else []
+        values = {f: row.get(f) or "" for f in fields}
+        version = row.get("version")
+    form.load_into_widgets(table, values, fields)
+    form.load_citations(table, citations)
+    st.session_state["edit_base"] = values
+    st.session_state["edit_version"] = version
+    st.session_state[ERRORS_KEY] = {}
+
+
+def _save(store: Store, table: str, record_id: str | None) -> None:
+    fields = tuple(f for f in workspace.seed_fields(table) if record_id is None or f != workspace.ID_COLUMNS[table])
+    edit = form.read_edit(table, fields, record_id, st.session_state.get("edit_version"),
+                          st.session_state.get("edit_base", {}), st.session_state.get("edit_reason", ""))
+    try:
+        ref = records.save(store, identity.current(), edit)
+    except (EditError, PermissionDenied, StoreError) as exc:
+        _failed(exc)
+        return
+    _notice("success", f"Saved {ref.record_id} (version {ref.version}, {ref.status}).")
+    st.session_state["edit_record_choice"] = ref.record_id
+    _load_record(store, table, ref.record_id)
+
+
+def _record_tab(store: Store) -> None:
+    table = st.radio("Record type", list(TABLE_LABELS), format_func=TABLE_LABELS.get, horizontal=True, key="edit_table")
+    rows = _live_rows(store, table)
+    id_col = workspace.ID_COLUMNS[table]
+    choices = [NEW] + (list(rows[id_col]) if len(rows) else [])
+    status = dict(zip(rows[id_col], rows["status"])) if len(rows) else {}
+    choice = st.selectbox("Record", choices, key="edit_record_choice",
+                          format_func=lambda c: c if c == NEW else f"{c} ({status.get(c, '')})")
+    record_id = None if choice == NEW else choice
+    if st.session_state.get("edit_loaded") != (table, record_id):
+        _load_record(store, table, record_id)
+        st.session_state["edit_loaded"] = (table, record_id)
+    errors: dict[str, list[str]] = st.session_state.get(ERRORS_KEY, {})
+    if table in ("incidents", "sites"):
+        gazetteer = _gazetteer()
+        pick = st.selectbox("Find a place (GeoNames names and spellings, districts, sites)", [""] + list(gazetteer),
+                            key="edit_place", help="Fills location, coordinates, precision, country, region and district.")
+        if pick and st.button("Use this place"):
+            form.apply_place(table, gazetteer[pick])  # the fields below are drawn after this
+    fields = tuple(f for f in workspace.seed_fields(table) if record_id is None or f != id_col)
+    actors = _known_actors(store) if table != "sites" else []
+    labels = _source_labels(store)
+    own_choices = {"source_file": ("",) + tuple(labels)} if table == "claims" else {}
+    form.draw_fields(table, fields, errors, actors, own_choices)
+    if table != "claims":
+        form.draw_citations(table, labels, errors)
+    st.text_input("Why (goes into the history)", key="edit_reason")
+    st.button("Save", type="primary", on_click=_save, args=(store, table, record_id))
+    if record_id is not None:
+        with st.expander("Retire or merge"):
+            why = st.text_input("Reason", key="edit_retire_reason")
+            if st.button("Retire this record"):
+                try:
+                    records.retire(store, identity.current(), table, record_id, st.session_state["edit_version"], why)
+                    _notice("success", f"{record_id} retired.")
+                except (EditError, PermissionDenied) as exc:
+                    _failed(exc)
+                st.rerun()
+            if table == "incidents":
+                other = st.selectbox("Merge into this record the record", [""] + [c for c in choices[1:] if c != record_id])
+                if other and st.button(f"Merge {other} into {record_id}"):
+                    try:
+                        records.merge(store, identity.current(), record_id, other, why or "same event")
+                        _notice("success", f"{other} merged into {record_id}; links to {other} now open {record_id}.")
+                    except (EditError, PermissionDenied) as exc:
+                        _failed(exc)
+                    st.rerun()
+
+
+def _known_actors(store: Store) -> list[str]:
+    incidents, claims = _live_rows(store, "incidents"), _live_rows(store, "claims")
+    names = {n for col in ("actor1", "actor2") for n in incidents.get(col, pd.Series(dtype=str))}
+    names |= {n.strip() for col in ("assoc_actor_1", "assoc_actor_2")
+              for cell in incidents.get(col, pd.Series(dtype=str)) for n in str(cell).split(";")}
+    names |= set(claims.get("actor", pd.Series(dtype=str)))
+    return sorted(n for n in names if n)
+
+
+@st.cache_resource(show_spinner=False)
+def _gazetteer_cached() -> dict[str, places.Place]:
+    return {p.label: p for p in places.gazetteer()}
+
+
+def _gazetteer() -> dict[str, places.Place]:
+    return _gazetteer_cached()
+
+
+def _add_source(store: Store) -> None:
+    get = st.session_state.get
+    upload = get("src_upload")
+    data, name = (upload.getvalue(), upload.name) if upload is not None else (get("src_text", "").encode("utf-8"), "pasted text")
+    meta = sources.SourceInput(title=get("src_title", ""), publisher=get("src_outlet", ""), author=get("src_author", ""),
+                               language=get("src_language", ""), published=get("src_published", "").strip(),
+                               url=get("src_url", "").strip(), notes=get("src_notes", ""))
+    try:
+        added = sources.add_source(store, identity.current(), data, name, meta)
+    except (EditError, PermissionDenied, StoreError) as exc:
+        _failed(exc)
+        return
+    _notice("success", f"Added {added}. Cite it in a record's Sources.")
+
+
+def _source_tab(store: Store) -> None:
+    st.text_area("Paste the article text", height=160, key="src_text")
+    st.file_uploader("…or upload a .txt or .html file", type=["txt", "html", "htm"], key="src_upload")
+    c1, c2, c3 = st.columns(3)
+    c1.text_input("Title (the headline)", key="src_title")
+    c2.text_input("Outlet", key="src_outlet")
+    c3.text_input("Author", key="src_author")
+    c4, c5, c6 = st.columns(3)
+    c4.selectbox("Language", LANGUAGES, format_func=lambda v: v or "not stated", key="src_language")
+    c5.text_input("Published (YYYY-MM-DD; empty = unknown)", key="src_published")
+    c6.text_input("URL", key="src_url")
+    st.text_input("Notes", key="src_notes")
+    st.button("Add source", on_click=_add_source, args=(store,))
+
+
+def _review_tab(store: Store) -> None:
+    waiting = review.queue(store)
+    if not waiting:
+        st.info("Nothing waits for review.")
+        return
+    st.dataframe(pd.DataFrame(waiting)[["table", "id", "label", "status", "version", "updated_by", "updated_at"]],
+                 hide_index=True, use_container_width=True)
+    keys = [f"{w['table']}/{w['id']}" for w in waiting]
+    chosen = st.selectbox("Record to review", keys, key="review_choice")
+    item = waiting[keys.index(chosen)]
+    targets = [to for (frm, to) in review.TRANSITIONS if frm == item["status"]]
+    cols = st.columns(len(targets) or 1)
+    for col, target in zip(cols, targets):
+        if col.button(f"Make {target}", key=f"review_{target}"):
+            try:
+                review.set_status(store, identity.current(), item["table"], item["id"], target, item["version"])
+                _notice("success", f"{item['id']} is now {target}.")
+            except (EditError, PermissionDenied) as exc:
+                _failed(exc)
+            st.rerun()
+
+
+def _history_tab(store: Store) -> None:
+    table = st.radio("Record type", list(TABLE_LABELS), format_func=TABLE_LABELS.get, horizontal=True, key="hist_table")
+    rows = _live_rows(store, table)
+    ids = list(rows[workspace.ID_COLUMNS[table]]) if len(rows) else []
+    record_id = st.selectbox("Record", ids, key="hist_record")
+    if not record_id:
+        return
+    changes = history.changes(store, table, record_id)
+    if not changes:
+        st.caption("No change since the seed baseline.")
+        return
+    shown = pd.DataFrame([{"#": c["id"], "when": c["at"], "who": c["who"], "what": c["action"], "why": c["reason"] or "",
+                           "before": json.dumps(c["before"], ensure_ascii=False) if c["before"] else "",
+                           "after": json.dumps(c["after"], ensure_ascii=False) if c["after"] else ""} for c in changes])
+    st.dataframe(shown, hide_index=True, use_container_width=True)
+    revertible = [c["id"] for c in changes if c["action"] in ("update", "create")]
+    if revertible:
+        change_id = st.selectbox("Change to revert", revertible, key="hist_change")
+        if st.button("Revert this change"):
+            try:
+                history.revert(store, identity.current(), int(change_id))
+                _notice("success", f"Change #{change_id} reverted (a new change in the history).")
+            except (EditError, PermissionDenied) as exc:
+                _failed(exc)
+            st.rerun()
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Edit records")
+    who = identity.current()
+    st.caption(f"You are {md(who.label)}. Saves are checked on the server against your role and `validate`'s rules; "
+               "new and edited records are drafts until a second person reviews and publishes them.")
+    try:
+        store = open_store()
+    except StoreError as exc:
+        st.error(md(str(exc)))
+        st.stop()
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        (st.success if notice[0] == "success" else st.error)(md(notice[1]))
+    record, source, queue, past = st.tabs(["Record", "Add a source", "Review", "History"])
+    with record:
+        _record_tab(store)
+    with source:
+        _source_tab(store)
+    with queue:
+        _review_tab(store)
+    with past:
+        _history_tab(store)

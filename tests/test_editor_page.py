@@ -1,0 +1,96 @@
+"""AppTest of the Edit records page: sources, a record with a Russian quote, refusals, roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from panjmap.paths import ROOT
+from panjmap.store import dispose_all, open_store
+from panjmap.store import tables as t
+from tests.test_editorial import RU_QUOTE, RU_TEXT, incident_fields
+
+
+@pytest.fixture
+def store_env(store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    monkeypatch.setenv("PANJ_DATABASE_URL", store_url)
+    monkeypatch.setenv("PANJ_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PANJ_TRUSTED_USER_HEADER", raising=False)
+    yield store_url
+    dispose_all()
+
+
+def editor_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/editor.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def counts(url: str) -> tuple[int, int, int]:
+    store = open_store(url)
+    with store.reading() as conn:
+        return tuple(conn.execute(sa.select(sa.func.count()).select_from(tbl)).scalar()
+                     for tbl in (t.sources, t.incidents, t.change_log))
+
+
+def add_source(at: AppTest) -> None:
+    next(w for w in at.text_area if w.label == "Paste the article text").set_value(RU_TEXT.decode("utf-8"))
+    inputs = {w.label: w for w in at.text_input}
+    inputs["Title (the headline)"].set_value("Убиты двое китайских дорожников")
+    inputs["Outlet"].set_value("Exclusive.kz")
+    next(b for b in at.button if b.label == "Add source").click().run()
+
+
+def widget(at: AppTest, key: str):
+    found = next((w for w in [*at.text_input, *at.text_area, *at.selectbox] if w.key == key), None)
+    assert found is not None, key
+    return found
+
+
+def fill_incident(at: AppTest, quote: str, source_file: str) -> None:
+    fields = incident_fields()
+    for name, value in fields.items():
+        if name != "sub_event_type":
+            widget(at, f"edit_incidents_{name}").set_value(value)
+    at.run()  # the sub-event list follows the event type
+    widget(at, "edit_incidents_sub_event_type").set_value(fields["sub_event_type"])
+    at.selectbox(key="cite_incidents_0_source").set_value(source_file)
+    at.text_area(key="cite_incidents_0_quote").set_value(quote)
+
+
+def test_an_editor_adds_a_source_and_a_draft_incident_quoted_from_it(store_env: str) -> None:
+    at = editor_page()
+    assert "You are local \\(admin\\)" in at.caption[0].value
+    add_source(at)
+    assert not at.exception and at.success, [e.value for e in at.error]
+    sources_before, incidents_before, _ = counts(store_env)
+    with open_store(store_env).reading() as conn:
+        source_file = conn.execute(sa.select(t.sources.c.source_file).order_by(t.sources.c.position.desc())).scalars().first()
+    fill_incident(at, RU_QUOTE.replace("Двое", "Трое"), source_file)
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("not found verbatim" in e.value for e in at.error)
+    assert counts(store_env)[1] == incidents_before  # nothing written
+    at.text_area(key="cite_incidents_0_quote").set_value(RU_QUOTE)
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert any("Saved PNJ" in s.value and "draft" in s.value for s in at.success), [e.value for e in at.error]
+    assert counts(store_env)[1] == incidents_before + 1
+
+
+def test_a_viewer_cannot_write_even_with_crafted_widget_state(store_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANJ_TRUSTED_USER_HEADER", "X-Forwarded-User")  # no header in AppTest: anonymous viewer
+    at = editor_page()
+    assert "anonymous \\(viewer\\)" in at.caption[0].value
+    before = counts(store_env)
+    add_source(at)
+    assert any("may not add source" in e.value for e in at.error)
+    # Crafted state: every form value set directly, then Save.
+    fill_incident(at, RU_QUOTE, "000_42528b249955a706.txt")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("may not edit record" in e.value for e in at.error)
+    assert counts(store_env) == before
