@@ -14,6 +14,7 @@ import csv
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,9 +87,8 @@ class ActorDictionary:
         return None
 
 
-def read_actors(path: Path) -> list[Actor]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def actors_from_rows(rows: Iterable[Mapping[str, str]]) -> list[Actor]:
+    """Actors from rows with the columns of actors.csv (the file, or the store's table)."""
     return [
         Actor(
             name=row["actor"].strip(),
@@ -98,6 +98,11 @@ def read_actors(path: Path) -> list[Actor]:
         )
         for row in rows
     ]
+
+
+def read_actors(path: Path) -> list[Actor]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return actors_from_rows(csv.DictReader(handle))
 
 
 def load_actors(seeds_dir: Path = SEEDS_DIR) -> ActorDictionary:

@@ -17,7 +17,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from panjmap import geodata
-from panjmap.actors import ACTORS_FILE, KINDS, ActorDictionary, read_actors
+from panjmap.actors import ACTORS_FILE, KINDS, Actor, ActorDictionary, read_actors
 from panjmap.data import DataError, read_tables
 from panjmap.paths import SEEDS_DIR
 from panjmap.schema import (
@@ -202,16 +202,21 @@ def check_sources_metadata(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]
             yield Problem("sources", rid, line, "language", f"not an ISO 639-1 code: {row['language']!r}")
 
 
-def check_actors(tables: dict[str, pd.DataFrame], seeds_dir: Path) -> Iterator[Problem]:
-    """The actor dictionary is well formed, and every actor name in the records resolves through it."""
+def read_seed_actors(seeds_dir: Path) -> list[Actor] | Problem:
+    """The actor dictionary of a seeds folder, or the problem that stops it loading."""
     path = seeds_dir / ACTORS_FILE
     if not path.is_file():
-        yield Problem("actors", "-", 0, "file", f"{ACTORS_FILE} not found in {seeds_dir}")
-        return
+        return Problem("actors", "-", 0, "file", f"{ACTORS_FILE} not found in {seeds_dir}")
     try:
-        actors = read_actors(path)
+        return read_actors(path)
     except (KeyError, UnicodeDecodeError, ValueError) as exc:
-        yield Problem("actors", "-", 0, "file", f"{ACTORS_FILE} does not load: {exc}")
+        return Problem("actors", "-", 0, "file", f"{ACTORS_FILE} does not load: {exc}")
+
+
+def check_actors(tables: dict[str, pd.DataFrame], actors: list[Actor] | Problem) -> Iterator[Problem]:
+    """The actor dictionary is well formed, and every actor name in the records resolves through it."""
+    if isinstance(actors, Problem):
+        yield actors
         return
     dictionary = ActorDictionary(actors)
     for line, actor in enumerate(actors, start=2):
@@ -338,8 +343,9 @@ def check_unique_ids(tables: dict[str, pd.DataFrame]) -> Iterator[Problem]:
             yield Problem(name, rid, row["_line"], ID_COLUMN[name], f"duplicate id {rid!r}")
 
 
-def check_all(tables: dict[str, pd.DataFrame], texts: dict[str, bytes], today: dt.date | None = None) -> list[Problem]:
-    """Every rule on text tables (with ``_line``) and the source texts they cite."""
+def check_all(tables: dict[str, pd.DataFrame], texts: dict[str, bytes], actors: list[Actor] | Problem,
+              today: dt.date | None = None) -> list[Problem]:
+    """Every rule on text tables (with ``_line``), the source texts they cite and the actor dictionary."""
     checks: Iterable[Iterator[Problem]] = (
         check_required(tables),
         check_types(tables),
@@ -347,7 +353,7 @@ def check_all(tables: dict[str, pd.DataFrame], texts: dict[str, bytes], today: d
         check_counts(tables),
         check_scope_and_places(tables),
         check_sources_metadata(tables),
-        check_actors(tables, seeds_dir),
+        check_actors(tables, actors),
         check_dates(tables, today),
         check_places(tables),
         check_quotes(tables, texts),
@@ -363,7 +369,7 @@ def validate(seeds_dir: Path = SEEDS_DIR, today: dt.date | None = None) -> list[
         tables = read_tables(seeds_dir)
     except (DataError, FileNotFoundError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         return [Problem("seeds", "-", 0, "file", str(exc))]
-    return check_all(tables, source_texts(seeds_dir, tables), today)
+    return check_all(tables, source_texts(seeds_dir, tables), read_seed_actors(seeds_dir), today)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -41,7 +41,7 @@ def incident_fields(**changes: str) -> dict[str, str]:
         "admin1": "Gorno-Badakhshan Autonomous Region", "admin2": "Darvoz", "location": "Qalaikhumb",
         "latitude": "38.45373", "longitude": "70.78902", "geo_precision": "2", "source": "Exclusive.kz",
         "source_scale": "National", "notes": "Two Chinese road workers killed in Shodaki, Darvoz (test record).",
-        "fatalities": "2", "timestamp": "1795219200",
+        "fatalities": "2", "timestamp": "1795219200", "scope": "border", "reported_location": "Shodaki",
     }
     return fields | changes
 

@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from panjmap.actors import Actor, actors_from_rows
 from panjmap.editorial.errors import EditError
 from panjmap.store import records as store_records
 from panjmap.store import tables as t
@@ -28,11 +29,12 @@ def id_column(table: str) -> sa.Column:
     return t.RECORD_TABLES[table].c[ID_COLUMNS[table]]
 
 
-def checked_tables(conn: Connection) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
+def checked_tables(conn: Connection) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], list[Actor]]:
     tables = store_records.read_record_tables(conn, LIVE)
     for frame in tables.values():
         frame["_line"] = range(2, len(frame) + 2)  # position in a dump: what `validate` would report
-    return tables, store_records.source_contents(conn, LIVE)
+    actors = actors_from_rows(tables.pop("actors").to_dict("records"))
+    return tables, store_records.source_contents(conn, LIVE), actors
 
 
 def _key(problem: Problem) -> tuple[str, str, str, str]:

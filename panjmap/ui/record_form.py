@@ -26,6 +26,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "claim_status": schema.CLAIM_STATUSES,
     "time_precision": tuple(str(k) for k in schema.TIME_PRECISION),
     "geo_precision": ("",) + tuple(str(k) for k in schema.GEO_PRECISION),
+    "scope": tuple(schema.SCOPES),
 }
 HELP: dict[str, str] = {
     "event_date": "First possible day, YYYY-MM-DD.",
@@ -34,6 +35,8 @@ HELP: dict[str, str] = {
     "geo_precision": "; ".join(f"{k}: {v}" for k, v in schema.GEO_PRECISION.items()) + "; empty: place not reported",
     "fatalities": NOT_REPORTED_HELP, "injuries": NOT_REPORTED_HELP,
     "stance": "; ".join(f"{k}: {v}" for k, v in schema.STANCES.items()),
+    "scope": "; ".join(f"{k}: {v}" for k, v in schema.SCOPES.items()),
+    "reported_location": "The place as the sources name it, when the coordinates are a stand-in (e.g. a district centre).",
 }
 
 
