@@ -62,6 +62,7 @@ class Dataset:
     evidence: pd.DataFrame
     sources: pd.DataFrame
     version: str  # short content hash of the curated files, stamped on every export
+    texts: dict[str, str]  # source_file -> the text its quotes are found in (UTF-8, as stored)
 
     def evidence_for(self, record_id: str) -> pd.DataFrame:
         return self.evidence[self.evidence["record_id"] == record_id]
@@ -162,10 +163,12 @@ def load_dataset(seeds_dir: Path | None = None) -> Dataset:
     CSVs, cached until a file changes.
     """
     if seeds_dir is None:
-        from panjmap.store import StoreError, open_store  # the store imports this module
+        from panjmap.store import StoreError, StoreUnavailable, open_store  # the store imports this module
 
         try:
             return store_dataset(open_store())
+        except StoreUnavailable:
+            raise  # a passing state: the pages say so and retry
         except StoreError as exc:
             raise DataError(str(exc)) from exc
     return _load_cached(Path(seeds_dir).resolve(), _mtimes(Path(seeds_dir)))
@@ -182,7 +185,8 @@ def _load_from_store(url: str, _revision: int) -> Dataset:
 
     with open_store(url).reading() as conn:
         tables = records.read_record_tables(conn)
-    return _typed(tables, records.content_version(tables))
+        contents = records.source_contents(conn)
+    return _typed(tables, records.content_version(tables), contents)
 
 
 @functools.lru_cache(maxsize=4)
@@ -191,10 +195,12 @@ def _load_cached(seeds_dir: Path, _mtimes_key: tuple[float, ...]) -> Dataset:
         tables = read_tables(seeds_dir)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"curated records do not load ({exc}); run `python -m panjmap validate`") from exc
-    return _typed(tables, data_version(seeds_dir))
+    contents = {name: (seeds_dir / name).read_bytes() for name in tables["sources"]["source_file"]
+                if (seeds_dir / name).is_file()}
+    return _typed(tables, data_version(seeds_dir), contents)
 
 
-def _typed(tables: dict[str, pd.DataFrame], version: str) -> Dataset:
+def _typed(tables: dict[str, pd.DataFrame], version: str, contents: dict[str, bytes]) -> Dataset:
     try:
         incidents = type_incidents(tables["incidents"])
         sites = type_sites(tables["sites"])
@@ -211,4 +217,5 @@ def _typed(tables: dict[str, pd.DataFrame], version: str) -> Dataset:
         evidence=tables["evidence"],
         sources=tables["sources"],
         version=version,
+        texts={name: data.decode("utf-8", "replace") for name, data in contents.items()},
     )

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from panjmap.data import Dataset
-from panjmap.paths import SEEDS_DIR
 from panjmap.state import ViewState
 
 # Lines that are web-page furniture, matched whole (case-insensitive).
@@ -78,6 +77,17 @@ def citation(dataset: Dataset, source_file: str) -> str:
     return f"{outlet(row)}, {row['published'] or 'undated'}: “{title}”"
 
 
+def library(dataset: Dataset) -> pd.DataFrame:
+    """One row per source: outlet, date, title, language and how many records cite it."""
+    cites = pd.concat([dataset.evidence[["source_file", "record_id"]],
+                       dataset.claims[["source_file", "incident_id"]].rename(columns={"incident_id": "record_id"})])
+    counts = cites.drop_duplicates().groupby("source_file").size()
+    return pd.DataFrame([{
+        "outlet": outlet(row), "date": row["published"] or "unknown", "title": row["title"],
+        "language": row["language"] or "not stated", "records citing it": int(counts.get(row["source_file"], 0)),
+    } for _, row in dataset.sources.iterrows()])
+
+
 def passage_id(quote: str) -> str:
     """A stable id for a quoted passage (its text's hash), used in links and in the reader's marks."""
     return hashlib.sha256(quote.encode("utf-8")).hexdigest()[:12]
@@ -95,8 +105,8 @@ def find_passage(dataset: Dataset, source_file: str, pid: str) -> str | None:
     return next((q for q in quotes if passage_id(q) == pid), None)
 
 
-def article_text(source_file: str) -> str:
-    return (SEEDS_DIR / source_file).read_text(encoding="utf-8")
+def article_text(dataset: Dataset, source_file: str) -> str:
+    return dataset.texts.get(source_file, "")
 
 
 def passages(dataset: Dataset, source_file: str, text: str) -> list[Passage]:
@@ -143,7 +153,7 @@ def article_html(dataset: Dataset, source_file: str, view: ViewState, cited: str
     All article text is escaped; only our own <p>, <mark> and <a> tags are added.
     Overlapping quotes are merged into one mark listing every record they support.
     """
-    text = article_text(source_file)
+    text = article_text(dataset, source_file)
     marks = passages(dataset, source_file, text)
     merged: list[tuple[int, int, list[Passage]]] = []
     for p in marks:

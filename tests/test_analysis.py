@@ -98,7 +98,7 @@ def test_chrome_is_hidden_but_text_is_not(dataset) -> None:
 
 def test_every_quote_of_a_file_is_marked(dataset) -> None:
     for source_file in dataset.sources["source_file"]:
-        text = sources.article_text(source_file)
+        text = sources.article_text(dataset, source_file)
         found = sources.passages(dataset, source_file, text)
         quotes = set(dataset.evidence.loc[dataset.evidence["source_file"] == source_file, "quote"])
         quotes |= set(dataset.claims.loc[dataset.claims["source_file"] == source_file, "quote"])

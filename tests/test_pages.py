@@ -73,7 +73,7 @@ def test_actor_profile_lists_every_claim_naming_the_actor() -> None:
 def test_sources_marks_every_supporting_passage() -> None:
     at = open_page("sources")
     source_file = "004_6807ccbb9dd62dbb.txt"
-    at.radio(key="sources_article").set_value(source_file).run()
+    at.selectbox(key="sources_article").set_value(source_file).run()
     body = at.get("html")[0].proto.body
     text = re.sub(r"<sup>.*?</sup>|<[^>]+>", "", body)
     for quote in EVIDENCE[EVIDENCE["source_file"] == source_file]["quote"]:

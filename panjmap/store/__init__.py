@@ -10,6 +10,6 @@ Modules: ``engine`` (which database), ``tables`` (the schema), ``records``
 (seed load, read, dump), ``imports`` (imported datasets), ``backup``, ``gpkg``.
 """
 
-from panjmap.store.core import Store, StoreError, dispose_all, open_store
+from panjmap.store.core import Store, StoreError, StoreUnavailable, dispose_all, open_store
 
-__all__ = ["Store", "StoreError", "open_store", "dispose_all"]
+__all__ = ["Store", "StoreError", "StoreUnavailable", "open_store", "dispose_all"]

@@ -31,6 +31,20 @@ class StoreError(RuntimeError):
     """The store cannot do what was asked; the message is for the user."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached right now (down, restarting, locked): worth retrying."""
+
+
+@contextmanager
+def _reachable(url: Any) -> Iterator[None]:
+    # Connection-level failures (server down or restarting) become one error the pages
+    # show as "unavailable, retrying" instead of a traceback.
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        raise StoreUnavailable(f"the store at {url!r} is unavailable: {exc.orig}") from exc
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -60,13 +74,13 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read-only transaction (one consistent snapshot)."""
-        with self.engine.connect() as conn, conn.begin():
+        with _reachable(self.engine.url), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A write transaction: everything in it is committed together or not at all."""
-        with self.engine.connect() as conn:
+        with _reachable(self.engine.url), self.engine.connect() as conn:
             conn = conn.execution_options(**{engines.WRITE_OPTION: True})
             with conn.begin():
                 yield conn
@@ -109,7 +123,7 @@ class Store:
     # -- revisions and the change log ---------------------------------------
     def revisions(self) -> dict[str, int]:
         """The change counters; any write bumps one, so caches key on them."""
-        with self.engine.connect() as conn:
+        with _reachable(self.engine.url), self.engine.connect() as conn:
             rows = conn.execute(sa.select(t.meta.c.key, t.meta.c.value).where(t.meta.c.key.in_(AREAS))).all()
         found = {key: int(value) for key, value in rows}
         return {area: found.get(area, 0) for area in AREAS}
@@ -160,8 +174,8 @@ def open_store(url: str | None = None, ready: bool = True) -> Store:
     if ready:
         try:
             store.ensure_ready()
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"the store at {store.engine.url!r} is unavailable: {exc.orig}") from exc
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise StoreUnavailable(f"the store at {store.engine.url!r} is unavailable: {exc.orig}") from exc
     return store
 
 

@@ -12,6 +12,7 @@ from panjmap.data import DataError, Dataset, load_dataset
 from panjmap.layers import MapLayer, curated_layer
 from panjmap.schema import EVENT_TYPES
 from panjmap.state import ViewState
+from panjmap.store import StoreUnavailable, open_store
 from panjmap.ui.sidebar import Options, options_for, render_sidebar
 from panjmap.ui.state_sync import current_view, save_view, show_url_errors
 from panjmap.ui.streamlit_fixes import drop_stale_fragment_reruns, leave_legacy_pages_mode
@@ -84,6 +85,8 @@ def start_page() -> PageContext:
     assets.ensure_static()
     try:
         dataset = load_dataset()
+    except StoreUnavailable as exc:
+        _wait_for_store(str(exc))
     except DataError as exc:
         st.error(f"The curated records could not be loaded: {exc}")
         st.stop()
@@ -99,6 +102,26 @@ def start_page() -> PageContext:
     view = render_sidebar(view, options, imports)
     save_view(view)
     return PageContext(view, dataset, imports, options, entered=_entered_page())
+
+
+STORE_RETRY_S = 5
+
+
+def _wait_for_store(reason: str) -> None:
+    """Say the store is unavailable and rerun the page by itself once it answers again."""
+    st.warning(f"The store is unavailable, retrying every {STORE_RETRY_S} s. Nothing you saved is lost; "
+               f"this page comes back by itself.  \n({md(reason)})")
+
+    @st.fragment(run_every=STORE_RETRY_S)
+    def retry() -> None:
+        try:
+            open_store().revisions()
+        except StoreUnavailable:
+            return
+        st.rerun(scope="app")
+
+    retry()
+    st.stop()
 
 
 def _entered_page() -> bool:

@@ -35,16 +35,25 @@ def read_passage_link() -> None:
 
 def render(ctx: PageContext) -> None:
     st.title("Sources")
-    st.caption("The founding articles, shown without web-page furniture (the files in seeds/ are unchanged). "
-               "Highlighted passages support a record; the blue tag after each opens that record on the map.")
+    st.caption("Every article the records cite, shown without web-page furniture (the stored texts are unchanged). "
+               "Highlighted passages support a record; the blue tag after each opens that record on the map. "
+               "Editors add sources on the Edit records page.")
     table = ctx.dataset.sources
     labels = {row.source_file: sources.citation(ctx.dataset, row.source_file) for row in table.itertuples()}
+    st.dataframe(sources.library(ctx.dataset), hide_index=True, use_container_width=True)
+    needle = st.text_input("Search the texts (any language, as written)", key="sources_search")
+    shown = [f for f in labels if not needle or needle.casefold() in sources.article_text(ctx.dataset, f).casefold()]
+    if needle:
+        st.caption(f"{len(shown)} of {len(labels)} sources contain {md(needle)!s}.")
     link = st.session_state.pop(LINK_KEY, None)
     cited = None
     if link and link[0] in labels:
         st.session_state["sources_article"] = link[0]
         cited = sources.find_passage(ctx.dataset, link[0], link[1])
-    chosen = st.radio("Article", list(labels), format_func=labels.get, key="sources_article")
+        shown = list(dict.fromkeys([link[0], *shown]))
+    if not shown:
+        return
+    chosen = st.selectbox("Read", shown, format_func=labels.get, key="sources_article")
     row = table[table["source_file"] == chosen].iloc[0]
     st.markdown(f"**{md(row['title'])}**  \n{md(sources.outlet(row))} · {md(row['published'] or 'date not stated')} · "
                 f"author: {md(row['author'] or 'not stated')} · language: {md(row['language'] or 'not stated')} · "
@@ -56,7 +65,7 @@ def render(ctx: PageContext) -> None:
     st.caption(f"{marked} passages marked.")
     st.html(ARTICLE_CSS + f'<div class="panj-article">{body}</div>')
     with st.expander("Open a record on the map (keeps imported layers)"):
-        ids = sorted({p.record_id for p in sources.passages(ctx.dataset, chosen, sources.article_text(chosen))})
+        ids = sorted({p.record_id for p in sources.passages(ctx.dataset, chosen, sources.article_text(ctx.dataset, chosen))})
         incident_ids = [i for i in ids if i in set(ctx.dataset.incidents["event_id_cnty"])]
         cols = st.columns(6)
         for n, rid in enumerate(incident_ids):
