@@ -1,0 +1,151 @@
+"""The team stack for real: PostGIS, two app processes and nginx, started by deploy/run-local.sh.
+
+A write through one process is seen through the other; a login at the proxy is the
+identity the app trusts; the database restarting shows 'unavailable, retrying' and the
+page recovers by itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from panjmap.paths import ROOT
+from tests.conftest import CHROMIUM_ARGS
+from tests.importer_fixtures import acled_csv, acled_row
+from tests.offline import cut_off
+
+RUN_LOCAL = ROOT / "deploy" / "run-local.sh"
+LOAD_MS = 90_000
+
+
+def _free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free loopback ports."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65535:
+            continue
+        try:
+            sockets = []
+            for port in range(first, first + count):
+                s = socket.socket()
+                s.bind(("127.0.0.1", port))
+                sockets.append(s)
+        except OSError:
+            continue
+        finally:
+            for s in locals().get("sockets", []):
+                s.close()
+        return first
+    raise RuntimeError("no free ports")
+
+
+class Stack:
+    def __init__(self, tmp: Path) -> None:
+        self.dir = tmp / "stack"
+        self.proxy, self.app0, self.pg = _free_ports(1), _free_ports(2), _free_ports(1)
+        users = tmp / "htpasswd"
+        users.write_text("alice:{PLAIN}alice-pw\nbob:{PLAIN}bob-pw\n", encoding="utf-8")
+        roles = tmp / "roles.toml"
+        roles.write_text('default = "viewer"\n[users]\nalice = "editor"\nbob = "reviewer"\n', encoding="utf-8")
+        self.env = {**os.environ, "PANJ_STACK_DIR": str(self.dir), "PANJ_PROXY_PORT": str(self.proxy),
+                    "PANJ_APP_PORT": str(self.app0), "PANJ_PG_PORT": str(self.pg), "PANJ_PYTHON": sys.executable,
+                    "PANJ_HTPASSWD": str(users), "PANJ_ROLES_FILE": str(roles)}
+        self.env.pop("PANJ_DATABASE_URL", None)
+
+    def run(self, *args: str, timeout: float = 240) -> str:
+        done = subprocess.run(["bash", str(RUN_LOCAL), *args], env=self.env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=timeout)
+        assert done.returncode == 0, f"run-local.sh {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    def pg_ctl(self, action: str) -> None:
+        cmd = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", str(self.dir / "pg"), "-w", "-m", "fast",
+               "-l", str(self.dir / "pg" / "postgres.log"),
+               "-o", f"-c listen_addresses=127.0.0.1 -p {self.pg} -k {self.dir / 'pg'}", action]
+        subprocess.run(["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd, check=True,
+                       capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    assert shutil.which("nginx"), "nginx not found: install Debian's nginx (see README)"
+    # Not under pytest's private temp folder: the cluster runs as the postgres user, who must reach it.
+    root = Path(tempfile.mkdtemp(prefix="panj-stack-"))
+    root.chmod(0o755)
+    stack = Stack(root)
+    stack.run("start", "2")
+    try:
+        yield stack
+    finally:
+        stack.run("stop", timeout=120)
+        shutil.rmtree(root, ignore_errors=True)
+    assert not list(stack.dir.glob("app-*.pid")), "stop left app processes behind"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, url: str, user: str | None = None) -> Page:
+    credentials = {"username": user, "password": f"{user}-pw"} if user else None
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, http_credentials=credentials)
+    blocked: list[str] = []
+    cut_off(context, blocked)
+    page = context.new_page()
+    page.goto(url, timeout=LOAD_MS)
+    return page
+
+
+def test_the_proxy_needs_a_login_and_passes_the_identity_the_app_trusts(stack: Stack, browser: Browser) -> None:
+    anonymous = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", f"http://127.0.0.1:{stack.proxy}/"],
+                               capture_output=True, text=True, timeout=30).stdout
+    assert anonymous == "401"
+    page = open_page(browser, f"http://127.0.0.1:{stack.proxy}/editor", user="alice")
+    expect(page.get_by_text("You are alice (editor)")).to_be_visible(timeout=LOAD_MS)
+    page.context.close()
+
+
+def test_an_import_through_one_process_is_seen_through_the_other(stack: Stack, browser: Browser, tmp_path: Path) -> None:
+    data = tmp_path / "team_import.csv"
+    data.write_bytes(acled_csv([acled_row(n) for n in range(1, 6)]))
+    # Straight to process A (loopback), as the app on it would be reached through the proxy.
+    first = open_page(browser, f"http://127.0.0.1:{stack.app0}/data")
+    first.locator("input[type=file]").first.set_input_files(str(data))
+    first.get_by_label("Layer name (optional)").fill("Team import")
+    first.get_by_role("button", name="Import", exact=True).click()
+    expect(first.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
+    first.context.close()
+    second = open_page(browser, f"http://127.0.0.1:{stack.app0 + 1}/data")
+    expect(second.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
+    second.context.close()
+
+
+def test_the_database_restarting_shows_a_notice_and_the_page_recovers(stack: Stack, browser: Browser) -> None:
+    page = open_page(browser, f"http://127.0.0.1:{stack.proxy}/sources", user="bob")
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible(timeout=LOAD_MS)
+    stack.pg_ctl("stop")
+    try:
+        page.reload()
+        expect(page.get_by_text("The store is unavailable, retrying")).to_be_visible(timeout=LOAD_MS)
+        assert page.get_by_text("Traceback").count() == 0
+    finally:
+        stack.pg_ctl("start")
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_text("The store is unavailable, retrying")).to_have_count(0, timeout=LOAD_MS)
+    page.context.close()
