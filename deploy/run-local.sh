@@ -12,7 +12,7 @@
 #   PANJ_PG_PORT      PostgreSQL's loopback port (default 5433)
 #   PANJ_DATABASE_URL use this database instead of starting a cluster
 #   PANJ_HTPASSWD     an htpasswd file: nginx then asks for a login and passes the user to
-#                     the app in X-Forwarded-User (the app trusts that header only here)
+#                     the app in X-Forwarded-User; without it everyone is an anonymous viewer
 # Everything listens on 127.0.0.1 only; nginx is the one door.
 set -Eeuo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,7 +55,9 @@ start_apps() {
   # One cookie secret for every process, so a cookie signed by one is valid on another.
   [ -s "$run/cookie-secret" ] || (umask 077; "$py" -c 'import secrets; print(secrets.token_hex(32))' >"$run/cookie-secret")
   secret=$(cat "$run/cookie-secret")
-  [ -n "${PANJ_HTPASSWD:-}" ] && export PANJ_TRUSTED_USER_HEADER=X-Forwarded-User
+  # Behind the proxy the app takes the user from this header, which nginx always sets (empty
+  # without a login: an anonymous viewer); never local mode, though the processes listen on loopback.
+  export PANJ_TRUSTED_USER_HEADER=X-Forwarded-User
   # Create or migrate the schema once, before any process serves a request.
   (cd "$root" && "$py" -m panjmap db init)
   for ((i = 0; i < n; i++)); do

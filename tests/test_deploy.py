@@ -124,16 +124,27 @@ def test_the_proxy_needs_a_login_and_passes_the_identity_the_app_trusts(stack: S
 def test_an_import_through_one_process_is_seen_through_the_other(stack: Stack, browser: Browser, tmp_path: Path) -> None:
     data = tmp_path / "team_import.csv"
     data.write_bytes(acled_csv([acled_row(n) for n in range(1, 6)]))
-    # Straight to process A (loopback), as the app on it would be reached through the proxy.
-    first = open_page(browser, f"http://127.0.0.1:{stack.app0}/data")
-    first.locator("input[type=file]").first.set_input_files(str(data))
-    first.get_by_label("Layer name (optional)").fill("Team import")
-    first.get_by_role("button", name="Import", exact=True).click()
-    expect(first.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
-    first.context.close()
-    second = open_page(browser, f"http://127.0.0.1:{stack.app0 + 1}/data")
-    expect(second.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
-    second.context.close()
+    # Straight to a process, bypassing the proxy: no identity, so a viewer, who may not import.
+    viewer = open_page(browser, f"http://127.0.0.1:{stack.app0}/data")
+    upload(viewer, data, "Viewer import")
+    expect(viewer.get_by_text("may not import")).to_be_visible(timeout=LOAD_MS)
+    viewer.context.close()
+    # Through the proxy as alice (editor): nginx keeps her on one process.
+    editor = open_page(browser, f"http://127.0.0.1:{stack.proxy}/data", user="alice")
+    upload(editor, data, "Team import")
+    expect(editor.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
+    editor.context.close()
+    for port in (stack.app0, stack.app0 + 1):  # each process, whichever took the write
+        page = open_page(browser, f"http://127.0.0.1:{port}/data")
+        expect(page.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
+        expect(page.get_by_text("Imported: Viewer import")).to_have_count(0)
+        page.context.close()
+
+
+def upload(page: Page, data: Path, name: str) -> None:
+    page.locator("input[type=file]").first.set_input_files(str(data))
+    page.get_by_label("Layer name (optional)").fill(name)
+    page.get_by_role("button", name="Import", exact=True).click()
 
 
 def test_the_database_restarting_shows_a_notice_and_the_page_recovers(stack: Stack, browser: Browser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from panjmap import export, geodata
+from panjmap import export, geodata, identity
 from panjmap.importers import FORMATS, ImportRejected
 from panjmap.layers import MapLayer, curated_layer, import_key
 from panjmap.record_text import count_column, several_mask
@@ -91,8 +91,9 @@ def _remove_controls(ctx: PageContext, layer: MapLayer) -> None:
     if yes.button("Yes, remove it", key=f"confirm_remove_{layer.key}", type="primary"):
         st.session_state.pop(CONFIRM_KEY, None)
         try:
+            identity.require(identity.current(), "remove-import")
             remove_dataset(open_store(), layer.label)
-        except StoreError as exc:
+        except (StoreError, identity.PermissionDenied) as exc:
             st.error(md(str(exc)))
             return
         save_view(ctx.view.replace(layers=tuple(k for k in ctx.view.layers if k != layer.key)))
@@ -111,6 +112,11 @@ def _import(ctx: PageContext, upload, fmt: str, name: str, target: str | None, f
         return
     if target is None and (full or deletions is not None):
         st.error("A full re-export or a deletions file updates an imported dataset: choose it under 'Import into'.")
+        return
+    try:
+        identity.require(identity.current(), "import")
+    except identity.PermissionDenied as exc:
+        st.error(f"Nothing was imported. {md(str(exc))}")
         return
     try:
         removed_ids = deletion_ids(deletions) if deletions is not None else []
