@@ -106,6 +106,16 @@ def canary() -> Iterator[Path]:
     os.environ.pop(ENV, None)
 
 
+@pytest.fixture(autouse=True)
+def clean_canary(canary: Path) -> None:
+    """Each test starts with no trace, so each one reports only what its own renderer ran."""
+    for child in canary.iterdir():
+        shutil.rmtree(child)
+    if hasattr(os, ATTRIBUTE):
+        delattr(os, ATTRIBUTE)
+    os.environ.pop(ENV, None)
+
+
 # --------------------------------------------------------------------------
 # The payloads in every user-controlled string
 
