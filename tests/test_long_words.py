@@ -26,6 +26,9 @@ from tests.conftest import CHROMIUM_ARGS
 WORD = "W" * 10_000
 
 
+FITS = "e => e.scrollWidth <= e.clientWidth + 1"  # nothing spills out sideways (a box's size ignores overflow)
+
+
 def _inside(box: dict, frame: dict) -> bool:
     return (box["x"] >= frame["x"] and box["y"] >= frame["y"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
             and box["y"] + box["height"] <= frame["y"] + frame["height"])
@@ -51,6 +54,7 @@ def test_a_10000_character_word_stays_inside_tooltip_popup_legend_and_layer_list
             tooltip = page.locator(".leaflet-tooltip:has(.panj-tip)")
             box = tooltip.bounding_box()
             assert box["width"] <= 300 and box["height"] <= 250 and _inside(box, frame), box
+            assert tooltip.evaluate(FITS)
             assert WORD[:20] in tooltip.text_content()  # cut, not dropped
             page.locator(".panj-incident").click()
             popup = page.locator(".leaflet-popup")
@@ -58,10 +62,12 @@ def test_a_10000_character_word_stays_inside_tooltip_popup_legend_and_layer_list
             page.wait_for_timeout(300)  # autopan
             box = popup.bounding_box()
             assert box["width"] <= 340 and box["height"] <= 400 and _inside(box, frame), box
+            assert page.locator(".leaflet-popup-content").evaluate(FITS)
             clamped = page.locator(".leaflet-popup .panj-tip b bdi")
             assert clamped.evaluate("e => e.scrollHeight > e.clientHeight && getComputedStyle(e).webkitLineClamp === '3'")
             for selector in (".panj-legend:not(.panj-title)", ".panj-title"):
                 assert _inside(page.locator(selector).bounding_box(), frame), selector
+                assert page.locator(selector).evaluate(FITS), selector
             page.locator(".leaflet-control-layers").hover()
             layers = page.locator(".leaflet-control-layers-list")
             assert layers.bounding_box()["width"] <= 340 and layers.bounding_box()["height"] <= 400
