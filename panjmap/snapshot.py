@@ -76,7 +76,7 @@ class TitleBox(MacroElement):
                  f"data {html.escape(meta.data_version)} · generated {html.escape(meta.generated)}"]
         if renderer_note:
             lines.append(html.escape(renderer_note))
-        self.content = js_json("<br>".join(lines))
+        self.content = js_json("".join(f"<div>{line}</div>" for line in lines))  # each line cut after three (CSS)
 
 
 def standalone_map(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...] = (),

@@ -52,6 +52,7 @@ from tests.conftest import CHROMIUM_ARGS
 
 ATTRIBUTE = "panj_ssti_canary"  # set on the os module by a payload that ran
 ENV = "PANJ_SSTI_CANARY"  # set in the environment by a payload that ran
+DIR_ENV = "PANJ_SSTI_DIR"  # where a payload that ran makes its directory (payloads hold no quotes, see below)
 KML = {"k": "http://www.opengis.net/kml/2.2"}
 
 
@@ -60,9 +61,14 @@ def payloads(canary: Path) -> dict[str, tuple[str, str]]:
 
     Only the "split" class has two halves that are harmless alone: they are placed in
     neighbouring fields (and list values) so that text joined on the server would run.
+    The payloads hold no quotes (names come from ``dict(name=1)|first``, the folder from
+    the environment): folium's ``tojson`` writes a quote as \\u0027, which Jinja cannot
+    parse, so a quoted payload only crashes the render (the "syntax_error" class) instead of running.
     """
+    os_ = "lipsum.__globals__.os"
+
     def mkdir(name: str) -> str:
-        return f"lipsum.__globals__.os.mkdir('{canary / name}')"
+        return f"{os_}.mkdir({os_}.path.join({os_}.environ.{DIR_ENV}, dict({name}=1)|first))"
 
     whole = {
         "expression": "{{" + mkdir("expression") + "}}",
@@ -70,11 +76,11 @@ def payloads(canary: Path) -> dict[str, tuple[str, str]]:
         "statement": "{% set x = " + mkdir("statement") + " %}",
         "statement_whitespace": "{%- if " + mkdir("statement_whitespace") + " -%}{%- endif -%}",
         "comment_and_attribute": "{# hidden #}{{ lipsum.__globals__.__builtins__.setattr("
-                                 f"lipsum.__globals__.os, '{ATTRIBUTE}', 1) }}}}",
-        "environment": "{{ cycler.__init__.__globals__.os.environ.update(" + ENV + "='1') }}",
+                                 f"{os_}, dict({ATTRIBUTE}=1)|first, 1) }}}}",
+        "environment": "{{ cycler.__init__.__globals__.os.environ.update(" + ENV + "=dict(ran=1)|first) }}",
         "raw_breakout": "{% endraw %}{{ " + mkdir("raw_breakout") + " }}{% raw %}",
         "arithmetic": "{{7*7}} {{ 7*'7' }}",
-        "syntax_error": "{% if %}{{ unclosed {# open",
+        "syntax_error": "{% if %}{{ unclosed {# open {{ '" + str(canary) + "' }}",
     }
     out = {name: (text, "") for name, text in whole.items()}
     out["split"] = ("split {", "{" + mkdir("split") + "}}")
@@ -89,10 +95,22 @@ def no_trace(canary: Path) -> None:
 
 @pytest.fixture(scope="module")
 def canary() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="ssti"))  # short: URL values are cut at 200 characters
+    path = Path(tempfile.mkdtemp(prefix="ssti"))
+    os.environ[DIR_ENV] = str(path)
     yield path
+    os.environ.pop(DIR_ENV, None)
     shutil.rmtree(path)
     # Undo what a payload did (on a broken build), so no other test inherits it.
+    if hasattr(os, ATTRIBUTE):
+        delattr(os, ATTRIBUTE)
+    os.environ.pop(ENV, None)
+
+
+@pytest.fixture(autouse=True)
+def clean_canary(canary: Path) -> None:
+    """Each test starts with no trace, so each one reports only what its own renderer ran."""
+    for child in canary.iterdir():
+        shutil.rmtree(child)
     if hasattr(os, ATTRIBUTE):
         delattr(os, ATTRIBUTE)
     os.environ.pop(ENV, None)
@@ -111,8 +129,7 @@ def payload_layers(name: str, halves: tuple[str, str], index: int) -> list[MapLa
     """The payload as layer name and in every text column of ACLED, UCDP and GeoJSON files, and as file name."""
     text = "".join(halves)
     layer_name = halves[0] if halves[1] else text  # split: the name ends in "{", the fields carry the rest
-    acled = F.acled_row(1, **_fields(H.ACLED_TEXT_FIELDS, halves), event_id_cnty=halves[1] or text,
-                        latitude=37.1 + 0.05 * index, longitude=68.5)
+    acled = F.acled_row(1, **_fields(H.ACLED_TEXT_FIELDS, halves), latitude=37.1 + 0.05 * index, longitude=68.5)
     ucdp = F.ucdp_row(1, **_fields(H.UCDP_TEXT_FIELDS, halves), latitude=37.1 + 0.05 * index, longitude=68.7)
     geo = F.point(68.9, 37.1 + 0.05 * index, fid=text, **_fields(H.ACLED_TEXT_FIELDS, halves),
                   event_date="2025-11-26", fatalities=1, geo_precision=1, time_precision=1)
@@ -120,7 +137,8 @@ def payload_layers(name: str, halves: tuple[str, str], index: int) -> list[MapLa
         import_file(F.acled_csv([acled]), f"{text}.csv", dataset_name=layer_name),
         import_file(F.ucdp_csv([ucdp]), f"{text}.csv", dataset_name=f"{layer_name} (UCDP)"),
         import_file(F.geojson_bytes([geo]), f"{text}.geojson", dataset_name=f"{layer_name} (GeoJSON)"),
-        import_file(F.acled_csv([acled]), f"{name}/{text}.csv"),  # the file name gives the layer name
+        # the file name gives the layer name; the id is the payload too (the GeoJSON's as well)
+        import_file(F.acled_csv([dict(acled, event_id_cnty=halves[1] or text)]), f"{name}/{text}.csv"),
     ]
     return [imported_layer(r.dataset_name, r.records, 4 * index + k) for k, r in enumerate(results)]
 
@@ -131,7 +149,7 @@ def url_state(halves: tuple[str, str], layers: list[MapLayer]) -> ViewState:
     values = [halves[0], halves[1]] if halves[1] else [text]
     params: dict[str, Any] = {
         "actors": values, "event_types": values, "nationalities": values, "regions": values, "text": text,
-        "selected": f"{layers[3].key}/{halves[1] or text}",  # the record of the file-named layer
+        "selected": f"{layers[0].key}/TJK1",  # the record of the ACLED layer (URL values are cut at 200)
         "layers": [*DEFAULT_LAYERS, *(layer.key for layer in layers)],
     }
     state, errors = ViewState.from_query(params)

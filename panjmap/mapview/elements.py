@@ -49,6 +49,7 @@ LEGEND_RULES = """
 .panj-legend h4{margin:2px 0;font-size:11px}
 .panj-legend .row{display:flex;align-items:center;gap:5px}
 .panj-legend .sw{width:16px;height:13px;flex:none}
+.panj-legend .row span,.panj-title div{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;overflow:hidden}
 """
 LEGEND_CSS = "<style>" + LEGEND_RULES + "</style>"
 
@@ -66,6 +67,8 @@ HELPERS_CSS = (
 .panj-tip bdi{display:-webkit-inline-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;
   overflow:hidden;max-width:100%;vertical-align:bottom}
 .leaflet-control-layers-list{max-width:320px;overflow-wrap:anywhere}
+.panj-layer-name{display:-webkit-inline-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;overflow:hidden;
+  max-width:290px;vertical-align:top}
 .panj-tip .pm-id{color:#666;font-size:11px}
 .panj-fs a{display:flex;align-items:center;justify-content:center;cursor:pointer}
 .leaflet-control-attribution{font-size:10px;max-width:70%}
@@ -454,7 +457,8 @@ class LayerControl(_PlainScript):
 (function () {
   var P = window.PANJ, control = L.control.layers(null, null, {collapsed: true});
   [{% for layer in this.entries %}[{{ layer[0] }}, {{ layer[1] }}, {{ layer[2] }}],{% endfor %}].forEach(function (e) {
-    if (e[2]) { control.addOverlay(e[0], P.bdi(e[1])); } else { control.addBaseLayer(e[0], P.bdi(e[1])); }
+    var name = '<span class="panj-layer-name">' + P.bdi(e[1]) + "</span>";
+    if (e[2]) { control.addOverlay(e[0], name); } else { control.addBaseLayer(e[0], name); }
   });
   control.addTo({{ this._parent.get_name() }});
 })();
