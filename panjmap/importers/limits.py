@@ -37,5 +37,6 @@ MAX_COUNT: int = 1_000_000
 
 
 def mb(size: int) -> str:
-    """Bytes as decimal megabytes, the unit the upload widget shows: 50000000 -> '50 MB'."""
-    return f"{size / 1_000_000:g} MB"
+    """Bytes as decimal megabytes, the unit the upload widget shows: 50000000 -> '50 MB',
+    50000001 -> '50.000001 MB' (never rounded onto the limit)."""
+    return f"{size / 1_000_000:.6f}".rstrip("0").rstrip(".") + " MB"

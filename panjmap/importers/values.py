@@ -133,7 +133,8 @@ def parse_counts(raw: pd.Series, label: str) -> tuple[pd.array, pd.Series]:
     text = _text(raw)
     number = _numbers(text)
     given = (text != "").to_numpy()
-    huge = given & (np.isinf(number) | (number > MAX_COUNT)).to_numpy()
+    long_digits = text.str.fullmatch(r"\d{16,}(\.0*)?").fillna(False)  # may not even parse as a float
+    huge = given & (np.isinf(number) | (number > MAX_COUNT) | long_digits).to_numpy()
     bad = given & ~huge & ~(np.isfinite(number) & (number % 1 == 0)).to_numpy()
     negative = given & ~bad & (number < 0).to_numpy()
     errors = np.full(len(text), "", dtype=object)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
 from panjmap import export, geodata
-from panjmap.importers import FORMATS, MAX_IMPORT_BYTES, ImportRejected, import_file
+from panjmap.importers import FORMATS, ImportRejected, import_file
+from panjmap.importers.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB, mb
 from panjmap.layers import curated_layer, imported_layer
 from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.ui.page import IMPORTS_KEY, PageContext
@@ -14,6 +17,7 @@ from panjmap.ui.state_sync import save_view
 from panjmap.ui.text import md
 
 MAX_IMPORTS = 5
+LOG = logging.getLogger(__name__)
 
 
 def _table(records: pd.DataFrame) -> pd.DataFrame:
@@ -48,10 +52,11 @@ def render(ctx: PageContext) -> None:
 
     st.subheader("Import a dataset")
     st.caption(f"ACLED CSV (current or older export), UCDP GED CSV (incl. HDX files), or GeoJSON points with a date. "
-               f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Imports stay in this browser session only, show as "
+               f"Up to {mb(MAX_IMPORT_BYTES)} ({MAX_IMPORT_BYTES:,} bytes). Imports stay in this browser session only, show as "
                f"their own map layer and never change the curated records.")
     with st.form("import_form", clear_on_submit=False):
-        upload = st.file_uploader("File", type=["csv", "geojson", "json", "txt"])
+        # the widget's own limit, in the same (decimal) megabytes as MAX_IMPORT_BYTES
+        upload = st.file_uploader("File", type=["csv", "geojson", "json", "txt"], max_upload_size=MAX_UPLOAD_MB)
         fmt = st.selectbox("Format", FORMATS, help="auto detects the format from the file's header")
         name = st.text_input("Layer name (optional)", max_chars=60)
         submitted = st.form_submit_button("Import")
@@ -77,12 +82,18 @@ def _import(ctx: PageContext, upload, fmt: str, name: str) -> None:
         st.error(f"At most {MAX_IMPORTS} imported layers per session: remove one first.")
         return
     if upload.size > MAX_IMPORT_BYTES:
-        st.error(f"{md(upload.name)} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        st.error(f"Nothing was imported. {md(upload.name)} is {upload.size:,} bytes ({mb(upload.size)}); "
+                 f"the limit is {MAX_IMPORT_BYTES:,} bytes ({mb(MAX_IMPORT_BYTES)}).")
         return
     try:
         result = import_file(upload.getvalue(), upload.name, fmt=fmt, dataset_name=name or None)
     except ImportRejected as exc:
         st.error(f"Nothing was imported. {md(exc.message)}")
+        return
+    except Exception as exc:  # an importer bug must not leave a traceback on the page or half an import
+        LOG.exception("import of %r failed", upload.name)
+        st.error(f"Nothing was imported. The importer failed on this file ({type(exc).__name__}); "
+                 "the server log has the details.")
         return
     layer = imported_layer(result.dataset_name, result.records, len(imports))
     if layer.key in imports:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from panjmap import query
 from panjmap.layers import MapLayer
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
 from panjmap.schema import EVENT_TYPES
-from panjmap.state import ALL_LAYERS, SIDES, ViewState
+from panjmap.state import ALL_LAYERS, MAX_MIN_FATALITIES, SIDES, ViewState
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
 
@@ -34,6 +35,7 @@ class Options:
     actors: list[str]
     nationalities: list[str]
     regions: list[str]
+    max_fatalities: int | None = None  # the most killed in any one record; None when no count is known
 
 
 # Options of the layers' record tables, by table identity: the tables are made once (the
@@ -53,7 +55,10 @@ def options_for(layers: list[MapLayer]) -> Options:
     sets = [layer.records for layer in layers]
     first, last = query.date_bounds(sets)
     regions = sorted({r for rs in sets for r in rs.records["admin1"] if r})
-    options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions)
+    counts = [rs.records["fatalities"].max() for rs in sets if len(rs.records)]
+    known = [int(c) for c in counts if pd.notna(c)]
+    options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions,
+                      max(known) if known else None)
     if len(_OPTIONS_CACHE) >= _OPTIONS_CACHE_SIZE:
         _OPTIONS_CACHE.clear()
     _OPTIONS_CACHE[key] = (tables, options)
@@ -139,7 +144,13 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
     sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities", **change)
     sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides", **change)
     sb.multiselect("Region", opts.regions, key=PREFIX + "regions", **change)
-    sb.number_input("Minimum fatalities", min_value=0, max_value=100_000, step=1, key=PREFIX + "min_fatalities", **change)
+    sb.number_input("Minimum fatalities", min_value=0, max_value=MAX_MIN_FATALITIES, step=1,
+                    key=PREFIX + "min_fatalities", **change)
+    if view.min_fatalities and view.min_fatalities > (opts.max_fatalities or 0):
+        most = "no record has a known count" if opts.max_fatalities is None else \
+            f"the most in any record is {opts.max_fatalities:,}"
+        sb.warning(f"No record has {view.min_fatalities:,} or more fatalities ({most}), so the map shows none. "
+                   "Lower the minimum to see records.")
     sb.text_input("Search location, notes and quotes", key=PREFIX + "text", max_chars=200, **change)
 
     sb.header("Layers")
