@@ -21,6 +21,7 @@ from panjmap.importers import ImportRejected, import_file, limits
 from panjmap.paths import ROOT
 from panjmap.state import ViewState
 from tests.importer_fixtures import acled_csv, acled_row
+from tests.test_hostile import browser  # noqa: F401  (the module's Chromium, for the browser test)
 
 POINT = {"type": "Point", "coordinates": [68.75, 37.25]}
 
@@ -307,3 +308,44 @@ def test_data_page_shows_the_message_and_adds_nothing(filename: str, data: bytes
     ok = import_on_page("fine.geojson", collection(feature(1), feature(2)), at)  # the same session imports afterwards
     assert not ok.exception and not ok.error
     assert list(ok.session_state[IMPORTS_KEY]) == ["import:fine"]
+
+
+# --------------------------------------------------------------------------
+# Browser: two points of a single-line GeoJSON without ids open their own details
+
+
+def test_single_line_geojson_points_open_their_own_details(browser, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    from tests.test_hostile import WAIT_MS, go, map_frame, new_tab, pick_marker, settle, upload as upload_file
+
+    places = {"oneline-F1": ("Alpha ford", [68.75, 37.25]), "oneline-F2": ("Bravo bridge", [69.6, 37.6]),
+              "oneline-F3": ("Charlie post", [70.3, 37.95])}
+    data = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
+         "properties": {"event_date": "2025-11-26", "location": name, "fatalities": n}}
+        for n, (name, coords) in enumerate(places.values())]}).encode()
+    assert b"\n" not in data and b'"id"' not in data
+    tab = new_tab(browser)
+    page = tab.page
+    try:
+        page.goto(app_url + "/", timeout=WAIT_MS)
+        expect(page.locator("h1", has_text="Panj border incidents")).to_be_visible(timeout=WAIT_MS)
+        settle(page)
+        go(tab, "Data and import", "Data")
+        upload_file(tab, data, "oneline.geojson")
+        expect(page.locator("[data-testid='stExpander'] summary", has_text="Imported: oneline")).to_have_count(
+            1, timeout=WAIT_MS)
+        go(tab, "Border map", "Panj border incidents")
+        frame = map_frame(page)
+        for rid in ("oneline-F1", "oneline-F2"):
+            frame.evaluate("() => window.map.closePopup()")
+            marker = pick_marker(frame, rid)
+            marker.click(timeout=WAIT_MS)
+            heading = page.locator("[data-testid='stHeading']", has_text=rid)
+            expect(heading).to_have_count(1, timeout=WAIT_MS)
+            settle(page)
+            assert heading.inner_text().strip() == f"{rid}: {places[rid][0]}"
+            tab.check(f"detail {rid}")
+    finally:
+        page.context.close()
