@@ -166,6 +166,22 @@ def test_min_fatalities_in_the_url_is_bounded_with_our_message() -> None:
     assert ViewState.from_query({"min_fatalities": "100000"})[0].min_fatalities == 100_000
 
 
+def test_map_page_warns_about_a_minimum_above_every_record_and_a_5000_digit_minimum() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["min_fatalities"] = "500"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("No record has 500 or more fatalities (the most in any record is 70)" in w.value
+               for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["min_fatalities"] = "9" * 5000
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)
+    assert "Ignored URL parameter 'min_fatalities': must be a whole number from 0 to 100,000" in shown
+    assert "int_max_str_digits" not in shown and "9999" not in shown
+
+
 # --------------------------------------------------------------------------
 # Point 4: what one import may cost, refused before parsing
 
