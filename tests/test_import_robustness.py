@@ -97,14 +97,17 @@ def test_tolerated_structures_import() -> None:
     assert list(numbers.records["location"]) == ["12345", "Place 2"]
 
 
-def test_cli_refuses_deep_json_with_the_message_and_writes_nothing(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize("case", ["nested 10,000 deep", "geometry a string", "properties a list", "crs a string"])
+def test_cli_refuses_malformed_geojson_with_the_message_and_writes_nothing(case: str, tmp_path: Path, capsys) -> None:
     from panjmap.cli import main
 
-    src, out = tmp_path / "deep.geojson", tmp_path / "out.geojson"
-    src.write_bytes(DEEP)
+    data, message = MALFORMED[case]
+    src, out = tmp_path / "bad.geojson", tmp_path / "out.geojson"
+    src.write_bytes(data)
     assert main(["convert", str(src), "--to", "geojson", "-o", str(out)]) == 2
-    assert "deep.geojson was not imported: The JSON is nested 10,001 levels deep" in capsys.readouterr().err
-    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "bad.geojson was not imported: " in err and message in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.geojson"]
 
 
 # --------------------------------------------------------------------------
@@ -180,6 +183,36 @@ def test_map_page_warns_about_a_minimum_above_every_record_and_a_5000_digit_mini
     shown = " ".join(re.sub(r"\\(.)", r"\1", w.value) for w in at.warning)
     assert "Ignored URL parameter 'min_fatalities': must be a whole number from 0 to 100,000" in shown
     assert "int_max_str_digits" not in shown and "9999" not in shown
+
+
+def _failing_export_script() -> None:
+    """The export panel after one of its downloads failed in Streamlit's download thread."""
+    import streamlit as st
+
+    from panjmap.data import load_dataset
+    from panjmap.state import ViewState
+    from panjmap.ui import export_panel
+
+    if "clicked" not in st.session_state:
+        st.session_state["clicked"] = True
+
+        def broken() -> bytes:
+            raise FileExistsError("[Errno 17] File exists: '/srv/secret/path'")
+
+        try:
+            export_panel._reported("PNG for a slide", broken)()
+        except FileExistsError:
+            pass  # Streamlit catches it and says "Failed to generate file for download" under the button
+    export_panel.render_export_panel(ViewState(), load_dataset(), [])
+
+
+def test_a_failed_export_is_reported_on_the_page_without_server_details() -> None:
+    at = AppTest.from_function(_failing_export_script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    shown = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert shown == ["Export failed, nothing was downloaded: PNG for a slide (FileExistsError; details in the "
+                     "server log). Try again, or choose another format."]
+    assert not at.run().error  # said once
 
 
 # --------------------------------------------------------------------------
@@ -352,6 +385,15 @@ def test_single_line_geojson_points_open_their_own_details(browser, app_url: str
         upload_file(tab, data, "oneline.geojson")
         expect(page.locator("[data-testid='stExpander'] summary", has_text="Imported: oneline")).to_have_count(
             1, timeout=WAIT_MS)
+        for filename, bad, message in (("deep.geojson", DEEP, "The JSON is nested 10,001 levels deep"),
+                                       ("geom.geojson", MALFORMED["geometry a string"][0],
+                                        "feature 3: geometry must be an object or null, got a string.")):
+            upload_file(tab, bad, filename, "bad")
+            error = page.locator("[data-testid='stAlertContentError']")
+            expect(error).to_have_count(1, timeout=WAIT_MS)
+            assert error.inner_text().startswith("Nothing was imported.") and message in error.inner_text()
+            tab.check(f"bad upload {filename}")
+            expect(page.locator("[data-testid='stExpander'] summary", has_text="Imported:")).to_have_count(1)
         go(tab, "Border map", "Panj border incidents")
         frame = map_frame(page)
         for rid in ("oneline-F1", "oneline-F2"):
