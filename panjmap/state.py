@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ IMPORT_LAYER_PREFIX = "import:"  # an imported dataset's layer id is "import:<na
 BASEMAPS: tuple[str, ...] = ("offline", "osm", "topo", "satellite")
 STEPS: tuple[str, ...] = ("week", "month")
 SIDES: tuple[str, ...] = ("Tajikistan", "Afghanistan")
+
+MAX_MIN_FATALITIES = 100_000  # the sidebar's "Minimum fatalities" goes no higher
 
 DEFAULT_CENTER: tuple[float, float] = (37.9, 70.4)
 DEFAULT_ZOOM = 7
@@ -187,10 +190,12 @@ def _decode(name: str, raw: str | list[str]) -> Any:
             raise ValueError("must be 1 or 0")
         return _BOOLEANS[text.casefold()]
     if name == "min_fatalities":
-        number = int(text)
-        if number < 0:
-            raise ValueError("must be 0 or more")
-        return number
+        # digits only, and checked by length before int(): a 5,000-digit value gets this message,
+        # not Python's int_max_str_digits one
+        if not re.fullmatch(r"[0-9]+", text) or len(text.lstrip("0")) > len(str(MAX_MIN_FATALITIES)) \
+                or int(text) > MAX_MIN_FATALITIES:
+            raise ValueError(f"must be a whole number from 0 to {MAX_MIN_FATALITIES:,}")
+        return int(text)
     if name == "zoom":
         zoom = int(text)
         if not MIN_ZOOM <= zoom <= MAX_ZOOM:

@@ -265,12 +265,12 @@ def test_wrong_encoding_names_offset_and_line() -> None:
 
 
 def test_over_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert MAX_IMPORT_BYTES == 50 * 1024 * 1024
+    assert MAX_IMPORT_BYTES == 50_000_000  # decimal MB, as Streamlit's upload widget counts
     monkeypatch.setattr(importers, "MAX_IMPORT_BYTES", 100)
     data = acled_csv([acled_row(1)])
     assert rejected(data) == (
-        f"The file is {len(data):,} bytes; the import limit is 100 bytes "
-        f"({100 / 1024 / 1024:g} MB). Split or filter it before importing."
+        f"The file is {len(data):,} bytes ({len(data) / 1e6:g} MB); the import limit is 100 bytes "
+        f"(0.0001 MB). Split or filter it before importing."
     )
 
 

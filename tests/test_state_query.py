@@ -141,7 +141,7 @@ MALFORMED = [
     ({"bbox": "-200,36,72,39"}, "bbox", "within the globe"),
     ({"basemap": "google"}, "basemap", "must be one of offline, osm, topo, satellite"),
     ({"step": "day"}, "step", "must be one of week, month"),
-    ({"min_fatalities": "-1"}, "min_fatalities", "must be 0 or more"),
+    ({"min_fatalities": "-1"}, "min_fatalities", "must be a whole number from 0 to 100,000"),
     ({"min_fatalities": "lots"}, "min_fatalities", "min_fatalities"),
     ({"sides": ["Tajikistan", "Mars"]}, "sides", "sides must be among Tajikistan, Afghanistan"),
 ]

@@ -16,7 +16,6 @@ from pathlib import PurePath
 
 from panjmap.importers import acled, detect, geojson_points, textfile, ucdp
 from panjmap.importers.core import (
-    MAX_IMPORT_BYTES,
     RESULT_COLUMNS,
     ImportRejected,
     ImportResult,
@@ -24,6 +23,7 @@ from panjmap.importers.core import (
     finalize,
 )
 from panjmap.importers.csvtable import read_table
+from panjmap.importers.limits import MAX_IMPORT_BYTES
 
 __all__ = ["import_file", "ImportResult", "ImportRejected", "MAX_IMPORT_BYTES", "RESULT_COLUMNS", "FORMATS"]
 

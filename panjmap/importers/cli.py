@@ -1,7 +1,8 @@
 """``python -m panjmap convert FILE --to geojson|csv [-o OUT]``.
 
 Writes the normalised records to OUT (atomically: a temporary file renamed into
-place) or stdout, and the import summary to stderr. A rejected file prints the
+place) or stdout, in chunks of CHUNK_ROWS records so the output never costs
+more memory than the records themselves, and the import summary to stderr. A rejected file prints the
 reason to stderr, writes nothing and exits 2.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from panjmap.importers.textfile import check_size
 from panjmap.output import write_atomically
 
 OUTPUTS: tuple[str, ...] = ("geojson", "csv")
+CHUNK_ROWS = 2000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,25 +47,37 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_geojson(records: gpd.GeoDataFrame) -> str:
-    columns = list(RESULT_COLUMNS)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [_plain(row["longitude"]), _plain(row["latitude"])]},
-            "properties": {name: _plain(row[name]) for name in columns},
-        }
-        for row in records[columns].to_dict("records")
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+def _chunks(records: gpd.GeoDataFrame) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(records), CHUNK_ROWS):
+        yield pd.DataFrame(records.iloc[start:start + CHUNK_ROWS][list(RESULT_COLUMNS)])
 
 
-def to_csv(records: gpd.GeoDataFrame) -> str:
+def geojson_chunks(records: gpd.GeoDataFrame) -> Iterator[str]:
+    """A FeatureCollection, one feature per line."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    first = True
+    for chunk in _chunks(records):
+        lines = []
+        for row in chunk.to_dict("records"):
+            feature = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [_plain(row["longitude"]), _plain(row["latitude"])]},
+                "properties": {name: _plain(value) for name, value in row.items()},
+            }
+            lines.append(("" if first else ",\n") + json.dumps(feature, ensure_ascii=False))
+            first = False
+        yield "".join(lines)
+    yield "\n]}\n"
+
+
+def csv_chunks(records: gpd.GeoDataFrame) -> Iterator[str]:
     """Normalised records as CSV; text a spreadsheet would run as a formula is neutralised."""
-    table = pd.DataFrame(records[list(RESULT_COLUMNS)])
-    for col in table.columns:
-        table[col] = table[col].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
-    return table.to_csv(index=False, lineterminator="\n")
+    for n, table in enumerate(_chunks(records)):
+        for col in table.columns:
+            table[col] = table[col].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
+        yield table.to_csv(index=False, header=n == 0, lineterminator="\n")
+    if not len(records):
+        yield ",".join(RESULT_COLUMNS) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,10 +91,11 @@ def run(args: argparse.Namespace) -> int:
     except ImportRejected as err:
         print(f"convert: {path.name} was not imported: {err.message}", file=sys.stderr)
         return 2
-    text = to_geojson(result.records) if args.to == "geojson" else to_csv(result.records)
+    chunks = geojson_chunks(result.records) if args.to == "geojson" else csv_chunks(result.records)
     if args.output:
-        write_atomically(Path(args.output), text.encode("utf-8"))
+        write_atomically(Path(args.output), (chunk.encode("utf-8") for chunk in chunks))
     else:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
     print(result.summary(), file=sys.stderr)
     return 0

@@ -23,8 +23,6 @@ from panjmap.schema import ACLED_COLUMNS, INCIDENT_COLUMNS
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 
-MAX_IMPORT_BYTES: int = 50 * 1024 * 1024
-
 # Columns every imported record carries after INCIDENT_COLUMNS, in this order.
 EXTRA_RESULT_COLUMNS: tuple[str, ...] = ("fatalities_low", "fatalities_high", "dataset", "original")
 RESULT_COLUMNS: tuple[str, ...] = INCIDENT_COLUMNS + EXTRA_RESULT_COLUMNS
@@ -146,6 +144,7 @@ class Staged:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # rows dropped before staging
     warnings: list[str] = field(default_factory=list)
     rows_read: int = 0
+    numbered_by: str = "line"  # what ``lines`` count: "line" or "feature" (GeoJSON without line numbers)
 
     def column(self, name: str) -> pd.Series:
         if name in self.frame:
@@ -232,18 +231,20 @@ def _check_ids(
     staged: Staged, out: dict[str, object], mapped: dict[str, str], notes: dict[str, np.ndarray],
     dataset_name: str,
 ) -> None:
-    """Fill missing ids from the line number; later duplicates of an id are problems."""
+    """Fill missing ids from the line (or feature) number; later duplicates of an id are problems."""
     ids = staged.column("event_id_cnty").astype(str).str.strip().tolist()
     lines = staged.lines.tolist()
     if "" in ids:
-        notes[f"no event id; assigned '{dataset_name}-L<line>'"] = np.array([not i for i in ids], dtype=bool)
-        ids = [i or f"{dataset_name}-L{line}" for i, line in zip(ids, lines, strict=True)]
-        mapped.setdefault("event_id_cnty", f"generated as '{dataset_name}-L<line>' (no id in the file)")
-    first_line: dict[str, int] = {}
+        unit = staged.numbered_by
+        pattern = f"{dataset_name}-{unit[0].upper()}<{unit}>"
+        notes[f"no event id; assigned '{pattern}'"] = np.array([not i for i in ids], dtype=bool)
+        ids = [i or f"{dataset_name}-{unit[0].upper()}{line}" for i, line in zip(ids, lines, strict=True)]
+        mapped.setdefault("event_id_cnty", f"generated as '{pattern}' (no id in the file)")
+    first: dict[str, int] = {}
     for pos in np.flatnonzero(~staged.problems.bad_mask(len(ids))).tolist():
-        seen = first_line.setdefault(ids[pos], lines[pos])
-        if seen != lines[pos]:
-            staged.problems.add_at(pos, f"duplicate event id '{ids[pos]}' (first on line {seen})")
+        seen = first.setdefault(ids[pos], pos)
+        if seen != pos:
+            staged.problems.add_at(pos, f"duplicate event id '{ids[pos]}' (first on line {lines[seen]})")
     out["event_id_cnty"] = ids
 
 

@@ -3,7 +3,8 @@
 Handles CRLF/LF, quoted fields with delimiters, quotes and newlines, an Excel
 ``sep=`` first line, ``;``/tab delimiters and an HXL hashtag row (HDX files).
 Rows with the wrong number of fields or broken quoting are skipped with their
-line number; a quote that never closes rejects the file.
+line number; a quote that never closes rejects the file, as does a file over
+the column, value or field-length limits of :mod:`panjmap.importers.limits`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from panjmap.importers.core import ImportRejected, Problems, Staged
+from panjmap.importers.limits import MAX_COLUMNS, MAX_FIELD_CHARS, MAX_VALUES
 
 _DELIMITERS = (",", ";", "\t")
 
@@ -74,20 +76,55 @@ def _is_hxl(row: list[str]) -> bool:
     return bool(cells) and all(cell.startswith("#") for cell in cells)
 
 
-def _next_row(reader, last_line: int) -> list[str] | None:  # type: ignore[no-untyped-def]
-    """The next record, None at the end; csv.Error propagates."""
+def _next_row(reader, text: str, last: int, offset: int) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """The next record, None at the end; csv.Error propagates. ``last``: lines of ``text`` read so far;
+    ``offset``: lines cut off its top (the ``sep=`` line)."""
     try:
         return next(reader)
     except StopIteration:
         return None
     except csv.Error as err:
-        text = str(err)
-        if "field larger than field limit" in text or "unexpected end of data" in text:
+        message = str(err)
+        too_long = "field larger than field limit" in message
+        if "unexpected end of data" in message or (too_long and _quotes_after_line(text, last) % 2):
             raise ImportRejected(
-                f"Line {last_line + 1}: a quoted field starting on or after this line is never closed "
+                f"Line {last + 1 + offset}: a quoted field starting on or after this line is never closed "
                 '(missing closing "), so the rest of the file cannot be read as CSV.'
             ) from None
+        if too_long:
+            raise ImportRejected(
+                f"Line {last + 1 + offset}: a field is longer than {MAX_FIELD_CHARS:,} characters, the most one CSV "
+                "field may hold. An event table's fields are short: check that this is a CSV file with one "
+                "record per line."
+            ) from None
         raise
+
+
+def _quotes_after_line(text: str, line: int) -> int:
+    """Number of '"' from the start of line ``line + 1`` to the end (odd: a quote never closes)."""
+    pos = 0
+    for _ in range(line):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return 0
+    return text.count('"', pos)
+
+
+def _check_cost(text: str, delimiter: str) -> None:
+    """Refuse, before parsing, a header too wide or a file with too many fields to hold in memory."""
+    end = text.find("\n")
+    columns = (text if end < 0 else text[:end]).count(delimiter) + 1
+    if columns > MAX_COLUMNS:
+        raise ImportRejected(
+            f"The header has {columns:,} columns; an import may have at most {MAX_COLUMNS:,} "
+            "(ACLED exports have 31, UCDP GED files 49). Remove the extra columns before importing."
+        )
+    values = text.count(delimiter) + text.count("\n") + 1
+    if values > MAX_VALUES:
+        raise ImportRejected(
+            f"The file has about {values:,} fields ({delimiter!r}-separated values); an import may have at most "
+            f"{MAX_VALUES:,}. Split the file or keep fewer columns before importing."
+        )
 
 
 def read_table(text: str) -> Table:
@@ -101,6 +138,7 @@ def read_table(text: str) -> Table:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     else:
         delimiter = _delimiter(first_line)
+    _check_cost(text, delimiter)
     if delimiter != ",":
         warnings.append(f"columns are separated by {delimiter!r}, not commas")
 
@@ -117,7 +155,7 @@ def read_table(text: str) -> Table:
     while True:
         start = last + 1 + offset
         try:
-            row = _next_row(reader, last + offset)
+            row = _next_row(reader, text, last, offset)
         except csv.Error as err:
             last = reader.line_num
             if header is not None:
@@ -132,6 +170,10 @@ def read_table(text: str) -> Table:
             blank += header is not None
             continue
         if header is None:
+            if len(row) > MAX_COLUMNS:
+                raise ImportRejected(
+                    f"Line {start}: the header has {len(row):,} columns; an import may have at most {MAX_COLUMNS:,}."
+                )
             header, header_line = [cell.strip() for cell in row], start
             continue
         if not rows and hxl_line is None and not skipped and _is_hxl(row):

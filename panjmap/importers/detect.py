@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from panjmap.importers.core import ImportRejected
 from panjmap.schema import ACLED_COLUMNS
 
@@ -37,6 +39,11 @@ def text_kind(text: str, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
     first = text.lstrip()[:1]
+    if fmt in ("auto", "geojson") and re.match(r"\[\s*[\[{\"\d\-\]]|\[\s*$", text.lstrip()[:40]):
+        raise ImportRejected(
+            "The file is a JSON array; expected a GeoJSON FeatureCollection, a JSON object starting with '{' "
+            "(\"type\": \"FeatureCollection\", \"features\": [...])."
+        )
     if fmt == "geojson" and first != "{":
         start = text.lstrip()[:40].splitlines()[0]
         raise ImportRejected(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from panjmap.importers.core import ImportRejected
+from panjmap.importers.limits import mb
 
 # Leading bytes of files people upload by mistake -> what they are.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -22,9 +23,22 @@ def line_of(data: bytes, offset: int) -> int:
 def check_size(size: int, limit: int) -> None:
     if size > limit:
         raise ImportRejected(
-            f"The file is {size:,} bytes; the import limit is {limit:,} bytes "
-            f"({limit / 1024 / 1024:g} MB). Split or filter it before importing."
+            f"The file is {size:,} bytes ({mb(size)}); the import limit is {limit:,} bytes ({mb(limit)}). "
+            "Split or filter it before importing."
         )
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """'UTF-16LE' or 'UTF-16BE' when the start reads as mostly-ASCII UTF-16, else ''."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return ""
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    for name, zeros, chars in (("UTF-16LE", odd, even), ("UTF-16BE", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) <= 0.1 * len(chars):
+            return name
+    return ""
 
 
 def decode(data: bytes, limit: int) -> str:
@@ -37,6 +51,11 @@ def decode(data: bytes, limit: int) -> str:
             raise ImportRejected(f"This is not a CSV or GeoJSON text file: it is {what}.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRejected("The file is UTF-16 text, not UTF-8 text; re-save it as UTF-8 ('CSV UTF-8').")
+    if utf16 := _utf16_without_bom(data):
+        raise ImportRejected(
+            f"The file looks like {utf16} text without a byte-order mark (every second byte is NUL), "
+            "not UTF-8 text; re-save it as UTF-8 ('CSV UTF-8')."
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ImportRejected(

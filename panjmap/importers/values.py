@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from panjmap.importers.countries import BBOXES, MARGIN_DEG
+from panjmap.importers.limits import MAX_COUNT
 
 SWAPPED = "latitude/longitude look swapped"
 
@@ -29,7 +30,7 @@ MONTHS: dict[str, int] = {
 
 _ISO = re.compile(
     r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-](\d{2}):?(\d{2}))?)?"
 )
 _DAY_MONTHNAME = re.compile(r"(\d{1,2})[-\s/.]*([A-Za-z]{3,9})\.?[-\s/.,]+(\d{4}|\d{2})")
 _MONTHNAME_DAY = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
@@ -70,6 +71,9 @@ def parse_date(value: str, label: str, order: str = "") -> tuple[str, str]:
     parts: tuple[int, int, int] | None = None
     if match := _ISO.fullmatch(value):
         parts = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        hour, minute, second, zone_h, zone_m = (int(g or 0) for g in match.groups()[3:])
+        if hour > 23 or minute > 59 or second > 60 or zone_h > 14 or zone_m > 59:
+            return "", f"{label} '{value}' has an impossible time of day"
     elif (match := _DAY_MONTHNAME.fullmatch(value)) and match.group(2).lower() in MONTHS:
         parts = full_year(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1))
     elif (match := _MONTHNAME_DAY.fullmatch(value)) and match.group(1).lower() in MONTHS:
@@ -124,18 +128,29 @@ def _messages(mask: np.ndarray, make) -> np.ndarray:  # type: ignore[no-untyped-
 
 
 def parse_counts(raw: pd.Series, label: str) -> tuple[pd.array, pd.Series]:
-    """Non-negative whole numbers ('3', '3.0'); empty -> <NA>."""
+    """Whole numbers from 0 to MAX_COUNT ('3', '3.0'); empty -> <NA>. Checked as floats before any
+    conversion to integers, so 1e19 or 2**63 is refused instead of wrapping to a negative count."""
     text = _text(raw)
     number = _numbers(text)
     given = (text != "").to_numpy()
-    bad = given & ~(np.isfinite(number) & (number % 1 == 0)).to_numpy()
+    long_digits = text.str.fullmatch(r"\d{16,}(\.0*)?").fillna(False)  # may not even parse as a float
+    huge = given & (np.isinf(number) | (number > MAX_COUNT) | long_digits).to_numpy()
+    bad = given & ~huge & ~(np.isfinite(number) & (number % 1 == 0)).to_numpy()
     negative = given & ~bad & (number < 0).to_numpy()
-    errors = np.where(
-        bad, _messages(bad, lambda p: f"{label} '{text.iat[p]}' is not a whole number"),
-        _messages(negative, lambda p: f"{label} '{text.iat[p]}' is negative"),
-    )
-    result = pd.array(number.where(given & ~bad & ~negative), dtype="Float64").astype("Int64")
+    errors = np.full(len(text), "", dtype=object)
+    for mask, make in (
+        (huge, lambda p: f"{label} '{_cut(text.iat[p])}' is larger than {MAX_COUNT:,}, not a plausible count"),
+        (bad, lambda p: f"{label} '{_cut(text.iat[p])}' is not a whole number"),
+        (negative, lambda p: f"{label} '{_cut(text.iat[p])}' is negative"),
+    ):
+        errors = np.where(mask, _messages(mask, make), errors)
+    result = pd.array(number.where(given & ~huge & ~bad & ~negative), dtype="Float64").astype("Int64")
     return result, pd.Series(errors, index=raw.index, dtype=object)
+
+
+def _cut(value: str, limit: int = 40) -> str:
+    """A value shortened for a message (a 5,000-digit number is shown by its first digits)."""
+    return value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
 
 
 def parse_codes(raw: pd.Series, label: str, allowed: tuple[int, ...]) -> tuple[pd.array, pd.Series]:
@@ -168,6 +183,7 @@ def coordinates(
     lon_missing = (lon_text == "").to_numpy()
     lat_nan = ~lat_missing & np.isnan(lat)
     lon_nan = ~lon_missing & np.isnan(lon)
+    lat_tiny, lon_tiny = _underflows(lat_text, lat), _underflows(lon_text, lon)
     with np.errstate(invalid="ignore"):
         lat_out, lon_out = np.abs(lat) > 90, np.abs(lon) > 180
         swapped = lat_out & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
@@ -186,6 +202,10 @@ def coordinates(
         (lon_missing, f"missing {lon_label}"),
         (lat_nan, lambda p: f"{lat_label} '{lat_text.iat[p]}' is not a number"),
         (lon_nan, lambda p: f"{lon_label} '{lon_text.iat[p]}' is not a number"),
+        (lat_tiny, lambda p: f"{lat_label} '{_cut(lat_text.iat[p])}' is too close to 0 to be a coordinate "
+                             "(beyond a float's precision)"),
+        (lon_tiny, lambda p: f"{lon_label} '{_cut(lon_text.iat[p])}' is too close to 0 to be a coordinate "
+                             "(beyond a float's precision)"),
         (swapped, swapped_text),
         (lat_out, lambda p: f"{lat_label} {lat[p]:g} is outside -90..90"),
         (lon_out, lambda p: f"{lon_label} {lon[p]:g} is outside -180..180"),
@@ -200,6 +220,16 @@ def coordinates(
         f"point lies more than {MARGIN_DEG:g} degree outside the named country; kept as given": far & (problems == ""),
     }
     return lat, lon, pd.Series(problems, index=lat_raw.index, dtype=object), notes
+
+
+def _underflows(text: pd.Series, number: np.ndarray) -> np.ndarray:
+    """Written with a non-zero digit but read as 0 or a subnormal float (3.7e-400, 1e-320)."""
+    with np.errstate(invalid="ignore"):
+        tiny = np.abs(number) < 1e-300
+    if not tiny.any():
+        return tiny
+    mantissa = text.str.split(r"[eE]", n=1, regex=True).str[0]
+    return tiny & mantissa.str.contains(r"[1-9]", regex=True).fillna(False).to_numpy(dtype=bool)
 
 
 def _country_boxes(country: pd.Series) -> np.ndarray:

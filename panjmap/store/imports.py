@@ -32,10 +32,10 @@ from panjmap import query
 from panjmap.data import CRS
 from panjmap.importers import ImportRejected, ImportResult, RESULT_COLUMNS, dataset_name_from, import_file
 from panjmap.importers.core import SOURCE_FORMAT_LABELS, rows as plural, unit_of
+from panjmap.importers.limits import MAX_IMPORT_BYTES
 from panjmap.store import tables as t
 from panjmap.store.core import Store, StoreError, now
 
-MAX_IMPORT_BYTES: int = 500 * 1024 * 1024
 CHUNK_BYTES = 4 * 1024 * 1024  # per importer call: far below the importer's own size limit
 CHUNK_ROWS = 20_000
 ID_BATCH = 900  # ids per IN (...) list

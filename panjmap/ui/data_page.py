@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
 from panjmap import export, geodata, identity
 from panjmap.importers import FORMATS, ImportRejected
+from panjmap.importers.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB, mb
 from panjmap.layers import MapLayer, curated_layer, import_key
 from panjmap.record_text import count_column, several_mask
 from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.store import StoreError, open_store
-from panjmap.store.imports import MAX_IMPORT_BYTES, deletion_ids, import_dataset, remove_dataset
+from panjmap.store.imports import deletion_ids, import_dataset, remove_dataset
 from panjmap.store.layers import stored_layers
 from panjmap.ui.page import PageContext
 from panjmap.ui.state_sync import save_view
@@ -20,6 +23,7 @@ from panjmap.ui.text import md
 NEW_DATASET = "(a new dataset)"
 CONFIRM_KEY = "panj_confirm_remove"  # the layer whose removal awaits confirmation
 REPORT_KEY = "panj_last_import_report"
+LOG = logging.getLogger(__name__)
 
 
 def _table(records: pd.DataFrame) -> pd.DataFrame:
@@ -52,12 +56,13 @@ def render(ctx: PageContext) -> None:
 
     st.subheader("Import a dataset")
     st.caption(f"ACLED CSV (current or older export), UCDP GED CSV (incl. HDX files), or GeoJSON points with a date. "
-               f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Imports are kept in the shared store: every user of "
-               f"this app sees them, after a reload or a restart too. Each shows as its own map layer and never "
-               f"changes the curated records.")
+               f"Up to {mb(MAX_IMPORT_BYTES)} ({MAX_IMPORT_BYTES:,} bytes). Imports are kept in the shared store: "
+               f"every user of this app sees them, after a reload or a restart too. Each shows as its own map "
+               f"layer and never changes the curated records.")
     existing = [layer.label for layer in stored_layers()]
     with st.form("import_form", clear_on_submit=False):
-        upload = st.file_uploader("File", type=["csv", "geojson", "json", "txt"])
+        # the widget's own limit, in the same (decimal) megabytes as MAX_IMPORT_BYTES
+        upload = st.file_uploader("File", type=["csv", "geojson", "json", "txt"], max_upload_size=MAX_UPLOAD_MB)
         fmt = st.selectbox("Format", FORMATS, help="auto detects the format from the file's header")
         name = st.text_input("Layer name (optional)", max_chars=60)
         target = st.selectbox("Import into", [NEW_DATASET, *existing],
@@ -108,7 +113,8 @@ def _import(ctx: PageContext, upload, fmt: str, name: str, target: str | None, f
         st.error("Choose a file first.")
         return
     if upload.size > MAX_IMPORT_BYTES:
-        st.error(f"{md(upload.name)} is {upload.size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+        st.error(f"Nothing was imported. {md(upload.name)} is {upload.size:,} bytes ({mb(upload.size)}); "
+                 f"the limit is {MAX_IMPORT_BYTES:,} bytes ({mb(MAX_IMPORT_BYTES)}).")
         return
     if target is None and (full or deletions is not None):
         st.error("A full re-export or a deletions file updates an imported dataset: choose it under 'Import into'.")
@@ -128,6 +134,11 @@ def _import(ctx: PageContext, upload, fmt: str, name: str, target: str | None, f
         return
     except StoreError as exc:
         st.error(f"Nothing was imported. {md(str(exc))}")
+        return
+    except Exception as exc:  # an importer bug must not leave a traceback on the page or half an import
+        LOG.exception("import of %r failed", upload.name)
+        st.error(f"Nothing was imported. The importer failed on this file ({type(exc).__name__}); "
+                 "the server log has the details.")
         return
     st.session_state[REPORT_KEY] = report.summary()
     key = import_key(report.dataset)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from panjmap import query
 from panjmap.layers import MapLayer
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
 from panjmap.schema import CONTEXT_SCOPE, EVENT_TYPES
-from panjmap.state import ALL_LAYERS, IMPORT_LAYER_PREFIX, SIDES, ViewState
+from panjmap.state import ALL_LAYERS, IMPORT_LAYER_PREFIX, MAX_MIN_FATALITIES, SIDES, ViewState
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
 
@@ -37,6 +38,7 @@ class Options:
     border_counts: dict[str, int]  # records per actor among border records
     all_counts: dict[str, int]  # records per actor with wider context included
     context_records: int  # records marked as wider context
+    max_fatalities: int | None = None  # the most killed in any one record; None when no count is known
 
     def actor_label(self, actor: str, context: bool) -> str:
         """"Islamic State Khorasan Province (ISKP) (6)": the canonical name and its records in scope."""
@@ -64,8 +66,10 @@ def options_for(layers: list[MapLayer]) -> Options:
     border_counts = query.actor_counts(sets, ViewState())
     all_counts = query.actor_counts(sets, ViewState(context=True))
     context_records = sum(int((rs.records["scope"] == CONTEXT_SCOPE).sum()) for rs in sets if "scope" in rs.records)
+    counts = [rs.records["fatalities"].max() for rs in sets if len(rs.records)]
+    known = [int(c) for c in counts if pd.notna(c)]
     options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions,
-                      border_counts, all_counts, context_records)
+                      border_counts, all_counts, context_records, max(known) if known else None)
     if len(_OPTIONS_CACHE) >= _OPTIONS_CACHE_SIZE:
         _OPTIONS_CACHE.clear()
     _OPTIONS_CACHE[key] = (tables, options)
@@ -197,7 +201,13 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
     sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities", **change)
     sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides", **change)
     sb.multiselect("Region", opts.regions, key=PREFIX + "regions", **change)
-    sb.number_input("Minimum fatalities", min_value=0, max_value=100_000, step=1, key=PREFIX + "min_fatalities", **change)
+    sb.number_input("Minimum fatalities", min_value=0, max_value=MAX_MIN_FATALITIES, step=1,
+                    key=PREFIX + "min_fatalities", **change)
+    if view.min_fatalities and view.min_fatalities > (opts.max_fatalities or 0):
+        most = "no record has a known count" if opts.max_fatalities is None else \
+            f"the most in any record is {opts.max_fatalities:,}"
+        sb.warning(f"No record has {view.min_fatalities:,} or more fatalities ({most}), so the map shows none. "
+                   "Lower the minimum to see records.")
     sb.text_input("Search location, notes and quotes", key=PREFIX + "text", max_chars=200, **change)
 
     sb.header("Layers")
