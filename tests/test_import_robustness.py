@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import panjmap.importers.geojson_points as geojson_points
-from panjmap.importers import ImportRejected, import_file, limits
+from panjmap.importers import ImportRejected, import_file, limits, textfile
 from panjmap.paths import ROOT
 from panjmap.state import ViewState
 from tests.importer_fixtures import acled_csv, acled_row
@@ -254,10 +254,11 @@ def test_upload_limit_is_one_number_in_one_unit() -> None:
     maxUploadSize in units of 1000 * 1000 bytes, except on Windows)."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == limits.MAX_UPLOAD_MB
-    assert limits.MAX_IMPORT_BYTES == 50_000_000
-    with pytest.raises(ImportRejected, match=r"is 50,000,001 bytes \(50\.000001 MB\); the import limit is "
-                                             r"50,000,000 bytes \(50 MB\)"):
-        import_file(b"a" * 50_000_001, "big.csv")
+    assert limits.MAX_IMPORT_BYTES == 500_000_000
+    # The size check every path runs first (the file itself is not built: it would be 500 MB).
+    with pytest.raises(ImportRejected, match=r"is 500,000,001 bytes \(500\.000001 MB\); the import limit is "
+                                             r"500,000,000 bytes \(500 MB\)"):
+        textfile.check_size(500_000_001, limits.MAX_IMPORT_BYTES)
 
 
 def test_field_over_the_csv_limit_says_so() -> None:
@@ -315,6 +316,7 @@ def data_page() -> AppTest:
 def _import_script() -> None:
     """The Data page's import step on an uploaded file held in session state (AppTest cannot submit
     this app's form: its click never reaches the form's submit button)."""
+    import io
     from types import SimpleNamespace
 
     import streamlit as st
@@ -325,8 +327,9 @@ def _import_script() -> None:
     if "upload" not in st.session_state:  # the rerun after a successful import
         return
     name, data = st.session_state.pop("upload")
-    upload = SimpleNamespace(name=name, size=len(data), getvalue=lambda: data)
-    data_page._import(SimpleNamespace(view=ViewState()), upload, "auto", "")
+    upload = io.BytesIO(data)
+    upload.name, upload.size = name, len(data)
+    data_page._import(SimpleNamespace(view=ViewState()), upload, "auto", "", None, False, None)
 
 
 def import_on_page(filename: str, data: bytes, at: AppTest | None = None) -> AppTest:
@@ -338,7 +341,7 @@ def import_on_page(filename: str, data: bytes, at: AppTest | None = None) -> App
 def test_data_page_caption_and_widget_limit_match_the_byte_limit() -> None:
     at = data_page()
     assert at.file_uploader[0].proto.max_upload_size_mb == limits.MAX_UPLOAD_MB
-    assert any("Up to 50 MB (50,000,000 bytes)." in c.value for c in at.caption)
+    assert any(f"Up to {limits.mb(limits.MAX_IMPORT_BYTES)} ({limits.MAX_IMPORT_BYTES:,} bytes)." in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("filename,data,message", [
@@ -346,17 +349,26 @@ def test_data_page_caption_and_widget_limit_match_the_byte_limit() -> None:
     ("geom.geojson", MALFORMED["geometry a string"][0], "feature 3: geometry must be an object or null, got a string."),
     ("crs.geojson", MALFORMED["crs a string"][0], "The top-level"),
 ], ids=["deep", "geometry", "crs"])
-def test_data_page_shows_the_message_and_adds_nothing(filename: str, data: bytes, message: str) -> None:
-    from panjmap.ui.page import IMPORTS_KEY
+def test_data_page_shows_the_message_and_adds_nothing(filename: str, data: bytes, message: str,
+                                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from panjmap.store import dispose_all, open_store
+    from panjmap.store.imports import list_datasets
+
+    monkeypatch.setenv("PANJ_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+
+    def stored() -> list[str]:
+        with open_store().reading() as conn:
+            return [d.name for d in list_datasets(conn)]
 
     at = import_on_page(filename, data)
     assert not at.exception, at.exception
     shown = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]  # Markdown escapes removed
     assert len(shown) == 1 and shown[0].startswith("Nothing was imported.") and message in shown[0]
-    assert IMPORTS_KEY not in at.session_state  # nothing was added
+    assert stored() == []  # nothing was added
     ok = import_on_page("fine.geojson", collection(feature(1), feature(2)), at)  # the same session imports afterwards
     assert not ok.exception and not ok.error
-    assert list(ok.session_state[IMPORTS_KEY]) == ["import:fine"]
+    assert stored() == ["fine"]
+    dispose_all()
 
 
 # --------------------------------------------------------------------------
