@@ -1,0 +1,60 @@
+// PANJ.placeLabels(places, group, map): place and region names as permanent labels.
+// ``places`` comes in rank order (regions first, then larger places); a label shows
+// from its min_zoom up (regions up to max_zoom) unless its box would overlap a
+// higher-ranked label already shown at this zoom: then it is dropped at this zoom.
+(function (P) {
+  var GAP = 2;  // px kept between labels
+
+  function box(el) {
+    var r = el.getBoundingClientRect();
+    return {l: r.left - GAP, t: r.top - GAP, r: r.right + GAP, b: r.bottom + GAP};
+  }
+  function union(a, b) { return {l: Math.min(a.l, b.l), t: Math.min(a.t, b.t), r: Math.max(a.r, b.r), b: Math.max(a.b, b.b)}; }
+  function overlaps(a, b) { return a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b; }
+
+  function label(p) {
+    if (p.region) {
+      // a name at the region's label point, no dot: it names an area, not a place
+      return L.marker([p.lat, p.lon], {interactive: false, keyboard: false, pane: "panjRegionLabels",
+        icon: L.divIcon({className: "panj-region-label", html: "<span>" + P.esc(p.name) + "</span>",
+                         iconSize: [0, 0], iconAnchor: [0, 0]})});
+    }
+    var m = L.circleMarker([p.lat, p.lon], {radius: p.capital ? 3.5 : 2.2, color: "#333", weight: 1,
+      fillColor: "#fff", fillOpacity: 1, interactive: false});
+    m.bindTooltip(P.esc(p.name), {permanent: true, direction: "right", offset: [4, 0],
+      className: "panj-label" + (p.capital ? " capital" : "")});
+    return m;
+  }
+
+  function extent(it) {
+    if (it.p.region) { return box(it.m.getElement().firstChild); }
+    var tip = it.m.getTooltip(), b = box(it.m.getElement());
+    return tip && tip.getElement() ? union(b, box(tip.getElement())) : b;
+  }
+
+  P.placeLabels = function (places, group, map) {
+    if (!map.getPane("panjRegionLabels")) {
+      // above the geography, below every symbol; names never take a click
+      var pane = map.createPane("panjRegionLabels");
+      pane.style.zIndex = 420;
+      pane.style.pointerEvents = "none";
+    }
+    var items = places.map(function (p) { return {p: p, m: label(p)}; });
+    function update() {
+      var z = map.getZoom(), kept = [];
+      items.forEach(function (it) {
+        var show = z >= it.p.min_zoom && (it.p.max_zoom === undefined || z <= it.p.max_zoom);
+        if (show && !group.hasLayer(it.m)) { group.addLayer(it.m); }
+        if (show && group._map) {
+          var b = extent(it);
+          if (kept.some(function (k) { return overlaps(k, b); })) { show = false; } else { kept.push(b); }
+        }
+        if (!show && group.hasLayer(it.m)) { group.removeLayer(it.m); }
+        it.m._panjShown = show;
+      });
+    }
+    map.on("zoomend", update);
+    group.on("add", update);
+    update();
+  };
+})(window.PANJ);
