@@ -17,7 +17,7 @@
 
   function setup(map) {
     if (state && state.map === map) { return state; }
-    state = {map: map, groups: [], dirty: true, layer: L.layerGroup().addTo(map)};
+    state = {map: map, groups: [], counts: {}, dirty: true, layer: L.layerGroup().addTo(map)};
     map.on("zoomend viewreset", function () { state.dirty = true; layout(); });
     map.on("click", function () {
       var any = false;
@@ -46,6 +46,7 @@
       if (symbols.indexOf(entry) < 0) { symbols.push(entry); }
       // Leaflet writes ``alt`` only on <img> icons: name the focusable div icon ourselves.
       if (el && this.options.alt) { el.setAttribute("aria-label", this.options.alt); }
+      if (el) { el.setAttribute("data-symbol", info.id); }
       if (el) { L.DomEvent.on(el, "keydown", onKey, this); }
       schedule();
     });
@@ -118,7 +119,6 @@
     m.on("add", function () {
       var el = this.getElement();
       el.setAttribute("aria-label", countLabel(group.members));
-      el.setAttribute("aria-expanded", opened[group.key] ? "true" : "false");
       el.setAttribute("data-group", group.key);
       L.DomEvent.on(el, "keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") {
@@ -171,7 +171,7 @@
       }
       hit.members.push(s);
     });
-    state.layer.clearLayers();
+    var counts = {};
     var pane = map.getPane("markerPane");
     groups.forEach(function (g) {
       // incidents first, by date; then sites: the order the legs go round, and the tab order
@@ -181,10 +181,13 @@
       });
       g.key = g.members.map(function (m) { return m.info.id; }).join("|");
       if (g.members.length === 1) { place(g.members[0].marker, 0, 0, false); return; }
-      g.marker = countMarker(g);
-      state.layer.addLayer(g.marker);
+      // the same group keeps its count symbol (and so the keyboard focus) from one layout to the next
+      g.marker = counts[g.key] = state.counts[g.key] || countMarker(g);
+      g.marker.setLatLng(g.members[0].marker.getLatLng());
+      if (!state.layer.hasLayer(g.marker)) { state.layer.addLayer(g.marker); }
       var open = !!opened[g.key], offsets = open ? legs(g.members) : null, after = g.marker.getElement();
       L.DomUtil[open ? "addClass" : "removeClass"](after, "panj-open");
+      after.setAttribute("aria-expanded", open ? "true" : "false");
       g.members.forEach(function (m, k) {
         place(m.marker, open ? offsets[k][0] : 0, open ? offsets[k][1] : 0, !open);
         // the open group's symbols follow its count symbol in the tab order
@@ -192,6 +195,10 @@
         if (open && el && el.parentNode === pane) { pane.insertBefore(el, after.nextSibling); after = el; }
       });
     });
+    for (var key in state.counts) {
+      if (!counts[key]) { state.layer.removeLayer(state.counts[key]); }
+    }
+    state.counts = counts;
     state.groups = groups;
     // A record's popup points at its symbol wherever the symbol now is.
     var pop = map._popup;
