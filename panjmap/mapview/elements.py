@@ -45,16 +45,21 @@ class Helpers(MacroElement):
     """Our JavaScript (window.PANJ: helpers and every element's drawing code) and CSS,
     from the files in js/ and css/; added once to every map, before the elements that use it."""
 
+    # streamlit-folium takes each element's ``script`` macro; the code goes in as a value,
+    # never compiled as template text.
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
     def __init__(self) -> None:
         super().__init__()
         self._name = "Helpers"
+        self.code = scripts.script()
 
     def render(self, **kwargs: Any) -> None:
         """Added as plain text: branca would compile the code as a Jinja template."""
         figure = self.get_root()
         assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
         figure.header.add_child(_Text("<style>" + scripts.stylesheet() + "</style>"), name=self.get_name())
-        figure.script.add_child(_Text(scripts.script()), name=self.get_name())
+        figure.script.add_child(_Text(self.code), name=self.get_name())
 
 
 class _PlainScript(MacroElement):
