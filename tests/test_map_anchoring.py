@@ -169,3 +169,34 @@ def test_app_every_symbol_at_its_place_at_every_zoom(session: Session, app_url: 
         check_every_symbol_in_place(frame, coords, zoom)
     open_spider_and_check(frame, session.page, coords)
     assert_offline_and_clean(session)
+
+
+# --------------------------------------------------------------------------- issue 11, point 9: labels
+
+LABEL_BOXES = """() => Array.from(document.querySelectorAll('.panj-label, .panj-region-label span'))
+  .filter(el => getComputedStyle(el).visibility !== 'hidden' && getComputedStyle(el).opacity !== '0')
+  .map(el => { const b = el.getBoundingClientRect(); return {name: el.textContent, l: b.left, t: b.top, r: b.right, b: b.bottom}; })"""
+
+
+def overlapping_labels(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [(a["name"], b["name"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]]
+
+
+def test_region_names_show_and_no_two_labels_overlap_at_any_zoom(page: Page, standalone_file: str) -> None:
+    page.goto(standalone_file)
+    expect(page.locator(".panj-incident")).to_have_count(int(LOCATED.sum()), timeout=WAIT_MS)
+    # the opening view names the three regions on the map itself, not only on hover
+    for name in ("Khatlon", "GBAO", "Badakhshan"):
+        expect(page.locator(".panj-region-label span", has_text=name)).to_be_visible()
+    seen: set[str] = set()
+    for zoom in range(5, 13):
+        for centre in ((37.9, 70.4), (36.7, 67.5), (36.9, 69.0), SHUROBOD):
+            page.evaluate(SET_VIEW, [list(centre), zoom])
+            page.wait_for_timeout(50)
+            boxes = page.evaluate(LABEL_BOXES)
+            assert boxes, (zoom, centre)
+            assert overlapping_labels(boxes) == [], (zoom, centre)
+            seen |= {b["name"] for b in boxes}
+    # dropping is per zoom: the names dropped at low zoom come back when there is room
+    assert {"Balkh", "Mazār-e Sharīf", "Khanabad", "Kunduz", "Taloqan"} <= seen, seen

@@ -26,10 +26,14 @@
     return m;
   }
 
-  function extent(it) {
+  // The label's box, and its dot's, in page pixels. The dot's comes from the projection: the
+  // SVG renderer leaves paths outside the view undrawn, so their DOM boxes mean nothing.
+  function extent(it, map) {
     if (it.p.region) { return box(it.m.getElement().firstChild); }
-    var tip = it.m.getTooltip(), b = box(it.m.getElement());
-    return tip && tip.getElement() ? union(b, box(tip.getElement())) : b;
+    var tip = it.m.getTooltip(), c = map.getContainer().getBoundingClientRect();
+    var p = map.latLngToContainerPoint(it.m.getLatLng()), r = it.m.getRadius() + 1 + GAP;
+    var dot = {l: c.left + p.x - r, t: c.top + p.y - r, r: c.left + p.x + r, b: c.top + p.y + r};
+    return tip && tip.getElement() ? union(dot, box(tip.getElement())) : dot;
   }
 
   P.placeLabels = function (places, group, map) {
@@ -46,8 +50,9 @@
         var show = z >= it.p.min_zoom && (it.p.max_zoom === undefined || z <= it.p.max_zoom);
         if (show && !group.hasLayer(it.m)) { group.addLayer(it.m); }
         if (show && group._map) {
-          var b = extent(it);
-          if (kept.some(function (k) { return overlaps(k, b); })) { show = false; } else { kept.push(b); }
+          var b = extent(it, map);
+          var clash = kept.some(function (k) { return overlaps(k, b); });
+          if (clash) { show = false; } else { kept.push(b); }
         }
         if (!show && group.hasLayer(it.m)) { group.removeLayer(it.m); }
         it.m._panjShown = show;
