@@ -66,5 +66,10 @@
     bar.addTo(map);
     document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
     if (touchScreen()) { twoFingers(map); }
+    // Geography, roads and rings are not stops of the tab order (Chromium focuses Leaflet's
+    // interactive SVG paths); the records' symbols are.
+    function untab(layer) { if (layer._path) { layer._path.setAttribute("tabindex", "-1"); } }
+    map.eachLayer(untab);
+    map.on("layeradd", function (e) { untab(e.layer); });
   };
 })(window.PANJ);

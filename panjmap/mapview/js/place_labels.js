@@ -55,7 +55,6 @@
           if (clash) { show = false; } else { kept.push(b); }
         }
         if (!show && group.hasLayer(it.m)) { group.removeLayer(it.m); }
-        it.m._panjShown = show;
       });
     }
     map.on("zoomend", update);

@@ -186,6 +186,9 @@
       g.marker.setLatLng(g.members[0].marker.getLatLng());
       if (!state.layer.hasLayer(g.marker)) { state.layer.addLayer(g.marker); }
       var open = !!opened[g.key], offsets = open ? legs(g.members) : null, after = g.marker.getElement();
+      // in the tab order, the count symbol takes the place of its first record
+      var first = g.members[0].marker.getElement();
+      if (first && first.parentNode === pane && after.nextSibling !== first) { pane.insertBefore(after, first); }
       L.DomUtil[open ? "addClass" : "removeClass"](after, "panj-open");
       after.setAttribute("aria-expanded", open ? "true" : "false");
       g.members.forEach(function (m, k) {
