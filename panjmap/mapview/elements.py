@@ -225,3 +225,22 @@ window.PANJ.siteLayer({{ this.payload }}, {{ this.icons }}, {{ this._parent.get_
         self._name = "SiteLayer"
         self.payload = js_json(features)
         self.icons = js_json(icons)
+
+
+class TextBox(MacroElement):
+    """Lines of plain text in a corner of the map (shown as text, never parsed as HTML)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.PANJ.textBox({{ this._parent.get_name() }}, {{ this.position }}, {{ this.css_class }}, {{ this.lines }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, lines: list[str], position: str = "bottomright", css_class: str = ""):
+        super().__init__()
+        self._name = "TextBox"
+        self.lines = js_json(lines)
+        self.position = js_json(position)
+        self.css_class = js_json(css_class)

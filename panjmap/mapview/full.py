@@ -11,6 +11,7 @@ import folium
 from panjmap.data import Dataset
 from panjmap.layers import MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
+from panjmap.mapview.incidents import selection_group
 from panjmap.state import ViewState
 
 
@@ -19,6 +20,8 @@ def build_full_map(state: ViewState, dataset: Dataset, extra: tuple[MapLayer, ..
     m = build_base_map(state, dataset.sites, import_labels=tuple((l.label, l.color) for l in layers if l.color))
     for layer in layers:
         layer.feature_group(state).add_to(m)
+    if state.selected:  # its ring and popup (the label), its group opened
+        selection_group(state.selected).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     if state.bbox:
         west, south, east, north = state.bbox

@@ -35,6 +35,17 @@
     });
   }
 
+  // A box of plain text lines (never parsed as HTML), e.g. a snapshot's sources line.
+  P.textBox = function (map, position, className, lines) {
+    var box = L.control({position: position});
+    box.onAdd = function () {
+      var div = L.DomUtil.create("div", "panj-legend " + className);
+      lines.forEach(function (line) { L.DomUtil.create("div", "", div).textContent = line; });
+      return div;
+    };
+    box.addTo(map);
+  };
+
   P.mapControls = function (map, legendHtml, attribution, home) {
     if (legendHtml) {
       var legend = L.control({position: "bottomleft"});
