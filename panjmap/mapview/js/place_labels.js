@@ -21,7 +21,7 @@
     }
     var m = L.circleMarker([p.lat, p.lon], {radius: p.capital ? 3.5 : 2.2, color: "#333", weight: 1,
       fillColor: "#fff", fillOpacity: 1, interactive: false});
-    m.bindTooltip(P.esc(p.name), {permanent: true, direction: "right", offset: [4, 0],
+    m.bindTooltip(P.esc(p.name), {permanent: true, direction: "right", offset: [4, 0], pane: "panjPlaceLabels",
       className: "panj-label" + (p.capital ? " capital" : "")});
     return m;
   }
@@ -37,12 +37,14 @@
   }
 
   P.placeLabels = function (places, group, map) {
-    if (!map.getPane("panjRegionLabels")) {
-      // above the geography, below every symbol; names never take a click
-      var pane = map.createPane("panjRegionLabels");
-      pane.style.zIndex = 420;
-      pane.style.pointerEvents = "none";
-    }
+    // Names sit above the geography and below every symbol (a name never hides a record), and never take a click.
+    [["panjRegionLabels", 420], ["panjPlaceLabels", 590]].forEach(function (pz) {
+      if (!map.getPane(pz[0])) {
+        var pane = map.createPane(pz[0]);
+        pane.style.zIndex = pz[1];
+        pane.style.pointerEvents = "none";
+      }
+    });
     var items = places.map(function (p) { return {p: p, m: label(p)}; });
     function update() {
       var z = map.getZoom(), kept = [];
