@@ -24,12 +24,15 @@ from branca.element import MacroElement
 from jinja2 import Template
 from PIL import Image, PngImagePlugin
 
+import pandas as pd
+
 from panjmap import assets
-from panjmap.data import Dataset
+from panjmap.data import Dataset, located
 from panjmap.export import Metadata
 from panjmap.layers import MapLayer, visible_layers
-from panjmap.mapview.elements import js_json
+from panjmap.mapview.elements import TextBox, js_json
 from panjmap.mapview.full import build_full_map
+from panjmap.sources import shown_sources
 from panjmap.state import ViewState
 
 if TYPE_CHECKING:
@@ -79,11 +82,20 @@ class TitleBox(MacroElement):
         self.content = js_json("".join(f"<div>{line}</div>" for line in lines))  # each line cut after three (CSS)
 
 
+def sources_line(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = ()) -> str:
+    """Who reported the records on the map, as a snapshot says it under the map."""
+    shown = [located(layer.filtered(state)) for layer in visible_layers(state, dataset, imports)]
+    labels = shown_sources(pd.concat(shown)) if shown else []
+    return ("Sources of the records shown: " + "; ".join(labels)) if labels else "Sources: no records on the map"
+
+
 def standalone_map(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...] = (),
                    renderer_note: str = "", additions: tuple[MacroElement, ...] = ()) -> folium.Map:
-    """The map with its title box; ``additions`` (e.g. playback's script) are added last."""
+    """The full map with its title box and sources line; the selected record ringed, its popup
+    open; ``additions`` (e.g. playback's script) are added last."""
     m = build_full_map(state, dataset, imports)
     TitleBox(meta, renderer_note).add_to(m)
+    TextBox([sources_line(state, dataset, imports)], "bottomright", "panj-sources").add_to(m)
     for element in additions:
         element.add_to(m)
     return m

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+import pandas as pd
+
 from panjmap.data import Dataset
 from panjmap.state import ViewState
 
@@ -183,3 +185,13 @@ def article_html(dataset: Dataset, source_file: str, view: ViewState, cited: str
 
 def _strip_tags(fragment: str) -> str:
     return re.sub(r"<[^>]+>", "", fragment)
+
+
+def shown_sources(records: pd.DataFrame) -> list[str]:
+    """The sources of ``records``, each once, most cited first: the labels in their ``source``
+    column ("Caliber.az; AFP via ET Online" cites two), for a snapshot's sources line."""
+    if "source" not in records or records.empty:
+        return []
+    labels = records["source"].fillna("").astype(str).str.split(";").explode().str.strip()
+    counts = labels[labels != ""].value_counts(sort=False)
+    return sorted(counts.index, key=lambda label: (-counts[label], label))

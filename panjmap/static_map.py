@@ -21,6 +21,7 @@ from panjmap.data import Dataset, located  # noqa: E402
 from panjmap.export import Metadata  # noqa: E402
 from panjmap.layers import MapLayer, visible_layers  # noqa: E402
 from panjmap.mapview import style  # noqa: E402
+from panjmap.snapshot import sources_line  # noqa: E402
 from panjmap.state import ViewState  # noqa: E402
 
 MPL_MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "square": "s", "pentagon": "p"}
@@ -47,6 +48,50 @@ def _scale_bar(ax, extent: tuple[float, float, float, float]) -> None:
     x0, y0 = west + (east - west) * 0.03, south + (north - south) * 0.05
     ax.plot([x0, x0 + bar_km / km_per_deg], [y0, y0], color="black", linewidth=3, zorder=20)
     ax.text(x0, y0 + (north - south) * 0.012, f"{bar_km} km", fontsize=9, zorder=20)
+
+
+# Records whose points are this close (in output pixels) are one symbol with a count, as on the map.
+NEAR_PX = 2
+
+
+def _draw_records(ax, state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...],
+                  extent: tuple[float, float, float, float], size: tuple[int, int]) -> None:
+    """Every visible record at its point; records sharing a point as one count badge there; the
+    selected record ringed and labelled."""
+    west, south, east, north = extent
+    per_px = ((east - west) / size[0], (north - south) / size[1])
+    groups: dict[tuple[int, int], list[tuple[MapLayer, pd.Series]]] = {}
+    for layer in visible_layers(state, dataset, imports):
+        for _, rec in located(layer.filtered(state)).iterrows():
+            cell = (round(rec.geometry.x / per_px[0] / NEAR_PX), round(rec.geometry.y / per_px[1] / NEAR_PX))
+            groups.setdefault(cell, []).append((layer, rec))
+    selected = None
+    for members in groups.values():
+        x, y = members[0][1].geometry.x, members[0][1].geometry.y
+        for layer, rec in members:
+            if state.selected == f"{layer.key}/{rec['event_id_cnty']}":
+                selected = (rec, x, y, len(members) > 1)
+        if len(members) > 1:
+            ax.plot(x, y, "o", markersize=17, markerfacecolor="white", markeredgecolor="#222", markeredgewidth=2.2, zorder=13)
+            ax.annotate(str(len(members)), (x, y), ha="center", va="center", fontsize=9, fontweight="bold", zorder=14)
+            continue
+        layer, rec = members[0]
+        symbol = style.symbol_for(rec["event_type"])
+        color = layer.color or symbol.color
+        hollow = pd.notna(rec["geo_precision"]) and int(rec["geo_precision"]) >= 2
+        injuries = 0 if pd.isna(rec["injuries"]) else rec["injuries"]
+        radius = style.marker_radius(rec["fatalities"], injuries)
+        ax.plot(x, y, MPL_MARKERS[symbol.shape], markersize=radius * 1.5,
+                markerfacecolor="none" if hollow else color, markeredgecolor=color if hollow else "white",
+                markeredgewidth=2 if hollow else 1, zorder=12)
+    if selected is not None:
+        rec, x, y, grouped = selected
+        ax.plot(x, y, "o", markersize=30, markerfacecolor="none", markeredgecolor="#111", markeredgewidth=3, zorder=15)
+        when = pd.Timestamp(rec["event_date"]).date().isoformat()
+        label = f"Selected: {rec['event_id_cnty']}, {rec['location'] or 'location not reported'}, {when}, {rec['event_type']}"
+        ax.annotate(label + (" (in the group at this point)" if grouped else ""), (x, y), xytext=(18, 18),
+                    textcoords="offset points", fontsize=9, zorder=16, parse_math=False, arrowprops={"arrowstyle": "-", "color": "#111"},
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#111", "lw": 1})
 
 
 def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, imports: tuple[MapLayer, ...],
@@ -88,17 +133,7 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
         points = sites[sites.geom_type == "Point"]
         if len(points):
             points.plot(ax=ax, marker="s", color=style.SITE_COLOR, markersize=40, zorder=9)
-    for layer in visible_layers(state, dataset, imports):
-        records = located(layer.filtered(state))
-        for _, rec in records.iterrows():
-            symbol = style.symbol_for(rec["event_type"])
-            color = layer.color or symbol.color
-            hollow = pd.notna(rec["geo_precision"]) and int(rec["geo_precision"]) >= 2
-            injuries = 0 if pd.isna(rec["injuries"]) else rec["injuries"]
-            radius = style.marker_radius(rec["fatalities"], injuries)
-            ax.plot(rec.geometry.x, rec.geometry.y, MPL_MARKERS[symbol.shape], markersize=radius * 1.5,
-                    markerfacecolor="none" if hollow else color, markeredgecolor=color if hollow else "white",
-                    markeredgewidth=2 if hollow else 1, zorder=12)
+    _draw_records(ax, state, dataset, imports, extent, (width, height))
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
@@ -121,6 +156,8 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
     fig.text(0.99, 0.985, f"{meta.title}\n{meta.filters}\n{meta.contents} · data {meta.data_version} · "
              f"generated {meta.generated}\n{renderer_note}", parse_math=False, wrap=True,
              ha="right", va="top", fontsize=9, bbox={"fc": "white", "alpha": 0.92, "lw": 0})
+    fig.text(0.99, 0.03, sources_line(state, dataset, imports), ha="right", va="bottom", fontsize=8, color="#111",
+             parse_math=False, bbox={"fc": "white", "alpha": 0.9, "lw": 0})
     fig.text(0.99, 0.005, meta.attribution, ha="right", va="bottom", fontsize=6.5, color="#333", parse_math=False,
              bbox={"fc": "white", "alpha": 0.8, "lw": 0})
     out = io.BytesIO()

@@ -180,6 +180,12 @@ def icon(frame: Frame, record_id: str):
     return frame.get_by_role("button", name=re.compile(rf"^{re.escape(record_id)}(?:\b|$)"))
 
 
+def group_of(frame: Frame, record_id: str):
+    """The count symbol standing for the records at ``record_id``'s point."""
+    member = f"incidents/{record_id}"
+    return frame.locator(f".panj-count[data-group*='{member}|'], .panj-count[data-group$='{member}']")
+
+
 def icon_ids(frame: Frame) -> list[str]:
     return sorted(frame.eval_on_selector_all(
         ".panj-incident", "els => els.map(e => (e.getAttribute('aria-label') || '').split(':')[0])"))
@@ -272,7 +278,9 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     frame = open_app_with_every_icon(session, app_url)
     expect(page.locator("[data-testid='stAlertContentInfo']", has_text="Click an incident")).to_be_visible()
 
-    # A mouse click on PNJ019, the 26 Nov 2025 drone attack at Shŭrobod (four other records share its point).
+    # A mouse click on PNJ019, the 26 Nov 2025 drone attack at Shŭrobod (four other records share its
+    # point): the point's count symbol opens into a spider first.
+    group_of(frame, "PNJ019").click(timeout=WAIT_MS)
     icon(frame, "PNJ019").click(timeout=WAIT_MS)
     column = detail_column(page, "PNJ019")
     expect(column).to_have_count(1, timeout=WAIT_MS)
@@ -287,7 +295,7 @@ def test_selecting_incidents_shows_their_details(session: Session, app_url: str,
     expect(column).to_contain_text(first_evidence[:60])
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("ID: PNJ019")
     settle(page, frame)
-    assert_popup_points_at(frame, "PNJ019")  # its icon is fanned out from the shared point
+    assert_popup_points_at(frame, "PNJ019")  # its icon is on a spider leg from the shared point
     page.screenshot(path=str(artifacts / "browser-map-clicked.png"), full_page=True)
     # claims.csv: who says what about whom, each claim with its verbatim quote
     claims = CLAIMS[CLAIMS["incident_id"] == "PNJ019"]
@@ -514,6 +522,10 @@ def test_every_incident_icon_can_be_reached_by_the_mouse(session: Session, app_u
                                     if (el && el.matches('.panj-incident')) pts.push(l.getLatLng()); });
         window.map.fitBounds(L.latLngBounds(pts), {padding: [60, 60], animate: false}); }""")
     settle(page, frame)
+    # Records at one point are one count symbol: open each into its spider.
+    for count in frame.locator(".panj-count").all():
+        count.click()
+    expect(frame.locator(".panj-grouped")).to_have_count(0)
     # An icon is unreachable when every sample point inside it that lands on an incident icon lands on another one.
     unreachable = frame.evaluate(
         """() => Array.from(document.querySelectorAll('.panj-incident')).filter(el => {

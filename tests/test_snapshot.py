@@ -38,6 +38,7 @@ NOW = dt.datetime(2026, 1, 5, 9, 30, 15, tzinfo=dt.timezone.utc)
 WIDTH, HEIGHT = 1600, 900
 COLOUR_TOLERANCE = 30  # RGB distance; the nearest other map colour to any symbol colour is > 60 away
 SEARCH_RADIUS = 40  # px around a record's point
+COUNT_INK = "#222222"  # the ring of a count symbol (several records at one point)
 
 
 def incidents() -> list[dict[str, str]]:
@@ -175,6 +176,12 @@ def pixels_near(image: np.ndarray, xy: tuple[float, float], colour: str) -> int:
     return int((distance <= COLOUR_TOLERANCE).sum())
 
 
+def changed_near(a: np.ndarray, b: np.ndarray, xy: tuple[float, float]) -> int:
+    x, y = (int(round(v)) for v in xy)
+    box = (slice(max(0, y - SEARCH_RADIUS), y + SEARCH_RADIUS), slice(max(0, x - SEARCH_RADIUS), x + SEARCH_RADIUS))
+    return int((np.abs(a[box][..., :3].astype(int) - b[box][..., :3].astype(int)).sum(axis=2) > 60).sum())
+
+
 def _as_array(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
@@ -226,9 +233,18 @@ def test_png_draws_each_incident_in_its_symbol_colour(pngs, renderer: str) -> No
     located = shown_located(STATE)
     # The November 26 drone attack is in view; its type must be among those checked.
     assert "Explosions/Remote violence" in {r["event_type"] for r in located}
+    at_point: dict[tuple[str, str], int] = {}
+    for record in located:
+        at_point[record["latitude"], record["longitude"]] = at_point.get((record["latitude"], record["longitude"]), 0) + 1
     for record in located:
         colour = EVENT_SYMBOLS[record["event_type"]].color
         xy = to_px(float(record["latitude"]), float(record["longitude"]), STATE)
+        if at_point[record["latitude"], record["longitude"]] > 1:
+            # records sharing a point are one count symbol there (issue 11, point 1): its dark ring
+            # is drawn at the point, and the picture there differs from the one without incidents
+            assert pixels_near(with_incidents, xy, COUNT_INK) >= 8, record["event_id_cnty"]
+            assert changed_near(with_incidents, without, xy) >= 20, record["event_id_cnty"]
+            continue
         assert 0 <= xy[0] < WIDTH and 0 <= xy[1] < HEIGHT, record["event_id_cnty"]
         found = pixels_near(with_incidents, xy, colour)
         assert found >= 8, f"{record['event_id_cnty']} ({record['event_type']}, {colour}): {found} px near {xy}"

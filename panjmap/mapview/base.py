@@ -13,11 +13,14 @@ import json
 
 import folium
 import geopandas as gpd
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from panjmap import assets, geodata
 from panjmap.data import located
 from panjmap.mapview import style
-from panjmap.mapview.elements import GeoLayer, Helpers, MapControls, PlaceLabels, js_json, map_background
+from panjmap.mapview.elements import GeoLayer, Helpers, MapControls, PlaceLabels, SiteLayer, js_json, map_background
 from panjmap.mapview.legend import legend_html
 from panjmap.state import ViewState
 
@@ -94,15 +97,40 @@ def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool) -> None
             {"color": style.BORDER_COLOR, "weight": 3.2, "opacity": 0.95, "dashArray": "10 4"}))
 
 
-def _places(m: folium.Map) -> None:
-    places = geodata.load_layer("places")
-    group = folium.FeatureGroup(name=LAYER_LABELS["places"])
+# Regions named on the map up to this zoom (beyond it the place names take over).
+REGION_LABEL_MAX_ZOOM = 9
+
+
+def _label_point(geometry: BaseGeometry) -> Point:
+    """The point of the largest part farthest from its edges (Badakhshan's main body, not the Wakhan)."""
+    part = max(getattr(geometry, "geoms", [geometry]), key=lambda p: p.area)
+    return polylabel(part, tolerance=0.01)
+
+
+def place_labels() -> list[dict]:
+    """Labels in rank order, highest first: the emphasised regions (short names, at a point
+    inside each), then places by min_zoom (larger towns first) and population."""
+    regions = geodata.load_layer("regions")
     rows = [
+        {"name": row["short_name"] or row["name"], "lat": round(point.y, 5), "lon": round(point.x, 5),
+         "min_zoom": 0, "max_zoom": REGION_LABEL_MAX_ZOOM, "region": True}
+        for _, row in regions[regions["emphasis"]].iterrows()
+        for point in [_label_point(row.geometry)]
+    ]
+    places = geodata.load_layer("places").copy()
+    places["_pop"] = places["population"].fillna(0)
+    places = places.sort_values(["min_zoom", "_pop", "name"], ascending=[True, False, True], kind="stable")
+    rows += [
         {"name": row["name"], "lat": round(row.geometry.y, 5), "lon": round(row.geometry.x, 5),
          "min_zoom": int(row["min_zoom"]), "capital": int(row["min_zoom"]) <= 6}
         for _, row in places.iterrows()
     ]
-    PlaceLabels(rows, m.get_name()).add_to(group)
+    return rows
+
+
+def _places(m: folium.Map) -> None:
+    group = folium.FeatureGroup(name=LAYER_LABELS["places"])
+    PlaceLabels(place_labels(), m.get_name()).add_to(group)
     group.add_to(m)
 
 
@@ -124,20 +152,26 @@ def site_features(sites: gpd.GeoDataFrame) -> dict:
 
 
 def _sites(m: folium.Map, sites: gpd.GeoDataFrame) -> None:
-    """The road as a line and the sites as icons, through our GeoLayer (site names are data)."""
+    """The road as a line (our GeoLayer) and the sites as named, grouped symbols (SiteLayer):
+    site names are data, so folium's own GeoJson never sees them."""
     group = folium.FeatureGroup(name=LAYER_LABELS["sites"])
     data = site_features(sites)
-    features = [{"type": "Feature", "geometry": f["geometry"],
-                 "properties": {"label": f["properties"]["label"], "site_type": f["properties"]["site_type"]}}
-                for f in data["features"]]
-    point_js = (
-        "function (f, latlng) { var icons = " + js_json(SITE_ICONS) + ";"
-        " return L.marker(latlng, {icon: L.divIcon({html: icons[f.properties.site_type === 'border post' ? 'border post' : 'default'],"
-        " iconSize: [16, 16], iconAnchor: [8, 8], className: 'panj-site'})}); }"
-    )
-    GeoLayer(js_json({"type": "FeatureCollection", "features": features}),
-             _style({"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8}), "label", point_js).add_to(group)
+    lines = [{"type": "Feature", "geometry": f["geometry"], "properties": {"label": f["properties"]["label"]}}
+             for f in data["features"] if f["geometry"]["type"] != "Point"]
+    points = [f for f in data["features"] if f["geometry"]["type"] == "Point"]
+    if lines:
+        GeoLayer(js_json({"type": "FeatureCollection", "features": lines}),
+                 _style({"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8}), "label").add_to(group)
+    if points:
+        SiteLayer(points, SITE_ICONS).add_to(group)
     group.add_to(m)
+
+
+@functools.lru_cache(maxsize=1)
+def border_bounds() -> tuple[float, float, float, float]:
+    """(south, west, north, east) of the Afghanistan–Tajikistan border: what "reset view" shows."""
+    west, south, east, north = geodata.load_layer("border").total_bounds
+    return (round(float(south), 4), round(float(west), 4), round(float(north), 4), round(float(east), 4))
 
 
 def attribution_html(extra: tuple[str, ...] = ()) -> str:
@@ -181,5 +215,5 @@ def build_base_map(
     if "sites" in state.layers:
         _sites(m, sites)
     legend = legend_html(state.layers, import_labels) if legend_in_map else ""
-    MapControls(legend, attribution_html()).add_to(m)
+    MapControls(legend, attribution_html(), home=border_bounds()).add_to(m)
     return m

@@ -12,6 +12,7 @@ from panjmap.data import Dataset
 from panjmap.layers import MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
 from panjmap.mapview.elements import LayerControl
+from panjmap.mapview.incidents import selection_group
 from panjmap.state import ViewState
 
 
@@ -20,6 +21,8 @@ def build_full_map(state: ViewState, dataset: Dataset, extra: tuple[MapLayer, ..
     m = build_base_map(state, dataset.sites, import_labels=tuple((l.label, l.color) for l in layers if l.color))
     for layer in layers:
         layer.feature_group(state).add_to(m)
+    if state.selected:  # its ring and popup (the label), its group opened
+        selection_group(state.selected).add_to(m)
     LayerControl().add_to(m)  # not folium's: layer names are user text (see elements.js_json)
     if state.bbox:
         west, south, east, north = state.bbox

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import re
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from panjmap import query
@@ -24,7 +26,7 @@ from panjmap.mapview.base import build_base_map
 from panjmap.mapview.elements import LEGEND_CSS
 from panjmap.mapview.incidents import selection_group
 from panjmap.mapview.legend import legend_html
-from panjmap.records import selection_from_tooltip
+from panjmap.records import describe_precision, find_record, selection_from_tooltip
 from panjmap.state import ViewState
 from panjmap.ui.detail import render_detail
 from panjmap.ui.export_panel import render_export_panel
@@ -37,6 +39,9 @@ PLAY_CURSOR_KEY = "panj_play_cursor"
 CLICK_COUNT_KEY = "panj_click_count"
 MAP_KEY = "panj_map"  # st_folium keeps the map's latest report under its key
 MAP_APPLIED_KEY = "panj_map_applied"
+SHOWN_SELECTION_KEY = "panj_shown_selection"  # the selection whose details were last brought into view
+RECORDS_ANCHOR = "records"  # the sidebar's skip link jumps here, just before the map
+DETAIL_KEY = "panj_detail"  # the detail column's container (class st-key-panj_detail)
 PLAY_SECONDS = 1.2
 MAP_HEIGHT = 640
 
@@ -86,6 +91,29 @@ def _svg_as_img(html: str) -> str:
     return _INLINE_SVG.sub(img, html)
 
 
+def _announcement(selected: str, dataset: Dataset, imports: list[MapLayer]) -> str:
+    """What a screen reader says when a record is selected: id, place, date, type."""
+    found = find_record(selected, dataset, imports) if selected else None
+    if found is None:
+        return ""
+    _, record = found
+    when, _ = describe_precision(record)
+    place = record.get("location") or "location not reported"
+    return f"Details of {record['event_id_cnty']}: {place}, {when}, {record['event_type']}."
+
+
+# Hidden from sight, not from screen readers: the live region announces each new selection.
+_LIVE_REGION = ('<div role="status" aria-live="polite" style="position:absolute;width:1px;height:1px;'
+                'overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">{}</div>')
+
+# Brings the details into view when they are off screen (on a phone they are below the map).
+_SHOW_DETAILS = """<script>/* {selected} */
+const el = window.parent.document.querySelector(".st-key-{key}");
+if (el) {{ const top = el.getBoundingClientRect().top;
+  if (top < 0 || top > window.parent.innerHeight - 120) el.scrollIntoView({{block: "start"}}); }}
+</script>"""
+
+
 def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, entered: bool) -> None:
     """The map area; ``entered``: this run came from another page (so the map mounts anew)."""
     if entered:
@@ -131,6 +159,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
                 st.markdown(f"**{md(layer.label)}:** {summary.sentence()}")
             if st.session_state.get(PLAYING_KEY):
                 st.caption(f"Playing: window {shown.date_from} to {shown.date_to}")
+            st.markdown(f'<span id="{RECORDS_ANCHOR}" tabindex="-1"></span>', unsafe_allow_html=True)
             out = st_folium(
                 base,
                 key=MAP_KEY,
@@ -146,10 +175,16 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
             save_view(new_view)
         with map_col:
             render_export_panel(new_view, dataset, imports)
-        with detail_col:
+        with detail_col, st.container(key=DETAIL_KEY):
+            st.markdown(_LIVE_REGION.format(html.escape(_announcement(new_view.selected, dataset, imports))),
+                        unsafe_allow_html=True)
             with st.expander("Legend", expanded=not new_view.selected):
                 st.html(LEGEND_CSS + f'<div class="panj-legend">{_svg_as_img(legend_html(view.layers, import_labels))}</div>')
             changed = render_detail(new_view.selected, dataset, imports)
+            if new_view.selected and new_view.selected != st.session_state.get(SHOWN_SELECTION_KEY):
+                components.html(_SHOW_DETAILS.format(selected=html.escape(new_view.selected).replace("*", ""),
+                                                     key=DETAIL_KEY), height=0)
+            st.session_state[SHOWN_SELECTION_KEY] = new_view.selected
         if changed is not None:
             save_view(new_view.replace(selected=changed))
             st.rerun(scope="fragment")

@@ -1,0 +1,86 @@
+// PANJ.mapControls(map, legendHtml, attribution, home): the legend (our own static HTML,
+// "" for none), data attribution, full screen, "reset view" (back to ``home``,
+// [[south, west], [north, east]], the whole border) and, on touch screens, a map
+// that leaves one-finger swipes to the page: two fingers move and zoom it.
+(function (P) {
+  function button(div, title, svg, onClick) {
+    var a = L.DomUtil.create("a", "", div);
+    a.href = "#"; a.title = title; a.setAttribute("role", "button"); a.setAttribute("aria-label", title);
+    a.innerHTML = svg;
+    L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); onClick(); });
+    L.DomEvent.disableClickPropagation(a);
+    return a;
+  }
+
+  function touchScreen() {
+    return L.Browser.mobile || (window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+  }
+
+  // One finger scrolls the page (Leaflet's dragging off; leaflet.css then lets the browser
+  // pan the page), two fingers pan and zoom the map (Leaflet's touchZoom); a one-finger
+  // swipe on the map shows a short hint saying so.
+  function twoFingers(map) {
+    map.dragging.disable();
+    var hint = L.DomUtil.create("div", "panj-touch-hint", map.getContainer()), timer = null;
+    hint.textContent = "Use two fingers to move the map";
+    hint.setAttribute("aria-hidden", "true");
+    L.DomEvent.on(map.getContainer(), "touchmove", function (e) {
+      if (e.touches.length !== 1) { L.DomUtil.removeClass(hint, "on"); return; }
+      L.DomUtil.addClass(hint, "on");
+      clearTimeout(timer);
+      timer = setTimeout(function () { L.DomUtil.removeClass(hint, "on"); }, 1500);
+    });
+    L.DomEvent.on(map.getContainer(), "touchstart", function (e) {
+      if (e.touches.length > 1) { L.DomUtil.removeClass(hint, "on"); }
+    });
+  }
+
+  // A box of plain text lines (never parsed as HTML), e.g. a snapshot's sources line.
+  P.textBox = function (map, position, className, lines) {
+    var box = L.control({position: position});
+    box.onAdd = function () {
+      var div = L.DomUtil.create("div", "panj-legend " + className);
+      lines.forEach(function (line) { L.DomUtil.create("div", "", div).textContent = line; });
+      return div;
+    };
+    box.addTo(map);
+  };
+
+  P.mapControls = function (map, legendHtml, attribution, home) {
+    if (legendHtml) {
+      var legend = L.control({position: "bottomleft"});
+      legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "panj-legend");
+        div.innerHTML = "<details open><summary>Legend</summary>" + legendHtml + "</details>";
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      };
+      legend.addTo(map);
+    }
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution(attribution);
+    var bar = L.control({position: "topleft"});
+    bar.onAdd = function () {
+      var div = L.DomUtil.create("div", "leaflet-bar panj-fs");
+      button(div, "Full screen", '<svg width="14" height="14" viewBox="0 0 14 14" fill="none" stroke="#333" stroke-width="2"><path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9"/></svg>', function () {
+        var el = map.getContainer();
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (el.requestFullscreen) el.requestFullscreen();
+      });
+      if (home) {
+        button(div, "Reset view: the whole border", '<svg width="14" height="14" viewBox="0 0 14 14" fill="none" stroke="#333" stroke-width="1.8"><path d="M1.5 7L7 2l5.5 5M3.5 5.5V12h7V5.5"/></svg>', function () {
+          map.fitBounds(home);
+        });
+      }
+      return div;
+    };
+    bar.addTo(map);
+    document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+    if (touchScreen()) { twoFingers(map); }
+    // Geography, roads and rings are not stops of the tab order (Chromium focuses Leaflet's
+    // interactive SVG paths); the records' symbols are.
+    function untab(layer) { if (layer._path) { layer._path.setAttribute("tabindex", "-1"); } }
+    map.eachLayer(untab);
+    map.on("layeradd", function (e) { untab(e.layer); });
+  };
+})(window.PANJ);
