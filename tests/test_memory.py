@@ -32,9 +32,10 @@ SESSIONS = 3  # measured ones, after one that warms the server up
 SESSION_TTL_S = 2
 SETTLE_S = 45.0  # reconnect time + the reaper's period (10 s) + slack on a loaded machine
 MB = 1024**2
-# RSS may stay above its baseline by this much after every session has ended. One session's
-# import raises RSS by ~150 MB at 40k points; before the fix each one left ~40-60 MB behind.
-ALLOWED_GROWTH = 40 * MB
+# RSS may stay above its baseline by this much after every session has ended: the allocators
+# keep some freed memory for reuse (measured plateau +30-50 MB). One session with its import
+# raises RSS by ~150 MB at 40k points; before the fix each one left ~50 MB more behind, for good.
+ALLOWED_GROWTH = 80 * MB
 TIMEOUT_MS = 180_000
 
 
@@ -130,5 +131,5 @@ def test_closed_sessions_give_their_memory_back(server, chromium) -> None:
     readings.append(("settled", final / MB))
     report = ", ".join(f"{what} {mb:.0f} MB" for what, mb in readings)
     print(f"\nRSS with {POINTS} points per import: {report}; peak {peak / MB:.0f} MB")
-    assert peak > baseline + 2 * ALLOWED_GROWTH, f"the imports did not cost memory, so this proves nothing: {report}"
+    assert peak > baseline + ALLOWED_GROWTH, f"the imports did not cost memory, so this proves nothing: {report}"
     assert final < baseline + ALLOWED_GROWTH, f"memory not given back after the sessions ended: {report}"

@@ -6,8 +6,8 @@ in case the tab reconnects. Expired sessions are only dropped when another
 session disconnects later: on a server that goes quiet, the last sessions and
 everything they imported stay in memory for good (issue 17: 1.5 GB held 155 s
 after every session had closed). This reaps them on the server's event loop
-every ``REAP_EVERY_S`` seconds and shuts each one down (upload and media files
-released), then collects the garbage they leave.
+every ``REAP_EVERY_S`` seconds, shuts each one down (upload and media files
+released) and clears its session state, then collects the garbage they leave.
 
 Touches Streamlit internals (the runtime's session storage), pinned to 1.67
 like panjmap/ui/streamlit_fixes.py; without them it logs once and does nothing.
@@ -70,6 +70,15 @@ def end_expired_sessions() -> None:
         loop.call_soon_threadsafe(_reap, loop, cache, lock)
 
 
+def _forget_state(session: Any) -> None:
+    """Drop what a shut-down session still refers to: its state, its widgets' callbacks
+    (their arguments, e.g. the imported layers, survive ``clear()``) and its fragments (closures)."""
+    state = session.session_state
+    state.clear()
+    state._new_widget_state.widget_metadata.clear()
+    session._fragment_storage.clear()
+
+
 def _reap(loop: asyncio.AbstractEventLoop, cache: TTLCache, lock: Any) -> None:
     """On the event loop (where Streamlit itself touches the storage): drop and shut down expired sessions."""
     try:
@@ -77,6 +86,10 @@ def _reap(loop: asyncio.AbstractEventLoop, cache: TTLCache, lock: Any) -> None:
             expired = cache.expire()
         for _, info in expired:
             info.session.shutdown()
+            # Streamlit's send loop keeps a reference to the last session it served until the next
+            # session connects (a local of Runtime._loop_coroutine): a quiet server would hold that
+            # session's state for good. It can never run again, so its state goes now.
+            _forget_state(info.session)
         if expired:
             _LOGGER.info("Ended %d disconnected session(s) past their reconnect time.", len(expired))
             del info, expired
