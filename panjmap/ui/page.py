@@ -14,6 +14,7 @@ from panjmap.schema import EVENT_TYPES
 from panjmap.state import ViewState
 from panjmap.store import StoreUnavailable, open_store
 from panjmap.ui.sidebar import Options, options_for, render_sidebar
+from panjmap.ui.session_expiry import end_expired_sessions
 from panjmap.ui.state_sync import current_view, save_view, show_url_errors
 from panjmap.ui.streamlit_fixes import drop_stale_fragment_reruns, leave_legacy_pages_mode
 from panjmap.ui.text import md
@@ -82,6 +83,7 @@ def start_page() -> PageContext:
     """Set up a page; stops the page with a clear message if the data cannot load."""
     leave_legacy_pages_mode()
     drop_stale_fragment_reruns()
+    end_expired_sessions()
     assets.ensure_static()
     try:
         dataset = load_dataset()

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from panjmap import query
+from panjmap.cache import ByteBoundedCache
 from panjmap.layers import MapLayer
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
 from panjmap.schema import CONTEXT_SCOPE, EVENT_TYPES
@@ -49,17 +50,16 @@ class Options:
 # Options of the layers' record tables, by table identity: the tables are made once (the
 # curated dataset is cached with its claims, imported ones live in the session) but
 # options_for runs on every rerun, and walking every record's actors takes ~0.3 s at 100k
-# records. The entry keeps its tables alive, so an id cannot be reused while cached.
-_OPTIONS_CACHE: dict[tuple[int, ...], tuple[tuple[object, ...], Options]] = {}
-_OPTIONS_CACHE_SIZE = 32
+# records. The cache holds the tables only weakly: an entry goes when a session's import
+# does (an entry that kept its tables alive held every closed session's imports, issue 17).
+_OPTIONS_CACHE: ByteBoundedCache[Options] = ByteBoundedCache(max_bytes=64 * 1024**2)
 
 
 def options_for(layers: list[MapLayer]) -> Options:
-    tables = tuple(layer.records.records for layer in layers)  # a layer's actors follow from its table
-    key = tuple(id(obj) for obj in tables)
-    cached = _OPTIONS_CACHE.get(key)
+    tables = [layer.records.records for layer in layers]  # a layer's actors follow from its table
+    cached = _OPTIONS_CACHE.get_for(tables)
     if cached is not None:
-        return cached[1]
+        return cached
     sets = [layer.records for layer in layers]
     first, last = query.date_bounds(sets)
     regions = sorted({r for rs in sets for r in rs.records["admin1"] if r})
@@ -70,9 +70,7 @@ def options_for(layers: list[MapLayer]) -> Options:
     known = [int(c) for c in counts if pd.notna(c)]
     options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions,
                       border_counts, all_counts, context_records, max(known) if known else None)
-    if len(_OPTIONS_CACHE) >= _OPTIONS_CACHE_SIZE:
-        _OPTIONS_CACHE.clear()
-    _OPTIONS_CACHE[key] = (tables, options)
+    _OPTIONS_CACHE.put_for(tables, options)
     return options
 
 

@@ -1,0 +1,135 @@
+"""Memory is given back when sessions end (issue 17, point 4).
+
+A real ``streamlit run app.py`` process; one browser session after another
+imports a large GeoJSON file on the Data page, shows it on the map and
+closes. Once a closed session's reconnect time is up (set short here with
+``server.disconnectedSessionTTL``), what it owned must be freed: the server's
+RSS must come back near where it was before the sessions, however many there
+were. Before the fix a process-wide options cache kept every imported table
+alive, and expired sessions stayed in memory until some later session
+disconnected: RSS climbed by about the size of each import and never fell.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import psutil
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from panjmap.paths import ROOT
+from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, _free_port
+from tests.importer_fixtures import geojson_bytes, point
+
+POINTS = 40_000
+SESSIONS = 3  # measured ones, after one that warms the server up
+SESSION_TTL_S = 2
+SETTLE_S = 45.0  # reconnect time + the reaper's period (10 s) + slack on a loaded machine
+MB = 1024**2
+# RSS may stay above its baseline by this much after every session has ended: the allocators
+# keep some freed memory for reuse (measured plateau +30-50 MB). One session with its import
+# raises RSS by ~150 MB at 40k points; before the fix each one left ~50 MB more behind, for good.
+ALLOWED_GROWTH = 80 * MB
+TIMEOUT_MS = 180_000
+
+
+def big_geojson(n: int = POINTS) -> bytes:
+    rng = random.Random(17)
+    return geojson_bytes([
+        point(round(68.0 + 3 * rng.random(), 5), round(36.5 + 2 * rng.random(), 5), fid=f"MEM{i}",
+              date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", fatalities=i % 3, actor1=f"Group {i % 50}",
+              notes=f"synthetic point {i}")
+        for i in range(n)
+    ], indent=None)
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, psutil.Process]]:
+    """Our own ``streamlit run`` (not the shared app_url one), so its RSS is this test's alone."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-memory.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                assert time.time() < deadline, "streamlit did not start; see test-artifacts/streamlit-memory.log"
+                time.sleep(0.3)
+        yield url, psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
+    """One user: import the file on the Data page, open the map with it, close the tab."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(url + "/data", timeout=TIMEOUT_MS)
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            files=[{"name": f"{name}.geojson", "mimeType": "application/geo+json", "buffer": data}])
+        page.locator("[data-testid='stFileChipName']").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_label("Layer name (optional)").fill(name)
+        page.get_by_role("button", name="Import").click()
+        page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(timeout=TIMEOUT_MS)
+        page.locator("[data-testid='stSidebarNavLink']", has_text="Border map").click()
+        page.locator("[data-testid='stMarkdownContainer']", has_text=f"{name}: {POINTS} of {POINTS} records").wait_for(
+            timeout=TIMEOUT_MS)
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        context.close()
+
+
+def settled_rss(proc: psutil.Process, below: int) -> int:
+    """RSS once it is under ``below``, or the last reading when SETTLE_S has passed."""
+    deadline = time.monotonic() + SETTLE_S
+    while True:
+        rss = proc.memory_info().rss
+        if rss < below or time.monotonic() > deadline:
+            return rss
+        time.sleep(1.0)
+
+
+def test_closed_sessions_give_their_memory_back(server, chromium) -> None:
+    url, proc = server
+    data = big_geojson()
+    readings: list[tuple[str, float]] = []
+    with sync_playwright() as p:
+        # Offline: anything not on loopback goes to a proxy that is not there (Chromium never proxies loopback).
+        browser = p.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, "--proxy-server=http://127.0.0.1:9"])
+        try:
+            # Warm-up: the first import loads modules, geodata indexes and arrow once per process.
+            import_and_show(browser, url, data, "MemWarm")
+            baseline = settled_rss(proc, below=0)  # waits the full settle time: every warm-up session gone
+            readings.append(("baseline", baseline / MB))
+            peak = baseline
+            for k in range(SESSIONS):
+                import_and_show(browser, url, data, f"Mem{k}")
+                peak = max(peak, proc.memory_info().rss)
+                readings.append((f"after session {k} closed", proc.memory_info().rss / MB))
+        finally:
+            browser.close()
+    final = settled_rss(proc, below=baseline + ALLOWED_GROWTH)
+    readings.append(("settled", final / MB))
+    report = ", ".join(f"{what} {mb:.0f} MB" for what, mb in readings)
+    print(f"\nRSS with {POINTS} points per import: {report}; peak {peak / MB:.0f} MB")
+    assert peak > baseline + ALLOWED_GROWTH, f"the imports did not cost memory, so this proves nothing: {report}"
+    assert final < baseline + ALLOWED_GROWTH, f"memory not given back after the sessions ended: {report}"
