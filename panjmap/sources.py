@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
-
-import pandas as pd
 
 import pandas as pd
 
@@ -178,9 +177,27 @@ def article_html(dataset: Dataset, source_file: str, view: ViewState, cited: str
         out.append(f'<mark title="{title}"{attrs}>{html.escape(text[start:end])}</mark><sup>{links}</sup>')
         pos = end
     out.append(html.escape(text[pos:]))
-    body = "".join(out)
-    paragraphs = [line for line in body.split("\n") if line.strip() and not is_chrome(html.unescape(_strip_tags(line)))]
-    return "".join(f"<p>{line}</p>" for line in paragraphs), len(merged)
+    return _paragraphs("".join(out)), len(merged)
+
+
+def _paragraphs(body: str) -> str:
+    """Escaped, marked-up text as <p> paragraphs, page furniture lines left out."""
+    lines = [line for line in body.split("\n") if line.strip() and not is_chrome(html.unescape(_strip_tags(line)))]
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def highlight_quotes(text: str, quotes: Iterable[str]) -> str:
+    """``text`` as safe HTML paragraphs with the first occurrence of each quote marked
+    (e.g. the sentences intake read its proposals from)."""
+    spans = sorted({(start, start + len(q)) for q in quotes if q and (start := text.find(q)) >= 0})
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue  # overlaps a marked sentence
+        out += [html.escape(text[pos:start]), f"<mark>{html.escape(text[start:end])}</mark>"]
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return _paragraphs("".join(out))
 
 
 def _strip_tags(fragment: str) -> str:

@@ -94,3 +94,42 @@ def test_a_viewer_cannot_write_even_with_crafted_widget_state(store_env: str, mo
     next(b for b in at.button if b.label == "Save").click().run()
     assert any("may not edit record" in e.value for e in at.error)
     assert counts(store_env) == before
+
+
+def test_intake_proposes_an_incident_and_accepting_it_prefills_the_form_with_its_sentences(store_env: str) -> None:
+    at = editor_page()
+    add_source(at)
+    with open_store(store_env).reading() as conn:
+        source_file = conn.execute(sa.select(t.sources.c.source_file).order_by(t.sources.c.position.desc())).scalars().first()
+    at.selectbox(key="propose_source").set_value(source_file).run()
+    next(b for b in at.button if b.label == "Propose records").click().run()
+    assert not at.exception, at.exception
+    assert any(e.label.startswith("Candidate 1: 2025-11-30") for e in at.expander)
+    # The record matches PNJ029 (30 Nov, Darvoz); here it is opened as a new record to check the fields.
+    next(b for b in at.button if b.label == "Open as a new record").click().run()
+    assert not at.exception, at.exception
+    assert widget(at, "edit_incidents_event_date").value == "2025-11-30"
+    assert widget(at, "edit_incidents_admin2").value == "Darvoz"
+    assert widget(at, "edit_incidents_fatalities").value == "2"
+    assert widget(at, "edit_incidents_injuries").value == ""  # not reported stays empty, never 0
+    quotes = [widget(at, f"cite_incidents_{k}_quote").value for k in range(3)]
+    assert RU_QUOTE in " ".join(quotes) and all(q in RU_TEXT.decode("utf-8") for q in quotes if q)
+
+
+def test_a_proposal_matching_a_record_adds_the_article_as_its_source(store_env: str) -> None:
+    at = editor_page()
+    add_source(at)
+    with open_store(store_env).reading() as conn:
+        source_file = conn.execute(sa.select(t.sources.c.source_file).order_by(t.sources.c.position.desc())).scalars().first()
+        before = conn.execute(sa.select(sa.func.count()).select_from(t.evidence)
+                              .where(t.evidence.c.record_id == "PNJ029")).scalar()
+    at.selectbox(key="propose_source").set_value(source_file).run()
+    next(b for b in at.button if b.label == "Propose records").click().run()
+    next(b for b in at.button if b.label == "Add as a source of PNJ029").click().run()
+    assert at.selectbox(key="edit_record_choice").value == "PNJ029"
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved PNJ029" in s.value for s in at.success), [e.value for e in at.error]
+    with open_store(store_env).reading() as conn:
+        quotes = list(conn.execute(sa.select(t.evidence.c.quote).where(t.evidence.c.record_id == "PNJ029")).scalars())
+    assert len(quotes) > before and RU_QUOTE in " ".join(quotes)  # the old citations kept, the new added

@@ -286,7 +286,7 @@ def test_chromium_png_and_what_the_browser_shows(corpus, dataset, canary: Path, 
             page.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:"))
                        else route.continue_())
             page.set_content(page_html, wait_until="load")
-            page.wait_for_selector(".panj-incident", timeout=30_000)
+            page.wait_for_selector(".panj-incident:not(.panj-grouped), .panj-count", timeout=30_000)  # a symbol or a count
             names = page.locator(".leaflet-control-layers-overlays label").all_text_contents()
             shown_names = [n.strip() for n in names]
             for layer in layers:

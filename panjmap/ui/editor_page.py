@@ -4,17 +4,20 @@ panjmap.editorial, which checks the user's role on the server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from panjmap import identity
-from panjmap.editorial import EditError, history, places, records, review, sources, workspace
+from panjmap import identity, intake
+from panjmap import sources as sources_view
+from panjmap.actors import load_actors
+from panjmap.data import load_dataset
+from panjmap.editorial import EditError, history, places, prefill, records, review, sources, workspace
 from panjmap.identity import PermissionDenied
 from panjmap.store import Store, StoreError, open_store
-from panjmap.store import records as store_records
 from panjmap.store import tables as t
 from panjmap.ui import record_form as form
 from panjmap.ui.page import PageContext
@@ -25,6 +28,7 @@ NEW = "(new record)"
 LANGUAGES = ("", "en", "ru", "fa", "zh", "tg", "uz", "ps", "bn", "tk", "ky", "kk", "ar", "ur", "tr", "de", "fr")
 ERRORS_KEY = "edit_errors"
 NOTICE_KEY = "edit_notice"
+PROPOSAL_KEY = "edit_proposal"  # (source_file, intake.Proposal) of the last "Propose records"
 
 
 def _notice(kind: str, text: str) -> None:
@@ -184,6 +188,99 @@ def _source_tab(store: Store) -> None:
     st.button("Add source", on_click=_add_source, args=(store,))
 
 
+def _source_row(store: Store, source_file: str) -> dict:
+    with store.reading() as conn:
+        row = conn.execute(sa.select(t.sources).where(t.sources.c.source_file == source_file)).mappings().first()
+    return dict(row) if row else {}
+
+
+def _propose(store: Store, source_file: str) -> None:
+    row = _source_row(store, source_file)
+    published = dt.date.fromisoformat(row["published"]) if row.get("published") else None
+    text = bytes(row["content"]).decode("utf-8")
+    st.session_state[PROPOSAL_KEY] = (source_file, intake.propose(text, published, row.get("language") or None))
+
+
+def _accept(store: Store, candidate: dict, source_file: str, accepted: set[str], into: str | None) -> None:
+    """Open the record form with the accepted fields (a new record), or ``into`` an existing
+    record with this article's sentences added to its citations. Nothing is saved yet."""
+    row = _source_row(store, source_file)
+    outlet = sources_view.outlet(pd.Series(row))
+    new = prefill.citations_of(candidate, source_file, accepted)
+    st.session_state["edit_table"] = "incidents"
+    if into is None:
+        dataset = load_dataset()
+        fields = prefill.record_fields(candidate, accepted, outlet, dataset.incidents, load_actors())
+        form.load_into_widgets("incidents", fields, workspace.seed_fields("incidents"))
+        form.load_citations("incidents", [c.__dict__ for c in new])
+        st.session_state.update(edit_record_choice=NEW, edit_loaded=("incidents", None), edit_base={},
+                                edit_version=None, **{ERRORS_KEY: {}})
+        _notice("success", "The accepted fields are in the Record tab as a new draft: check them and save.")
+    else:
+        _load_record(store, "incidents", into)
+        with store.reading() as conn:
+            kept = records.evidence_of(conn, into)
+        form.load_citations("incidents", kept + [c.__dict__ for c in new if c.__dict__ not in kept])
+        st.session_state.update(edit_record_choice=into, edit_loaded=("incidents", into))
+        _notice("success", f"{into} is in the Record tab with this article's sentences added to its sources; "
+                           "compare the figures, then save.")
+
+
+def _candidate(store: Store, k: int, candidate: dict, source_file: str) -> None:
+    evidence = candidate.get("evidence") or {}
+    where = candidate.get("reported_location") or candidate.get("location") or "place not found"
+    killed = "not reported" if candidate.get("fatalities") is None else candidate["fatalities"]
+    with st.expander(f"Candidate {k + 1}: {candidate.get('event_date') or 'date unknown'} · {where} · killed: {killed}",
+                     expanded=True):
+        accepted: set[str] = set()
+        for name in (*prefill.DIRECT_FIELDS, "actors"):
+            value = candidate.get(name)
+            if name == "actors":
+                value = "; ".join(f"{a['actor']} ({a.get('role', '')})" for a in value or [])
+            shown = "not reported" if value in (None, "") else value
+            said = evidence.get(name) or {}
+            c1, c2 = st.columns([2, 5])
+            if c1.checkbox(f"{name}: {shown}", value=value not in (None, ""), key=f"accept_{k}_{name}"):
+                accepted.add(name)
+            c2.caption(md(said.get("quote") or said.get("note") or "—"))
+        for claim in candidate.get("claims") or []:
+            st.caption(md(f"Claim: {claim['claimant']} — {claim['stance']} — {claim['actor']}: “{claim['quote']}”"))
+        cols = st.columns(1 + len(candidate.get("matches") or []))
+        cols[0].button("Open as a new record", key=f"accept_new_{k}", on_click=_accept,
+                       args=(store, candidate, source_file, accepted, None))
+        for col, match in zip(cols[1:], candidate.get("matches") or []):
+            conflicts = "; ".join(str(c) for c in match.get("conflicts") or [])
+            col.button(f"Add as a source of {match['incident_id']}", key=f"accept_{k}_{match['incident_id']}",
+                       on_click=_accept, args=(store, candidate, source_file, accepted, match["incident_id"]),
+                       help=f"Conflicting figures: {conflicts}" if conflicts else "No conflicting figure")
+
+
+def _propose_tab(store: Store) -> None:
+    labels = _source_labels(store)
+    source_file = st.selectbox("Source", [""] + list(labels), key="propose_source",
+                               format_func=lambda f: labels.get(f, "—"))
+    if not source_file:
+        st.caption("Choose a source (add it under 'Add a source' first); intake proposes incidents from it, "
+                   "every field with the sentence it was read from.")
+        return
+    st.button("Propose records", on_click=_propose, args=(store, source_file), type="primary")
+    held = st.session_state.get(PROPOSAL_KEY)
+    if not held or held[0] != source_file:
+        return
+    proposal = held[1]
+    if not proposal.candidates:
+        st.info("No incident found in this text.")
+    left, right = st.columns([3, 2])
+    with left:
+        for k, candidate in enumerate(proposal.candidates):
+            _candidate(store, k, candidate, source_file)
+    with right:
+        quotes = [q for c in proposal.candidates for e in (c.get("evidence") or {}).values()
+                  if e and e.get("quote") for q in e["quote"].split(prefill.SENTENCE_JOIN)]
+        text = bytes(_source_row(store, source_file)["content"]).decode("utf-8")
+        st.html('<div class="panj-article">' + sources_view.highlight_quotes(text, quotes) + "</div>")
+
+
 def _review_tab(store: Store) -> None:
     waiting = review.queue(store)
     if not waiting:
@@ -246,9 +343,11 @@ def render(ctx: PageContext) -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         (st.success if notice[0] == "success" else st.error)(md(notice[1]))
-    record, source, queue, past = st.tabs(["Record", "Add a source", "Review", "History"])
+    record, proposals, source, queue, past = st.tabs(["Record", "Propose from a source", "Add a source", "Review", "History"])
     with record:
         _record_tab(store)
+    with proposals:
+        _propose_tab(store)
     with source:
         _source_tab(store)
     with queue:

@@ -13,7 +13,7 @@ from panjmap.editorial.records import Citation, Edit
 from panjmap.editorial.places import Place, precision_words
 from panjmap.ui.text import md
 
-CITATION_SLOTS = 3
+CITATION_SLOTS = 3  # free slots below a record's own citations
 ACTOR_FIELDS = ("actor1", "actor2", "actor")
 NOT_REPORTED_HELP = "Leave empty when no source gives a number: empty means 'not reported', 0 means none."
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -97,10 +97,14 @@ def draw_fields(table: str, fields: tuple[str, ...], errors: dict[str, list[str]
             _field(table, name, errors, actors, choices or {})
 
 
+def _slots(table: str) -> int:
+    return st.session_state.get(f"cite_{table}_slots", CITATION_SLOTS)
+
+
 def draw_citations(table: str, source_labels: dict[str, str], errors: dict[str, list[str]]) -> None:
     st.markdown("**Sources** — each quote must be copied verbatim from the source's text.")
     files = [""] + list(source_labels)
-    for slot in range(CITATION_SLOTS):
+    for slot in range(_slots(table)):
         cols = st.columns([2, 4, 1])
         cols[0].selectbox(f"Source {slot + 1}", files, key=f"cite_{table}_{slot}_source",
                           format_func=lambda f: source_labels.get(f, "—"))
@@ -111,7 +115,9 @@ def draw_citations(table: str, source_labels: dict[str, str], errors: dict[str, 
 
 
 def load_citations(table: str, citations: list[dict[str, str]]) -> None:
-    for slot in range(CITATION_SLOTS):
+    """Every citation of the record in its own slot (a save keeps exactly these), and free slots."""
+    st.session_state[f"cite_{table}_slots"] = len(citations) + CITATION_SLOTS
+    for slot in range(_slots(table)):
         given = citations[slot] if slot < len(citations) else {}
         st.session_state[f"cite_{table}_{slot}_source"] = given.get("source_file", "")
         st.session_state[f"cite_{table}_{slot}_quote"] = given.get("quote", "")
@@ -122,7 +128,7 @@ def read_edit(table: str, fields: tuple[str, ...], record_id: str | None, versio
               base: dict[str, Any], reason: str) -> Edit:
     values = {name: str(st.session_state.get(widget_key(table, name), "") or "") for name in fields}
     citations = []
-    for slot in range(CITATION_SLOTS):
+    for slot in range(_slots(table)):
         source = st.session_state.get(f"cite_{table}_{slot}_source") or ""
         quote = st.session_state.get(f"cite_{table}_{slot}_quote") or ""
         if source and quote:
