@@ -209,6 +209,38 @@ def test_standalone_html_runs_no_payload(corpus, dataset, canary: Path) -> None:
             assert js_json(layer.label) in page, name  # the name reached the page as data, unevaluated
 
 
+def test_folium_and_branca_elements_never_receive_user_text(corpus, dataset, canary: Path) -> None:
+    """The rule behind the fix: of the map's elements, only ours (which pass text through js_json) hold names.
+
+    Every folium/branca element of a rendered standalone map has its macros rendered once more
+    here; none may output any payload, whole or half, in any form.
+    """
+    layers = tuple(layer for _, found, _ in corpus.values() for layer in found)
+    state = ViewState(layers=DEFAULT_LAYERS + tuple(layer.key for layer in layers))
+    meta = export.metadata(state, dataset, curated_layer(dataset).filtered(state))
+    m = snapshot.standalone_map(state, dataset, meta, layers)
+    m.get_root().render()
+    texts = {part for halves in payloads(canary).values() for part in halves if len(part) > 8}
+
+    def elements(node) -> Iterator:
+        yield node
+        for child in node._children.values():
+            yield from elements(child)
+
+    checked = 0
+    for element in elements(m):
+        if not type(element).__module__.startswith(("folium", "branca")):
+            continue
+        for macro in ("header", "html", "script"):
+            render = element._template.module.__dict__.get(macro)
+            if render is not None:
+                out = render(element, {})
+                assert not any(text in out for text in texts), (type(element).__name__, macro)
+                checked += 1
+    assert checked > 10
+    no_trace(canary)
+
+
 def test_interactive_map_as_streamlit_folium_sends_it(corpus, dataset, canary: Path, monkeypatch) -> None:
     """The home page's map path (map_panel): base map + layer groups through st_folium itself."""
     sent: list[dict] = []
