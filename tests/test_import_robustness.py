@@ -419,3 +419,19 @@ def test_single_line_geojson_points_open_their_own_details(browser, app_url: str
             tab.check(f"detail {rid}")
     finally:
         page.context.close()
+
+
+def test_convert_quotes_a_cell_with_a_bare_carriage_return(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "cr.geojson"
+    source.write_bytes(collection(feature(1, location="Alpha\rBravo")))
+    out = tmp_path / "cr.csv"
+    done = subprocess.run([sys.executable, "-m", "panjmap", "convert", str(source), "--to", "csv", "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(table) == 1 and table["location"].tolist() == ["Alpha\rBravo"]

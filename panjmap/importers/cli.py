@@ -8,6 +8,7 @@ reason to stderr, writes nothing and exits 2.
 
 from __future__ import annotations
 
+import csv
 import argparse
 import json
 import sys
@@ -73,9 +74,14 @@ def geojson_chunks(records: gpd.GeoDataFrame) -> Iterator[str]:
 def csv_chunks(records: gpd.GeoDataFrame) -> Iterator[str]:
     """Normalised records as CSV; text a spreadsheet would run as a formula is neutralised."""
     for n, table in enumerate(_chunks(records)):
+        bare_cr = False
         for col in table.columns:
             table[col] = table[col].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
-        yield table.to_csv(index=False, header=n == 0, lineterminator="\n")
+            bare_cr = bare_cr or bool(table[col].map(lambda v: isinstance(v, str) and "\r" in v).any())
+        # A cell with a bare CR is left unquoted by QUOTE_MINIMAL (only "\n" is the terminator)
+        # and would end the row in every reader: such a chunk is quoted whole, as export._csv does.
+        yield table.to_csv(index=False, header=n == 0, lineterminator="\n",
+                           quoting=csv.QUOTE_ALL if bare_cr else csv.QUOTE_MINIMAL)
     if not len(records):
         yield ",".join(RESULT_COLUMNS) + "\n"
 

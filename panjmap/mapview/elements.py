@@ -146,14 +146,8 @@ class LayerControl(_PlainScript):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function () {
-  var P = window.PANJ, control = L.control.layers(null, null, {collapsed: true});
-  [{% for layer in this.entries %}[{{ layer[0] }}, {{ layer[1] }}, {{ layer[2] }}],{% endfor %}].forEach(function (e) {
-    var name = '<span class="panj-layer-name">' + P.bdi(e[1]) + "</span>";
-    if (e[2]) { control.addOverlay(e[0], name); } else { control.addBaseLayer(e[0], name); }
-  });
-  control.addTo({{ this._parent.get_name() }});
-})();
+window.PANJ.layerControl([{% for layer in this.entries %}[{{ layer[0] }}, {{ layer[1] }}, {{ layer[2] }}],{% endfor %}],
+  {{ this._parent.get_name() }});
 {% endmacro %}
 """
     )

@@ -84,3 +84,16 @@
     map.on("layeradd", function (e) { untab(e.layer); });
   };
 })(window.PANJ);
+
+// PANJ.layerControl(entries, map): Leaflet's layer control, each entry [layer, name, overlay];
+// the names (an imported layer's is user text) become HTML only through PANJ.bdi.
+(function (P) {
+  P.layerControl = function (entries, map) {
+    var control = L.control.layers(null, null, {collapsed: true});
+    entries.forEach(function (e) {
+      var name = '<span class="panj-layer-name">' + P.bdi(e[1]) + "</span>";
+      if (e[2]) { control.addOverlay(e[0], name); } else { control.addBaseLayer(e[0], name); }
+    });
+    return control.addTo(map);
+  };
+})(window.PANJ);
