@@ -11,6 +11,7 @@ Offline like test_browser.py: every non-loopback request is aborted and fails th
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -142,3 +143,27 @@ def test_timeline_follows_the_window_zooms_and_reads_at_1440(page: Page, app_url
     text = _tooltip_over_marks(page, box, box["y"] + 10, box["y"] + box["height"] * 0.6)
     assert text and "PNJ0" in text, "no record's tooltip found over the dense period"
     assert "killed" in text and " 0 killed" not in text
+
+
+def test_a_citation_opens_the_sources_reader_at_its_passage(page: Page, app_url: str) -> None:
+    """Point 6: citations read "004_6807ccbb9dd62dbb.txt"; now outlet, date and title, linked to the passage."""
+    page.goto(app_url + "/?selected=incidents%2FPNJ029", timeout=LOAD_MS)
+    detail = page.locator("[data-testid='stVerticalBlock']", has=page.get_by_role("heading", name="PNJ029: Shodaki"))
+    expect(detail.last).to_be_visible(timeout=LOAD_MS)
+    idle(page)
+    links = page.get_by_role("link", name="Caliber.az, 2026-01-02: “Chinese investments under fire")
+    expect(links.first).to_be_visible(timeout=WAIT_MS)
+    assert page.get_by_text(re.compile(r"00[034]_[0-9a-f]{16}\.txt")).count() == 0  # no file hash shown
+    link = links.first
+    if link.get_attribute("target") == "_blank":
+        with page.context.expect_page() as opened:
+            link.click()
+        reader = opened.value
+    else:
+        link.click()
+        reader = page
+    reader.wait_for_load_state()
+    expect(reader.get_by_role("heading", name="Sources")).to_be_visible(timeout=LOAD_MS)
+    cited = reader.locator("[data-testid='stAlertContentInfo']", has_text="Cited passage")
+    expect(cited).to_be_visible(timeout=WAIT_MS)
+    expect(reader.locator("mark.panj-cited")).to_have_count(1, timeout=WAIT_MS)
