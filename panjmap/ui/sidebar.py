@@ -197,9 +197,8 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
     sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities", **change)
     sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides", **change)
     sb.multiselect("Region", opts.regions, key=PREFIX + "regions", **change)
-    sb.number_input("Minimum fatalities", min_value=0, max_value=100_000, step=1, key=PREFIX + "min_fatalities",
-                    help="Above 0, records whose sources give no number of dead are left out "
-                         "(they are not known to reach it).", **change)
+    # Above 0, a record whose sources give no number of dead is left out: it is not known to reach it.
+    sb.number_input("Minimum fatalities", min_value=0, max_value=100_000, step=1, key=PREFIX + "min_fatalities", **change)
     sb.text_input("Search location, notes and quotes", key=PREFIX + "text", max_chars=200, **change)
 
     sb.header("Layers")
