@@ -145,12 +145,32 @@ def test_timeline_follows_the_window_zooms_and_reads_at_1440(page: Page, app_url
     assert "killed" in text and " 0 killed" not in text
 
 
+def _map_frame(page: Page):
+    deadline = time.monotonic() + LOAD_MS / 1000
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame is not page.main_frame and not frame.is_detached():
+                try:
+                    if frame.query_selector(".leaflet-container"):
+                        return frame
+                except Exception:  # navigating: look again
+                    continue
+        page.wait_for_timeout(250)
+    raise AssertionError("no map frame")
+
+
 def test_a_citation_opens_the_sources_reader_at_its_passage(page: Page, app_url: str) -> None:
-    """Point 6: citations read "004_6807ccbb9dd62dbb.txt"; now outlet, date and title, linked to the passage."""
+    """Point 6: citations read "004_6807ccbb9dd62dbb.txt"; now outlet, date and title, linked to the passage.
+    Points 3 and 7 in the popup: the reported place, the stand-in, and "not reported" for the injured."""
     page.goto(app_url + "/?selected=incidents%2FPNJ029", timeout=LOAD_MS)
     detail = page.locator("[data-testid='stVerticalBlock']", has=page.get_by_role("heading", name="PNJ029: Shodaki"))
     expect(detail.last).to_be_visible(timeout=LOAD_MS)
     idle(page)
+    # The map's popup says the same (text made in Python, not numbers formatted in JS).
+    popup = _map_frame(page).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Shodaki", timeout=WAIT_MS)
+    expect(popup).to_contain_text("2 killed; injured: not reported")
+    expect(popup).to_contain_text("Shodaki: not in open gazetteers; placed at Qalaikhumb, district centre")
     links = page.get_by_role("link", name="Caliber.az, 2026-01-02: “Chinese investments under fire")
     expect(links.first).to_be_visible(timeout=WAIT_MS)
     assert page.get_by_text(re.compile(r"00[034]_[0-9a-f]{16}\.txt")).count() == 0  # no file hash shown
