@@ -69,11 +69,6 @@ class ActorDictionary:
         """The canonical name, or ``name`` as written (trimmed) when the dictionary does not know it."""
         return self.canonical(name) or str(name).strip()
 
-    def resolve_list(self, value: str, sep: str = ";") -> str:
-        """A ``sep``-separated cell with every name resolved (ACLED's associated-actor columns)."""
-        names = [part.strip() for part in str(value or "").split(sep) if part.strip()]
-        return f"{sep} ".join(dict.fromkeys(self.resolve(n) for n in names))
-
     def aliases_of(self, name: str) -> tuple[str, ...]:
         actor = self.actors.get(name)
         return actor.aliases if actor else ()
@@ -116,10 +111,24 @@ def _load_cached(path: Path, _mtime: int) -> ActorDictionary:
     return ActorDictionary(read_actors(path))
 
 
-def resolve_column(values: pd.Series, dictionary: ActorDictionary | None = None) -> pd.Series:
-    """An actor column with each ``;``-separated name resolved to its canonical name
-    (unknown names as written); one lookup per distinct cell, so large imports stay cheap."""
+def resolve_column(values: pd.Series, dictionary: ActorDictionary | None = None, lists: bool = False) -> pd.Series:
+    """An actor column with known names replaced by their canonical name; one lookup per distinct cell.
+
+    A cell the dictionary does not know stays exactly as written. With ``lists`` (ACLED's
+    associated-actor columns) a cell is a ``;``-separated list: it is rewritten only when
+    one of its names is known, so free text that merely holds a ";" is left alone.
+    """
     dictionary = dictionary or load_actors()
     cells = values.fillna("").astype(str)
-    mapping = {cell: dictionary.resolve_list(cell) for cell in cells.unique()}
+
+    def resolved(cell: str) -> str:
+        whole = dictionary.canonical(cell)
+        if whole or not lists:
+            return whole or cell
+        names = [part.strip() for part in cell.split(";") if part.strip()]
+        if len(names) < 2 or not any(dictionary.canonical(n) for n in names):
+            return cell
+        return "; ".join(dict.fromkeys(dictionary.resolve(n) for n in names))
+
+    mapping = {cell: resolved(cell) for cell in cells.unique()}
     return cells.map(mapping)

@@ -29,7 +29,7 @@ VIOLENCE_LANE = "Violent incidents"
 RESPONSE_LANE = "Political and diplomatic responses"
 BRUSH = "window"
 ZOOM = "zoom"
-ROW_PX = 16  # height of one stacked row within a lane
+ROW_PX = 18  # height of one stacked row within a lane
 MARK_DAYS_PER_WIDTH = 1 / 70  # a point covers ~1/70 of the visible span (width ~1000 px, mark ~14 px)
 DENSE_DAYS = 61  # the "densest period" preset: two months
 
@@ -151,7 +151,7 @@ def chart(frame: pd.DataFrame, imported: list[pd.DataFrame], state: ViewState, w
     )
     points = base.mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.8, clip=True).encode(
         x=alt.X("start:T", title=None, scale=x_scale), y=y, yOffset=y_offset, color=color, tooltip=tooltip,
-        size=alt.Size("casualties:Q", title="Killed + injured (reported)", scale=alt.Scale(range=[30, 260]),
+        size=alt.Size("casualties:Q", title="Killed + injured (reported)", scale=alt.Scale(range=[70, 380]),
                       legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("type:N", legend=None, scale=alt.Scale(
             domain=list(style.EVENT_SYMBOLS),

@@ -47,10 +47,11 @@ def incidents() -> list[dict[str, str]]:
 
 
 def shown_located(state: ViewState) -> list[dict[str, str]]:
-    """Located records whose span meets the state's window (computed from the CSV)."""
+    """Located records whose span meets the state's window and its scope (computed from the CSV)."""
     start = state.date_from.isoformat() if state.date_from else "0000"
     end = state.date_to.isoformat() if state.date_to else "9999"
-    return [r for r in incidents() if r["latitude"] and r["end_date"] >= start and r["event_date"] <= end]
+    return [r for r in incidents() if r["latitude"] and r["end_date"] >= start and r["event_date"] <= end
+            and (state.context or r["scope"] == "border")]
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +317,8 @@ def cli_outputs(tmp_path_factory, artifacts: Path) -> dict[str, tuple[Path, subp
 def test_cli_png_with_matplotlib(cli_outputs) -> None:
     path, result = cli_outputs["png"]
     assert result.returncode == 0, result.stderr
-    window = [r for r in incidents() if r["end_date"] >= "2025-11-01" and r["event_date"] <= "2025-12-31"]
+    window = [r for r in incidents() if r["end_date"] >= "2025-11-01" and r["event_date"] <= "2025-12-31"
+              and r["scope"] == "border"]  # the CLI, like the app, shows border records unless --context
     located = sum(1 for r in window if r["latitude"])
     assert f"PNG rendered by matplotlib, {len(window)} records, {located} on the map" in result.stderr
     image = Image.open(path)

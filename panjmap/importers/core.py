@@ -257,7 +257,7 @@ def _records(staged: Staged, out: dict[str, object], keep: np.ndarray, dataset_n
         if name not in INT_COLUMNS and name not in ("latitude", "longitude"):
             columns[name] = columns[name].astype(str)
     for name in ACTOR_COLUMNS:  # one actor, one name: "ISKP", "IS-K" -> the dictionary's canonical name
-        columns[name] = resolve_column(columns[name])
+        columns[name] = resolve_column(columns[name], lists=name.startswith("assoc"))
     columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=str)
     columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep, strict=True) if k], dtype=str)
     frame = pd.DataFrame(columns)[list(RESULT_COLUMNS)]

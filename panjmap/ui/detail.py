@@ -27,7 +27,10 @@ def _field_table(record: pd.Series, columns: list[str]) -> pd.DataFrame:
         value = record.get(col)
         if isinstance(value, pd.Timestamp):
             value = value.date().isoformat()
-        rows.append({"field": col, "value": "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)})
+        missing = value is None or (not isinstance(value, str) and pd.isna(value))
+        # An empty count is "not reported" (never read as 0); other empty fields stay empty.
+        text = ("not reported" if col in ("fatalities", "injuries") else "") if missing else str(value)
+        rows.append({"field": col, "value": text})
     return pd.DataFrame(rows)
 
 

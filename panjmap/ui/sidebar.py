@@ -201,6 +201,7 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
     sb.multiselect("Victims' nationality", opts.nationalities, key=PREFIX + "nationalities", **change)
     sb.multiselect("Country side", list(SIDES), format_func=SIDE_LABELS.get, key=PREFIX + "sides", **change)
     sb.multiselect("Region", opts.regions, key=PREFIX + "regions", **change)
+    # Above 0, a record whose sources give no number of dead is left out: it is not known to reach it.
     sb.number_input("Minimum fatalities", min_value=0, max_value=MAX_MIN_FATALITIES, step=1,
                     key=PREFIX + "min_fatalities", **change)
     if view.min_fatalities and view.min_fatalities > (opts.max_fatalities or 0):

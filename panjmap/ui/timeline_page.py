@@ -54,13 +54,13 @@ def render(ctx: PageContext) -> None:
 def _window_presets(ctx: PageContext, frame) -> None:
     """One click to the densest two months, or back to the whole record (both set the shared window)."""
     dense = timeline.densest_period(frame)
-    left, right, _ = st.columns([1, 1, 2])
-    if dense and left.button(f"Zoom to the densest period: {dense[0]:%b %Y} – {dense[1]:%b %Y} ({dense[2]} records)",
+    left, right = st.columns([3, 2])
+    if dense and left.button(f"Zoom to the densest period: {dense[0]:%b %Y} – {dense[1]:%b %Y} ({dense[2]} records)", width="content",
                              key="timeline_dense"):
         start, end = max(dense[0].date(), ctx.options.first_day), min(dense[1].date(), ctx.options.last_day)
         save_view(ctx.view.replace(date_from=start, date_to=end))
         st.rerun()
     if (ctx.view.date_from or ctx.view.date_to) and right.button("Show the whole record (clear the window)",
-                                                                  key="timeline_all"):
+                                                                  key="timeline_all", width="content"):
         save_view(ctx.view.replace(date_from=None, date_to=None))
         st.rerun()
