@@ -335,7 +335,9 @@ def shared_palette(frames: list[np.ndarray]) -> np.ndarray:
 def to_palette(frame: np.ndarray, palette: np.ndarray) -> Image.Image:
     """The frame in the palette, each colour mapped to its nearest entry: exact where the palette
     holds the colour, never dithered. (Pillow's own mapping goes through a coarse colour cache.)"""
-    colours, inverse = np.unique(_packed(frame).reshape(-1), return_inverse=True)
+    packed = _packed(frame).reshape(-1)
+    colours = np.unique(packed)
+    inverse = np.searchsorted(colours, packed)  # much faster than np.unique(return_inverse=True)
     rgb = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], axis=1).astype(np.int32)
     nearest = np.empty(len(colours), dtype=np.uint8)
     for i in range(0, len(colours), 4096):  # bounded memory: 4096 colours x 256 entries at a time
