@@ -203,6 +203,7 @@ def _chromium_frames(page_html: str, plan: list[FrameInfo], size: tuple[int, int
     frames, boxes = [], []
     expected = len(plan[-1].shown)
     with snapshot.chromium_map_page(page_html, (*size, 1), executable, expected) as page:
+        page.evaluate("() => document.fonts.ready")  # text measured in its final font before frame 0
         for info in plan:
             when, what = _stamp(info.window_from, info.window_to, len(info.shown), len(info.new), step, info.hold)
             drawn = page.evaluate("a => PANJ_PLAYBACK.setWindow(a[0], a[1], a[2], a[3])",
