@@ -202,3 +202,14 @@ def test_without_chromium_the_matplotlib_renderer_draws_the_frames(tmp_path) -> 
     assert len(frames) == video.frame_count == 4
     assert frames[0].shape == (360, 640, 3)
     assert (frames[0] != frames[1]).any()
+
+
+def test_a_layer_drawn_on_a_canvas_is_played_by_the_matplotlib_renderer(monkeypatch, chromium) -> None:
+    """playback.js steps icon layers; above ICON_LIMIT records a layer is one canvas, so the
+    frames come from matplotlib instead, and asking for Chromium says why it cannot."""
+    monkeypatch.setattr(playback_video, "ICON_LIMIT", 2)
+    state = ViewState(date_from=dt.date(2025, 11, 1), date_to=dt.date(2025, 12, 31), step="month")
+    playback = playback_video.render_playback(state, load_dataset(), size=(480, 320))
+    assert playback.renderer == "matplotlib" and len(playback.frames) == 3
+    with pytest.raises(RuntimeError, match="over 2 records"):
+        playback_video.render_playback(state, load_dataset(), size=(480, 320), renderer="chromium")
