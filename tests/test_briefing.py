@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ from panjmap import briefing, cli, snapshot
 from panjmap.data import load_dataset
 from panjmap.paths import SEEDS_DIR
 from panjmap.state import ViewState
+from panjmap.ui import export_panel
 
 PERMALINK = "http://127.0.0.1:8501/?date_from=2025-11-01&date_to=2025-11-30"
 WINDOW = "Time window: 2025-11-01 to 2025-11-30"
@@ -38,10 +40,18 @@ def flat(text: str) -> str:
     return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text)).strip()
 
 
+EPOCH = "1767225600"  # a fixed generation time, so the page's and the CLI's briefings can be compared
+
+
 @pytest.fixture(scope="module")
 def pdf_path(tmp_path_factory, chromium) -> Path:
     path = tmp_path_factory.mktemp("briefing") / "briefing.pdf"
-    assert cli.main(["snapshot", "--format", "pdf", "--query", PERMALINK, "-o", str(path)]) == 0
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        assert cli.main(["snapshot", "--format", "pdf", "--query", PERMALINK, "-o", str(path)]) == 0
+    finally:
+        mp.undo()
     return path
 
 
@@ -95,6 +105,15 @@ def test_a_number_no_source_gives_reads_not_reported(pages) -> None:
         assert match, record["event_id_cnty"]
         assert match.group(1) == record["fatalities"]
         assert match.group(2) == (record["injuries"] or "not reported")
+
+
+def test_the_page_and_the_cli_give_the_same_briefing(pages, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    view, errors = ViewState.from_query(parse_qs(PERMALINK.split("?", 1)[1]))
+    assert not errors
+    data = export_panel._briefing(view, load_dataset(), ())()
+    assert [flat(p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages] == pages
+    assert "generated 2026-01-01T00:00:00+00:00" in pages[-1]
 
 
 def test_printing_needs_no_network(chromium) -> None:
