@@ -55,7 +55,6 @@ MAX_STEPS = 400  # a weekly playback of eight years; beyond that a video says no
 MP4_CRF = 23
 GIF_PALETTE = 256
 GIF_EXACT_COLOURS = 200  # most frequent colours (the map's flat fills) kept exactly
-METADATA_KEY = "panj-playback"
 
 
 def parse_size(text: str) -> tuple[int, int]:
