@@ -30,7 +30,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
-from branca.element import Element, MacroElement
+from branca.element import Element
 from jinja2 import Template
 from PIL import Image
 
@@ -39,7 +39,8 @@ from panjmap.clock import generation_time
 from panjmap.data import Dataset, located
 from panjmap.layers import MapLayer, curated_layer, visible_layers
 from panjmap.mapview import style
-from panjmap.mapview.elements import _PlainScript, js_json
+from panjmap.mapview.elements import _PlainScript
+from panjmap.mapview.incidents import ICON_LIMIT
 from panjmap.state import ViewState
 
 FORMATS = ("mp4", "gif")
@@ -54,7 +55,6 @@ MAX_STEPS = 400  # a weekly playback of eight years; beyond that a video says no
 MP4_CRF = 23
 GIF_PALETTE = 256
 GIF_EXACT_COLOURS = 200  # most frequent colours (the map's flat fills) kept exactly
-METADATA_KEY = "panj-playback"
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -203,6 +203,7 @@ def _chromium_frames(page_html: str, plan: list[FrameInfo], size: tuple[int, int
     frames, boxes = [], []
     expected = len(plan[-1].shown)
     with snapshot.chromium_map_page(page_html, (*size, 1), executable, expected) as page:
+        page.evaluate("() => document.fonts.ready")  # text measured in its final font before frame 0
         for info in plan:
             when, what = _stamp(info.window_from, info.window_to, len(info.shown), len(info.new), step, info.hold)
             drawn = page.evaluate("a => PANJ_PLAYBACK.setWindow(a[0], a[1], a[2], a[3])",
@@ -218,14 +219,14 @@ def _chromium_frames(page_html: str, plan: list[FrameInfo], size: tuple[int, int
 
 
 def _matplotlib_frames(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...],
-                       plan: list[FrameInfo], size: tuple[int, int], now: dt.datetime) -> list[np.ndarray]:
+                       plan: list[FrameInfo], size: tuple[int, int], now: dt.datetime, reason: str) -> list[np.ndarray]:
     from panjmap.static_map import render_static_png
 
     frames = []
     for info in plan:
         frame_state = state.replace(date_from=_day(info.window_from), date_to=_day(info.window_to))
         meta = export.metadata(frame_state, dataset, curated_layer(dataset).filtered(frame_state), now=now)
-        note = "Rendered by matplotlib (no Chromium found); " + (
+        note = f"Rendered by matplotlib ({reason}); " + (
             "the whole window" if info.hold else f"{len(info.new)} records new in this step")
         frames.append(_rgb(render_static_png(frame_state, dataset, meta, imports, (*size, 1), note)))
     return frames
@@ -254,7 +255,11 @@ def render_playback(state: ViewState, dataset: Dataset, imports: tuple[MapLayer,
     executable = snapshot.find_chromium() if renderer in ("auto", "chromium") else None
     if renderer == "chromium" and executable is None:
         raise RuntimeError("no Chromium found (set PANJ_CHROMIUM or install Debian's chromium)")
-    if executable:
+    # playback.js steps icon layers; a layer this large is drawn on one canvas (mapview.incidents)
+    on_canvas = any(len(located(layer.filtered(whole))) > ICON_LIMIT for layer in visible_layers(whole, dataset, imports))
+    if on_canvas and renderer == "chromium":
+        raise RuntimeError(f"over {ICON_LIMIT} records on the map: the video is drawn by matplotlib (--renderer auto)")
+    if executable and not on_canvas:
         note = (f"Playback by {step}: the stamp (top left) gives each frame's window; records new in the step "
                 "are ringed in yellow · Rendered by headless Chromium")
         page_html = snapshot.standalone_html(whole, dataset, meta, imports, renderer_note=note,
@@ -263,7 +268,8 @@ def render_playback(state: ViewState, dataset: Dataset, imports: tuple[MapLayer,
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             frames, boxes = pool.submit(_chromium_frames, page_html, plan, size, executable, step).result()
         return Playback(frames, plan, boxes, fps, step, "chromium", meta)
-    frames = _matplotlib_frames(whole, dataset, imports, plan, size, now)
+    reason = f"over {ICON_LIMIT} records on the map" if on_canvas else "no Chromium found"
+    frames = _matplotlib_frames(whole, dataset, imports, plan, size, now, reason)
     return Playback(frames, plan, [None] * len(frames), fps, step, "matplotlib", meta)
 
 
@@ -335,7 +341,9 @@ def shared_palette(frames: list[np.ndarray]) -> np.ndarray:
 def to_palette(frame: np.ndarray, palette: np.ndarray) -> Image.Image:
     """The frame in the palette, each colour mapped to its nearest entry: exact where the palette
     holds the colour, never dithered. (Pillow's own mapping goes through a coarse colour cache.)"""
-    colours, inverse = np.unique(_packed(frame).reshape(-1), return_inverse=True)
+    packed = _packed(frame).reshape(-1)
+    colours = np.unique(packed)
+    inverse = np.searchsorted(colours, packed)  # much faster than np.unique(return_inverse=True)
     rgb = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], axis=1).astype(np.int32)
     nearest = np.empty(len(colours), dtype=np.uint8)
     for i in range(0, len(colours), 4096):  # bounded memory: 4096 colours x 256 entries at a time

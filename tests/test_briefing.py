@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ from panjmap import briefing, cli, snapshot
 from panjmap.data import load_dataset
 from panjmap.paths import SEEDS_DIR
 from panjmap.state import ViewState
+from panjmap.ui import export_panel
 
 PERMALINK = "http://127.0.0.1:8501/?date_from=2025-11-01&date_to=2025-11-30"
 WINDOW = "Time window: 2025-11-01 to 2025-11-30"
@@ -38,10 +40,18 @@ def flat(text: str) -> str:
     return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text)).strip()
 
 
+EPOCH = "1767225600"  # a fixed generation time, so the page's and the CLI's briefings can be compared
+
+
 @pytest.fixture(scope="module")
 def pdf_path(tmp_path_factory, chromium) -> Path:
     path = tmp_path_factory.mktemp("briefing") / "briefing.pdf"
-    assert cli.main(["snapshot", "--format", "pdf", "--query", PERMALINK, "-o", str(path)]) == 0
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        assert cli.main(["snapshot", "--format", "pdf", "--query", PERMALINK, "-o", str(path)]) == 0
+    finally:
+        mp.undo()
     return path
 
 
@@ -97,6 +107,15 @@ def test_a_number_no_source_gives_reads_not_reported(pages) -> None:
         assert match.group(2) == (record["injuries"] or "not reported")
 
 
+def test_the_page_and_the_cli_give_the_same_briefing(pages, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    view, errors = ViewState.from_query(parse_qs(PERMALINK.split("?", 1)[1]))
+    assert not errors
+    data = export_panel._briefing(view, load_dataset(), ())()
+    assert [flat(p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages] == pages
+    assert "generated 2026-01-01T00:00:00+00:00" in pages[-1]
+
+
 def test_printing_needs_no_network(chromium) -> None:
     state = ViewState.from_query({"date_from": "2025-11-26", "date_to": "2025-11-27"})[0]
     pdf = briefing.render_pdf(state, load_dataset())
@@ -130,3 +149,38 @@ def _tiny_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, format="PNG")
     return out.getvalue()
+
+
+def test_a_user_downloads_the_video_and_the_briefing_from_the_map_page(app_url, chromium, tmp_path) -> None:
+    """In the browser, as a user: November 2025 by week, open the export panel, click "Video (MP4)"
+    and "Briefing (PDF)"; the files arrive, play / read, and no request left the machine."""
+    import imageio_ffmpeg
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests import test_browser as tb
+    from tests.offline import cut_off
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=tb.CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
+            s = tb.Session(context.new_page())
+            cut_off(context, s.blocked, s.requested)
+            s.page.on("pageerror", lambda exc: s.js_errors.append(str(exc)))
+            tb.open_app(s, app_url, "?date_from=2025-11-01&date_to=2025-11-30&step=week")
+            s.page.get_by_text("Export this view").click()
+            files = {}
+            for label, name in (("Video (MP4)", "video.mp4"), ("Briefing (PDF)", "briefing.pdf")):
+                button = s.page.get_by_role("button", name=re.compile(re.escape(label)))
+                expect(button).to_be_visible(timeout=30_000)
+                with s.page.expect_download(timeout=180_000) as download:
+                    button.click()
+                files[name] = tmp_path / name
+                download.value.save_as(files[name])
+            tb.assert_offline_and_clean(s)
+        finally:
+            browser.close()
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["video.mp4"]))
+    assert frames == 5 + 3  # weeks ending 8, 15, 22, 29 and 30 November, then a 3 s hold at 1 fps
+    text = flat(" ".join(p.extract_text() for p in PdfReader(files["briefing.pdf"]).pages))
+    assert WINDOW in text and "PNJ019" in text

@@ -103,10 +103,10 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
         row = st.columns(3)
         too_long = playback_video.too_long(view, dataset, extra)
         row[0].download_button(f"Video (MP4), one frame per {view.step}", _video(view, dataset, extra, "mp4"),
-                               file_name=f"{stem}_{view.step}ly.mp4", mime="video/mp4", on_click="ignore",
+                               file_name=f"{stem}_{view.step}ly.mp4", mime=playback_video.MEDIA_TYPES["mp4"], on_click="ignore",
                                key="dl_mp4", disabled=bool(too_long), help=too_long or None)
         row[1].download_button(f"GIF for messaging, one frame per {view.step}", _video(view, dataset, extra, "gif"),
-                               file_name=f"{stem}_{view.step}ly.gif", mime="image/gif", on_click="ignore",
+                               file_name=f"{stem}_{view.step}ly.gif", mime=playback_video.MEDIA_TYPES["gif"], on_click="ignore",
                                key="dl_gif", disabled=bool(too_long), help=too_long or None)
         no_chromium = "" if snapshot.find_chromium() else "The PDF is printed by Chromium, which is not installed here."
         row[2].download_button("Briefing (PDF)", _briefing(view, dataset, extra),

@@ -21,10 +21,13 @@ window.PANJ_PLAYBACK = (function () {
     stamp = control.getContainer();
   }
 
+  // Vector parts (precision rings) are raised in record order on every call, so the SVG
+  // stacking is the same whatever the frames before were (same state -> same pixels).
   function show(entry, i, visible) {
     entry.parts[i].forEach(function (part) {
       if (visible && !entry.group.hasLayer(part)) { entry.group.addLayer(part); }
       if (!visible && entry.group.hasLayer(part)) { entry.group.removeLayer(part); }
+      if (visible && part.bringToFront) { part.bringToFront(); }
     });
   }
 
