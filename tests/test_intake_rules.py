@@ -278,3 +278,33 @@ def test_cli_bad_input_is_a_clear_message(tmp_path):
     assert bad_date.returncode == 2 and "--published" in bad_date.stderr
     bad_lang = _cli(str(article), "--lang", "xx")
     assert bad_lang.returncode == 2 and "known" in bad_lang.stderr
+
+
+# ----------------------------------------------------------------------------- later additions
+
+
+def test_deaths_told_without_a_number_take_the_count_given_before():
+    cand = one("On 2 February 2025 four gunmen crossed into Panj district from Afghanistan. "
+               "They refused to surrender and were killed by border guards.")
+    assert cand["fatalities"] == 4
+    cand = one("Пограничники обнаружили двух нарушителей 2 февраля 2025 года в Пянджском районе. "
+               "Оба нарушителя были нейтрализованы, то есть, очевидно, убиты.")
+    assert cand["fatalities"] is None and cand["neutralised"] == 2  # a hedged inference is not a stated death
+
+
+def test_a_post_named_before_its_marker_is_reported():
+    cand = one("Militants fired on the Khirmandjo border post in Darvoz district on 5 October 2025, wounding a guard.")
+    assert (cand["admin2"], cand["reported_location"], cand["geo_precision"]) == ("Darvoz", "Khirmandjo", 2)
+
+
+def test_night_from_to_and_consecutive_days():
+    pub = dt.date(2026, 1, 20)
+    assert dates("ru", "Бой произошёл в ночь с 17 на 18 января.", pub) == [("2026-01-17", "2026-01-18", "event")]
+    assert dates("en", "Fighting went on over 17 and 18 January.", pub) == [("2026-01-17", "2026-01-18", "event")]
+    assert dates("en", "Attacks on Jan. 5 left two dead.", pub) == [("2026-01-05", "2026-01-05", "event")]
+
+
+def test_two_listed_days_sum_up_two_events():
+    proposal = propose("Date: 2025-12-10\n\nIn attacks on 26 and 30 November five workers were killed in Tajikistan.",
+                       today=TODAY)
+    assert proposal.candidates == []

@@ -232,7 +232,7 @@ class Assembler:
                 "end_date": last.isoformat() if last else None,
                 "time_precision": precision_of(first, last) if first else None, **cand}
         evidence["event_date"] = {"quote": date_quote, "note": date_note}
-        figures = [f for s in incident.segments for f in s.figures]
+        figures = self._figures(incident)
         zero_quote = next((s.sentence for s in incident.segments if s.zero), None)
         for field_name, kind in (("fatalities", "killed"), ("injuries", "injured"),
                                  ("neutralised", "neutralised"), ("detained", "detained")):
@@ -264,6 +264,20 @@ class Assembler:
         cand["matches"] = find_matches(cand)
         cand["evidence"] = evidence
         return cand
+
+    def _figures(self, incident: Incident) -> list[cas.Casualty]:
+        """The incident's figures, plus deaths stated without a number ("they were killed", "the
+        terrorists were destroyed") counted from the people the incident counted before."""
+        figures = [f for s in incident.segments for f in s.figures]
+        counted: list[tuple[int, str]] = []
+        for seg in incident.segments:
+            for kind, group in cas.unnumbered(seg.text, self.lang):
+                group = group or (counted[-1][1] if counted else None)
+                count = next((n for n, g in reversed(counted) if g == group), None)
+                if count and not any(f.kind == kind and f.group == group for f in figures):
+                    figures.append(cas.Casualty(count, kind, group, None, seg.sentence, ""))
+            counted += cas.counted_groups(seg.text, self.lang)
+        return figures
 
     def _place(self, incident: Incident) -> tuple[Place | None, str, str | None, str | None]:
         told = [s for s in incident.segments if s.eventful or s.figures or s.date is not None]

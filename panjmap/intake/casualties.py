@@ -96,13 +96,18 @@ def _nationality(text: str, lang: Lang) -> str | None:
 
 def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[Casualty]:
     """Every casualty figure stated in one sentence (numbers inside ``skip`` spans, e.g. dates, are not figures)."""
+    return _read(sentence, lang, skip)[0]
+
+
+def _read(sentence: str, lang: Lang, skip) -> tuple[list[Casualty], list[_Token], list[_Token]]:
+    """(figures, every number, the casualty verbs no number was tied to)."""
     sentence = sentence.translate(DIGITS)
     skip = list(skip) + [m.span() for m in lang.find(sentence, lang.table("casualties").get("zero", []))]
     numbers = sorted((t for t in _numbers(sentence, lang) if not any(a <= t.start < b for a, b in skip)),
                      key=lambda t: t.start)
     cues = _cues(sentence, lang)
     if not numbers or not cues:
-        return []
+        return [], numbers, cues
     left_only = lang.data.get("number_side") == "left"
     links: dict[int, _Token] = {}
     used_from: dict[tuple[int, str], int] = {}
@@ -141,6 +146,7 @@ def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ())
                     links[i] = links[j]
                     break
     out = []
+    linked: set[int] = set()
     for i, cue in sorted(links.items()):
         number = numbers[i]
         lo, hi = min(number.start, cue.start), max(number.end, cue.end)
@@ -150,6 +156,41 @@ def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ())
         if group == "unspecified" and hi - lo > 40:
             continue  # "an attack on one of the border posts ... were killed": no figure
         out.append(Casualty(number.value, cue.kind, group, _nationality(phrase, lang), sentence, number.text))
+        linked.add(id(cue))
+    return out, numbers, [c for c in cues if id(c) not in linked]
+
+
+def counted_groups(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+    """People counted in the sentence whatever happened to them: "three members of a terrorist
+    organisation crossed" -> (3, "attackers")."""
+    _, numbers, _ = _read(sentence, lang, skip)
+    text = sentence.translate(DIGITS)
+    out = []
+    for number in numbers:
+        group = _group(text[number.end:number.end + 30], lang)
+        if group in ("attackers", "security", "civilians"):
+            out.append((number.value, group))
+    return out
+
+
+def unnumbered(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[tuple[str, str | None]]:
+    """Deaths (or neutralisations) stated without a number: (kind, group named before the verb, or
+    None when only a pronoun names them). A hedged verb ("evidently killed") is not a statement."""
+    _, _, free = _read(sentence, lang, skip)
+    text = sentence.translate(DIGITS)
+    table = lang.table("casualties")
+    out = []
+    for cue in free:
+        if cue.kind not in ("killed", "neutralised"):
+            continue
+        before = text[max(0, cue.start - 50):cue.start]
+        if lang.has(before[-20:], table.get("hedges", [])):
+            continue
+        group = _group(before, lang)
+        if group in ("attackers", "security"):
+            out.append((cue.kind, group))
+        elif lang.find(text[:cue.start], table.get("pronouns", []), whole=lang.word_boundaries):
+            out.append((cue.kind, None))
     return out
 
 

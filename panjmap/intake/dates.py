@@ -104,7 +104,7 @@ class DateFinder:
 
     def _month_regex(self, names: dict[str, int]) -> str:
         body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        tail = r"\w*" if self.lang.word_boundaries else ""
+        tail = r"\w*\.?" if self.lang.word_boundaries else ""
         left = r"(?<!\w)" if self.lang.word_boundaries else ""
         return f"{left}(?P<month>{body}){tail}"
 
@@ -194,7 +194,8 @@ class DateFinder:
         if day2 is not None:
             if day2 < day or day2 - day > 7:
                 return None
-            listed = bool(re.search(r"\s(?:and|и|va|we)\s", match.group(0), re.I))
+            # "26 and 30 November" lists two days (two events); "17 and 18 January" is one night
+            listed = day2 - day > 1 and bool(re.search(r"\s(?:and|и|va|we)\s", match.group(0), re.I))
             last = first if listed else (_safe_date(first.year, month, day2) or first)
         first, last = self._night(text, match.start(), match.end(), first, last)
         mention = self._mention(match, first, last, year is not None, note="list" if listed else "")

@@ -233,6 +233,11 @@ class Gazetteer:
         """Villages, localities and posts the text names after a marker ("village of Kavo",
         "селе Шодаки", "post «Bogh»") whatever the gazetteer knows: (start, end, name)."""
         out = []
+        for marker in lang.find(sentence, lang.words("places", "named_before")):
+            match = re.search(r"([A-ZÄÖÜŞÇÝŇŽ][\w'’\-]+)[”\"»]?\s+(?:border\s+)?$", sentence[max(0, marker.start() - 40):marker.start()])
+            if match and not self._lookup_words([match.group(1)]) and match.group(1).lower() not in _NOT_NAMES:
+                end = marker.start() - (len(sentence[max(0, marker.start() - 40):marker.start()]) - match.end(1))
+                out.append((end - len(match.group(1)), end, match.group(1)))
         for marker in lang.find(sentence, lang.words("places", "village")):
             tail = sentence[marker.end():marker.end() + 40]
             match = re.match(r"\s*(?:of\s+|№\s*\d+\s*|No\.?\s*\d+\s*)?[“\"«']?([A-ZА-ЯЁÄÖÜŞÇÝŇŽ][\w'’\-]+(?:\s+[A-ZА-ЯЁ][\w'’\-]+)?)", tail)
@@ -324,6 +329,7 @@ def _role(sentence: str, mention: PlaceMention, lang: Lang) -> str:
     return "event"
 
 
+_NOT_NAMES = {"the", "a", "an", "border", "guard", "tajik", "afghan", "taliban", "chinese", "one", "this", "that"}
 _UNKNOWN = Place(None, "reported", None, None, None, None, None, None)
 
 
