@@ -89,8 +89,9 @@ def test_a_stated_weekday_fixes_the_year():
 
 def test_vague_periods_widen_the_range_and_set_precision():
     cand = one("Smugglers clashed with Tajik border guards in Panj district last week; one smuggler was killed.",
-               published="2025-04-17")
-    assert (cand["event_date"], cand["end_date"], cand["time_precision"]) == ("2025-04-04", "2025-04-10", 2)
+               published="2025-04-17")  # a Thursday: last week is Monday 7 to Sunday 13 April
+    assert (cand["event_date"], cand["end_date"], cand["time_precision"]) == ("2025-04-07", "2025-04-13", 2)
+    assert cand["fatalities"] == 1
 
 
 def test_no_date_at_all_is_the_week_before_publication():
@@ -308,3 +309,32 @@ def test_two_listed_days_sum_up_two_events():
     proposal = propose("Date: 2025-12-10\n\nIn attacks on 26 and 30 November five workers were killed in Tajikistan.",
                        today=TODAY)
     assert proposal.candidates == []
+
+
+def test_other_incidents_in_other_styles():
+    """Texts written in the styles of Afghan, Russian, Persian and Chinese reporting on other incidents."""
+    cand = one("A clash broke out between Taliban forces and Tajik border guards in the Khwahan district of "
+               "Badakhshan province on Thursday evening, local sources told Amu TV. One Taliban fighter was killed "
+               "and two others were wounded, the sources said.", published="2025-08-22")
+    assert (cand["event_date"], cand["admin2"], cand["country"]) == ("2025-08-21", "Khwahan", "Afghanistan")
+    assert (cand["fatalities"], cand["injuries"], cand["event_type"]) == (1, 2, "Battles")
+    assert [a["actor"] for a in cand["actors"]] == ["Military Forces of Tajikistan (1992-) Border Troops", "Taliban"]
+    cand = one("به گزارش منابع محلی، شب گذشته در ولسوالی شهر بزرگ ولایت بدخشان درگیری میان نیروهای طالبان و "
+               "مرزبانان تاجیکستان رخ داد که در نتیجه آن دو تن از نیروهای طالبان کشته شدند.", published="2025-10-05")
+    assert (cand["event_date"], cand["end_date"], cand["admin2"], cand["fatalities"]) == ("2025-10-04", "2025-10-05", "Shahri Buzurg", 2)
+    cand = one("新华社杜尚别1月19日电 塔吉克斯坦国家安全委员会19日说，18日凌晨，3名武装分子从阿富汗越境进入塔吉克斯坦"
+               "哈特隆州喷赤区，与边防军交火，2名武装分子被击毙，1名边防军人受伤。", published="2026-01-19")
+    assert (cand["event_date"], cand["admin2"], cand["fatalities"], cand["injuries"]) == ("2026-01-18", "Panj", 2, 1)
+    cand = one("A Chinese citizen was killed and five others were injured when unknown gunmen attacked a gold-mining "
+               "site in the Shamsiddin Shohin district last week, sources told RFE/RL. Four of the injured are Chinese "
+               "citizens and one is a Tajik national.", published="2024-11-20")
+    assert (cand["event_date"], cand["end_date"], cand["fatalities"], cand["injuries"]) == ("2024-11-11", "2024-11-17", 1, 5)
+
+
+def test_claims_point_at_who_is_blamed_not_who_speaks():
+    cand = one("The Islamic Emirate's Ministry of Defense said Tajik forces fired mortar rounds at a post in Darwaz "
+               "district of Badakhshan on 3 January 2026, killing a soldier. The ministry blamed the Tajik side for the "
+               "shelling and said Kabul will not tolerate aggression. Tajik officials denied that their forces fired first.")
+    stances = {(c["actor"], c["stance"]) for c in cand["claims"]}
+    assert stances == {("Government of Tajikistan (1992-)", "accused"), ("Government of Tajikistan (1992-)", "denied")}
+    assert cand["fatalities"] == 1

@@ -24,6 +24,9 @@ from panjmap.intake.matching import find_matches, year_from_records
 from panjmap.intake.text import Source, split_sentences
 
 _ANCHOR = 2000
+# armed actors that can be the other side of a clash with the Tajik border troops
+ARMED_ACTORS = ("Taliban", "Islamic State Khorasan Province (ISKP)", "Jamaat Ansarullah",
+                "East Turkestan Islamic Movement (ETIM)", "Drug smugglers")
 
 
 @dataclass
@@ -343,7 +346,8 @@ class Assembler:
 
     def _actors(self, incident: Incident, figures: list[cas.Casualty], event_type: str | None) -> tuple[list[dict], dict]:
         actors: list[dict] = []
-        named = [(m.actor, s.sentence) for s in incident.segments for m in find_actors(s.text, self.lang) if not m.is_media]
+        named = [(m.actor, s.sentence) for s in incident.segments if not s.claims
+                 for m in find_actors(s.text, self.lang) if not m.is_media]
         claimed = [c for s in incident.segments for c in find_claims(s.text, self.lang) if c.stance == "claimed"]
         origin = next((s.sentence for s in incident.segments if has_origin_afghanistan(s.text, self.lang)
                        or any(m.role == "origin" and m.place.country == "Afghanistan" for m in s.places)), None)
@@ -355,10 +359,14 @@ class Assembler:
             perpetrator, quote, note = None, None, "perpetrator not named"
         groups = {f.group for f in figures}
         border = next((q for a, q in named if a == "Military Forces of Tajikistan (1992-) Border Troops"), None)
+        armed = next(((a, q) for a, q in named if a in ARMED_ACTORS), None)
         if event_type == "Battles" and border:
             actors.append({"actor": "Military Forces of Tajikistan (1992-) Border Troops", "role": "actor1", "quote": border})
-            if perpetrator:
-                actors.append({"actor": perpetrator, "role": "actor2", "quote": quote, "note": note})
+            if claimed or not armed:
+                if perpetrator:
+                    actors.append({"actor": perpetrator, "role": "actor2", "quote": quote, "note": note})
+            else:  # the other side named in the telling ("Taliban forces", "контрабандисты")
+                actors.append({"actor": armed[0], "role": "actor2", "quote": armed[1], "note": "named as the other side"})
         else:
             if perpetrator:
                 actors.append({"actor": perpetrator, "role": "actor1", "quote": quote, "note": note})

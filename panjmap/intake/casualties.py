@@ -55,8 +55,10 @@ def _numbers(sentence: str, lang: Lang) -> list[_Token]:
         value = next(v for k, v in words.items() if k.lower() == match.group(0).lower())
         if any(t.start <= match.start() < t.end for t in tokens):
             continue
-        if value == 1 and match.group(0).lower() in ("a", "an"):
-            continue  # "a drone": articles count only inside fixed phrases
+        if match.group(0).lower() in ("a", "an") and (
+                _group(sentence[match.end():match.end() + 25], lang) in ("unspecified", "total")
+                or re.search(r"\b(?:of|from|by|with)\s+$", sentence[max(0, match.start() - 6):match.start()])):
+            continue  # "a drone", "members of a group" are no count; "a border soldier", "a Chinese citizen" are one person
         if follow and match.group(0) not in free and not re.match(follow, sentence[match.end():]):
             continue  # "這一嚴重犯罪": not a count of people
         tokens.append(_Token(match.start(), match.end(), value, text=match.group(0)))
@@ -151,8 +153,9 @@ def _read(sentence: str, lang: Lang, skip) -> tuple[list[Casualty], list[_Token]
         number = numbers[i]
         lo, hi = min(number.start, cue.start), max(number.end, cue.end)
         phrase = sentence[lo:min(len(sentence), max(hi, number.end + 30))]
-        near = sentence[number.end:number.end + 40]
-        group = _group(near if number.end < cue.start else sentence[number.end:number.end + 40], lang)
+        # the people counted: the words between the number and its verb, or those after the number
+        near = sentence[number.end:min(cue.start, number.end + 30)] if number.end <= cue.start else sentence[number.end:number.end + 40]
+        group = _group(near, lang)
         if group == "unspecified" and hi - lo > 40:
             continue  # "an attack on one of the border posts ... were killed": no figure
         out.append(Casualty(number.value, cue.kind, group, _nationality(phrase, lang), sentence, number.text))
@@ -203,8 +206,8 @@ def total(figures: list[Casualty], kind: str) -> int | None:
     """The number of ``kind`` for one incident from all its figures (None if none is stated).
 
     Repeated figures for a group count once (the largest); groups add up; an
-    "everyone" figure is a floor; a figure with no group joins the group that
-    already has that count, or adds to the total.
+    "everyone" figure is a floor; a figure naming nobody is the same people as a
+    group with that count, a total if larger than the named groups, else more people.
     """
     figures = [f for f in figures if f.kind == kind]
     if not figures:
@@ -213,8 +216,14 @@ def total(figures: list[Casualty], kind: str) -> int | None:
     for f in figures:
         if f.group != "unspecified":
             by_group[f.group] = max(by_group.get(f.group, 0), f.count)
-    for f in figures:
-        if f.group == "unspecified" and f.count not in by_group.values():
-            by_group["unspecified"] = max(by_group.get("unspecified", 0), f.count)
-    everyone = by_group.pop("total", 0)
-    return max(everyone, sum(by_group.values()))
+    floor = by_group.pop("total", 0)
+    named = sum(by_group.values())
+    extra = 0
+    for count in sorted({f.count for f in figures if f.group == "unspecified"}):
+        if count in by_group.values() or count == floor:
+            continue            # "all three were killed" after "three militants": the same people
+        if count >= named:
+            floor = max(floor, count)   # "five others were injured" beside "four Chinese": a total
+        else:
+            extra += count      # "two more were killed" beside "three militants": other people
+    return max(floor, named + extra)

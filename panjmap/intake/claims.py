@@ -75,52 +75,49 @@ def claimant_type(name: str, is_media: bool) -> str:
     return "armed group"
 
 
-# who can be held to account or suspected: not the governments that speak about it
-_SPEAKERS = {"Government of Tajikistan (1992-)", "Government of China (1949-)", "Government of Pakistan (2024-)",
-             "Military Forces of Tajikistan (1992-) Border Troops"}
-
-
 def find_claims(sentence: str, lang: Lang) -> list[Claim]:
-    """Claims made in one sentence: the first stance whose cue it contains, about the actors it names."""
-    stances = dict(lang.table("stances"))
-    if lang.code != "en":
-        for stance, cues in load_lang("en").table("stances").items():
-            stances.setdefault(stance, [])
+    """Claims made in one sentence: the first stance (in the language file's order) whose cue it
+    contains; the claimant is the media named, else the actor named before the first stance word;
+    the actors held responsible are those named after it (else the others named)."""
+    stances = lang.table("stances")
     mentions = find_actors(sentence, lang)
     if not mentions:
         return []
-    for stance, cues in stances.items():
-        cue = next(iter(lang.find(sentence, cues)), None)
-        if cue is None:
+    found = [(stance, next(iter(lang.find(sentence, cues)), None)) for stance, cues in stances.items()]
+    found = [(stance, cue) for stance, cue in found if cue is not None]
+    if not found:
+        return []
+    stance = found[0][0]
+    pivot = min(cue.start() for _, cue in found)      # "X blamed Y for failing to ...": split at "blamed"
+    media = [m for m in mentions if m.is_media]
+    before = [m for m in mentions if m.end <= pivot and not m.is_media]
+    speaker = media[0] if media else (before[-1] if before else None)
+    others = [m for m in mentions if m is not speaker and not m.is_media]
+    if speaker is not None:
+        others = [m for m in others if m.actor != speaker.actor]
+    if stance == "blamed-other":
+        # the one who deflects speaks; the unnamed party is who they point at
+        deflector = speaker or next((m for m in mentions if m.actor == "Taliban"), None)
+        return [Claim(_canonical("Unidentified Armed Group (Afghanistan)"), stance,
+                      deflector.actor if deflector else None,
+                      claimant_type(deflector.actor, deflector.is_media) if deflector else None, sentence)]
+    # held responsible: named after the stance word, within its clause ("... and said Kabul will" starts another)
+    pivot_end = next(cue.end() for _, cue in found if cue.start() == pivot)
+    speech = [m.start() for m in lang.find(sentence[pivot_end:], lang.table("cues").get("speech", []))]
+    clause_end = pivot_end + min(speech) if speech else len(sentence)
+    targets = [m for m in others if pivot <= m.start < clause_end] or [m for m in others if m.start < pivot]
+    if not targets and stance == "denied" and speaker is not None and not speaker.is_media:
+        targets = [speaker]  # "the Taliban denied any involvement": the actor denies for itself
+    named = [m for m in targets if not m.actor.startswith("Unidentified")]
+    if named:
+        targets = named  # "irresponsibility in combating terrorist organisations": the Taliban is held to account
+    claims: list[Claim] = []
+    for target in targets:
+        if any(c.actor == target.actor for c in claims):
             continue
-        speakers = [m for m in mentions if m.is_media or m.actor in _SPEAKERS]
-        targets = [m for m in mentions if not m.is_media and m.actor not in _SPEAKERS]
-        if stance == "blamed-other" and not targets:
-            targets = [ActorMention(cue.start(), cue.end(), _canonical("Unidentified Armed Group (Afghanistan)"))]
-        named = [m for m in targets if not m.actor.startswith("Unidentified")]
-        if named and stance != "blamed-other":
-            targets = named  # "irresponsibility in combating terrorist organisations": the Taliban is held to account
-        if not targets:
-            return []
-        media = [m for m in speakers if m.is_media]
-        before = [m for m in speakers if m.start < cue.start()]
-        speaker = media[0] if media else before[-1] if before else (speakers[0] if speakers else None)
-        if stance == "blamed-other":
-            # the one who deflects speaks; the unnamed party is who they point at
-            deflector = next((m for m in mentions if m.actor == "Taliban"), speaker)
-            return [Claim(_canonical("Unidentified Armed Group (Afghanistan)"), stance,
-                          deflector.actor if deflector else None,
-                          claimant_type(deflector.actor, deflector.is_media) if deflector else None, sentence)]
-        seen: list[str] = []
-        claims = []
-        for target in targets:
-            if target.actor in seen:
-                continue
-            seen.append(target.actor)
-            claims.append(Claim(target.actor, stance, speaker.actor if speaker else None,
-                                claimant_type(speaker.actor, speaker.is_media) if speaker else None, sentence))
-        return claims
-    return []
+        claims.append(Claim(target.actor, stance, speaker.actor if speaker else None,
+                            claimant_type(speaker.actor, speaker.is_media) if speaker else None, sentence))
+    return claims
 
 
 def has_origin_afghanistan(sentence: str, lang: Lang) -> bool:

@@ -295,12 +295,25 @@ class DateFinder:
         for phrase, back in self.lang.table("relative_days").items():
             for match in self.lang.find(text, [phrase], whole=self.lang.word_boundaries):
                 day = pub - dt.timedelta(days=int(back))
-                last = day + dt.timedelta(days=1) if "night" in phrase or "ноч" in phrase or back and "晚" in phrase else day
-                out.append(DateMention(match.start(), match.end(), match.group(0), day, min(last, pub), True,
+                out.append(DateMention(match.start(), match.end(), match.group(0), day, day, True,
                                        note="counted back from the publication date"))
+        for phrase, back in self.lang.table("relative_nights").items():
+            for match in self.lang.find(text, [phrase], whole=self.lang.word_boundaries):
+                day = pub - dt.timedelta(days=int(back))
+                out.append(DateMention(match.start(), match.end(), match.group(0), day,
+                                       min(day + dt.timedelta(days=1), pub), True,
+                                       note="a night counted back from the publication date"))
         for phrase, (a, b) in self.lang.table("periods").items():
             for match in self.lang.find(text, [phrase]):
-                if a == "month":
+                monday = pub - dt.timedelta(days=pub.weekday())
+                if a == "previous_week":     # the calendar week before the publication's
+                    first, last = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+                    out.append(DateMention(match.start(), match.end(), match.group(0), first, last, True,
+                                           note="the calendar week before publication"))
+                    continue
+                if a == "week":
+                    first = monday
+                elif a == "month":
                     first = pub.replace(day=1)
                 elif a == "previous_month":
                     first = (pub.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -319,8 +332,16 @@ class DateFinder:
         before = _PUNCT.split(text[max(0, mention.start - 40):mention.start])[-1]
         after = _PUNCT.split(text[mention.end:mention.end + 45])[0]
         cues = self.lang.table("cues")
-        speech = _nearest(self.lang, before, after, cues.get("speech", []), strict_before=True)
+        # "On 1 December, the embassy said": a sentence that opens with its date dates the saying;
+        # "clashed on Thursday evening, sources told": a speech verb after a comma is the attribution
+        opening = mention.start <= 25
+        clause = re.split(r"[,，、]", after)[0]
+        speech = _nearest(self.lang, before, after if opening else clause, cues.get("speech", []), strict_before=True)
         event = _nearest(self.lang, before, after, cues.get("event", []), strict_before=False)
+        if speech is None and not opening and _nearest(self.lang, "", after, cues.get("speech", []), False) is not None:
+            # "..., on Thursday, the committee said": the saying's date unless the clause before tells the event
+            if not self.lang.has(text[:mention.start], cues.get("event", [])):
+                return replace(mention, kind="statement")
         if speech is not None and (event is None or speech < event):
             return replace(mention, kind="statement")
         return mention
