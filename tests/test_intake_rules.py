@@ -338,3 +338,15 @@ def test_claims_point_at_who_is_blamed_not_who_speaks():
     stances = {(c["actor"], c["stance"]) for c in cand["claims"]}
     assert stances == {("Government of Tajikistan (1992-)", "accused"), ("Government of Tajikistan (1992-)", "denied")}
     assert cand["fatalities"] == 1
+
+
+def test_without_publication_date_a_full_date_in_the_text_gives_the_year():
+    text = ("Title: unknown\nDate: unknown\n\nOn 18 January 2026 the border troops said two intruders were killed in "
+            "Panj district. It was the second clash since a firefight in Farkhor district on 30 December, in which "
+            "one guard was killed.")
+    candidates = propose(text, today=TODAY).candidates
+    farkhor = next(c for c in candidates if c["admin2"] == "Farkhor")
+    assert farkhor["event_date"] == "2025-12-30"
+    assert "year from a date written in full" in farkhor["evidence"]["event_date"]["note"]
+    url = "URL: https://example.org/page/202511/1.shtml\nDate: unknown\n\nTwo guards were killed in Vanj district on 3 November."
+    assert propose(url, today=TODAY).candidates[0]["event_date"] == "2025-11-03"

@@ -21,7 +21,7 @@ from panjmap.intake.dates import DateFinder, DateMention, precision_of
 from panjmap.intake.gazetteer import RANK, Place, PlaceMention, fold, load_gazetteer
 from panjmap.intake.lang import Lang
 from panjmap.intake.matching import find_matches, year_from_records
-from panjmap.intake.text import Source, split_sentences
+from panjmap.intake.text import Source, split_sentences, url_month
 
 _ANCHOR = 2000
 # armed actors that can be the other side of a clash with the Tajik border troops
@@ -102,7 +102,22 @@ class Assembler:
         self.source = source
         self.lang = lang
         self.gazetteer = load_gazetteer()
-        self.finder = DateFinder(lang, source.published, today=today)
+        self.finder = DateFinder(lang, source.published, today=today, anchor=self._anchor(today))
+
+    def _anchor(self, today: dt.date | None) -> tuple[dt.date, str] | None:
+        """Without a publication date, the latest day the text writes with its year (or the year
+        and month in its address): year-less days are read in that year."""
+        if self.source.published is not None:
+            return None
+        plain = DateFinder(self.lang, None, today=today)
+        written = [m.last for s in split_sentences(self.source.text) for m in plain.find(s.text)
+                   if m.year_known and m.precision == 1 and not m.note]
+        if written:
+            return max(written), f"a date written in full in the text ({max(written).isoformat()})"
+        month = url_month(self.source.url)
+        if month:
+            return month, f"the year and month in the address ({month:%Y-%m})"
+        return None
 
     # ------------------------------------------------------------------ segments
 
@@ -190,7 +205,9 @@ class Assembler:
                 lead.append(seg)     # the lead: from the first sentence naming a place of this story
         if lead:
             first = next((i for i in incidents if not (i.bound and not i.dates)), None)
-            if first is not None and not any(_starts_after(first, s.said) for s in lead if s.said):
+            lead_districts = Incident(lead).districts()
+            if (first is not None and not any(_starts_after(first, s.said) for s in lead if s.said)
+                    and not (lead_districts and first.districts() and not lead_districts & first.districts())):
                 first.segments[:0] = lead
             else:
                 said = next((s.said for s in lead if s.said), None)

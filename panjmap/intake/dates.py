@@ -86,9 +86,12 @@ def _parse_with_dateparser(text: str, lang: Lang, published: dt.date | None) -> 
 class DateFinder:
     """Finds date mentions in one language, relative to one publication date."""
 
-    def __init__(self, lang: Lang, published: dt.date | None, today: dt.date | None = None):
+    def __init__(self, lang: Lang, published: dt.date | None, today: dt.date | None = None,
+                 anchor: tuple[dt.date, str] | None = None):
         self.lang = lang
         self.published = published
+        # without a publication date: a later day this text is known to speak from, and where that is said
+        self.anchor = anchor
         self.today = today or dt.date.today()
         self.months = {k.lower(): int(v) for k, v in lang.table("months").items()}
         self.solar = {k.lower(): int(v) for k, v in lang.table("solar_months").items()}
@@ -243,6 +246,12 @@ class DateFinder:
             if candidate.first > self.published:
                 candidate = mention.with_year(self.published.year - 1)
             return replace(candidate, note=mention.note or "year of publication")
+        if self.anchor:
+            day, origin = self.anchor
+            candidate = mention.with_year(day.year)
+            if candidate.first > day + dt.timedelta(days=62):
+                candidate = mention.with_year(day.year - 1)
+            return replace(candidate, note=f"no publication date: year from {origin}")
         return mention
 
     def _attach_weekday(self, weekday: DateMention, found: list[DateMention]) -> DateMention | None:

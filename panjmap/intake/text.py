@@ -83,6 +83,18 @@ def detect_language(text: str) -> str:
     return "tk" if len(re.findall(r"[ýňäöüşçž]", text.lower())) > 5 else "en"
 
 
+_URL_MONTH = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])(?=[/\-_])")
+
+
+def url_month(url: str | None) -> dt.date | None:
+    """The last day of a year and month written in the address (``/page/202511/``), if any."""
+    match = _URL_MONTH.search(url or "")
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
 def url_date(url: str | None) -> dt.date | None:
     """A date written in the address (``/2025/12/01/``, ``202512250137``), if any."""
     match = _URL_DATE.search(url or "")
