@@ -350,3 +350,14 @@ def test_without_publication_date_a_full_date_in_the_text_gives_the_year():
     assert "year from a date written in full" in farkhor["evidence"]["event_date"]["note"]
     url = "URL: https://example.org/page/202511/1.shtml\nDate: unknown\n\nTwo guards were killed in Vanj district on 3 November."
     assert propose(url, today=TODAY).candidates[0]["event_date"] == "2025-11-03"
+
+
+def test_tajik_is_a_language_file():
+    cand = one("Кумитаи давлатии амнияти миллии Тоҷикистон иттилоъ дод, ки шаби 23 декабри соли 2025 се нафар аъзои "
+               "ташкилоти террористӣ аз ҳудуди Афғонистон ба ноҳияи Шамсиддин Шоҳин ворид шуданд. Дар натиҷаи задухӯрд "
+               "ду сарҳадбон ҳалок шуданд ва ҳар се террорист безарар гардонида шуданд.")
+    assert propose("Дар ноҳияи Панҷ ду сарҳадбон ҳалок шуданд, ҳафт нафар захмӣ шуданд.").source.language == "tg"
+    assert (cand["event_date"], cand["end_date"], cand["admin2"]) == ("2025-12-23", "2025-12-24", "Shamsiddin Shohin")
+    assert (cand["fatalities"], cand["neutralised"], cand["event_type"]) == (2, 3, "Battles")
+    assert [a["actor"] for a in cand["actors"]] == ["Military Forces of Tajikistan (1992-) Border Troops",
+                                                    "Unidentified Armed Group (Afghanistan)"]

@@ -123,7 +123,7 @@ def find_claims(sentence: str, lang: Lang) -> list[Claim]:
 def has_origin_afghanistan(sentence: str, lang: Lang) -> bool:
     """The sentence says the attackers came from Afghanistan."""
     origin = lang.words("places", "origin") + load_lang("en").words("places", "origin")
-    names = ("Afghan", "Афган", "афган", "افغان", "阿富汗", "Owgan", "owgan", "আফগান")
+    names = ("Afghan", "Афган", "афган", "Афғон", "афғон", "افغان", "阿富汗", "Owgan", "owgan", "আফগান")
     for match in lang.find(sentence, origin):
         tail = sentence[match.end():match.end() + 40]
         if any(n in tail for n in names):

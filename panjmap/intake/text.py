@@ -77,6 +77,10 @@ def detect_language(text: str) -> str:
         elif ch.isalpha():
             counts["latin"] += 1
     best = max(counts, key=lambda k: counts[k] * (3 if k == "zh" else 1))
+    if best == "ru" and len(re.findall(r"[ӣӯҳқғҷҲҚҒҶӮӢ]", text)) > 5:
+        return "tg"  # Tajik letters
+    if best == "fa" and len(re.findall(r"[ټډړښږځڅڼېۍ]", text)) > 5:
+        return "ps" if "ps" in _available() else "fa"  # Pashto letters
     if best != "latin":
         return best
     # Turkmen Latin letters that English never uses
@@ -93,6 +97,11 @@ def url_month(url: str | None) -> dt.date | None:
         return None
     year, month = int(match.group(1)), int(match.group(2))
     return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def _available() -> tuple[str, ...]:
+    from panjmap.intake.lang import available_languages  # the rule files decide which codes exist
+    return available_languages()
 
 
 def url_date(url: str | None) -> dt.date | None:
