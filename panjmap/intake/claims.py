@@ -8,7 +8,6 @@ English aliases apply to every language because names such as "Taliban" or
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from panjmap.intake.lang import Lang, load_lang
@@ -121,11 +120,12 @@ def find_claims(sentence: str, lang: Lang) -> list[Claim]:
 
 
 def has_origin_afghanistan(sentence: str, lang: Lang) -> bool:
-    """The sentence says the attackers came from Afghanistan."""
-    origin = lang.words("places", "origin") + load_lang("en").words("places", "origin")
-    names = ("Afghan", "Афган", "афган", "Афғон", "афғон", "افغان", "阿富汗", "Owgan", "owgan", "আফগান")
+    """The sentence says the attackers came from Afghanistan: an origin marker ("from", "с
+    территории", "از") followed closely by the language's word for Afghan/Afghanistan."""
+    english = load_lang("en")
+    origin = lang.words("places", "origin") + english.words("places", "origin")
+    afghan = lang.table("nationalities").get("Afghan", []) + english.table("nationalities").get("Afghan", [])
     for match in lang.find(sentence, origin):
-        tail = sentence[match.end():match.end() + 40]
-        if any(n in tail for n in names):
+        if lang.has(sentence[match.end():match.end() + 40], afghan) or english.has(sentence[match.end():match.end() + 40], afghan):
             return True
-    return bool(re.search(r"(?:from|из|с)\s+(?:the\s+)?(?:Afghan|Афган|афган)", sentence))
+    return False

@@ -48,12 +48,6 @@ class DateMention:
         last = _set_year(self.last, year + (self.last.year - self.first.year))
         return replace(self, first=first, last=last, year_known=True)
 
-    def key(self) -> tuple[dt.date, dt.date]:
-        """The range with a common dummy year, to compare mentions whose year is unknown."""
-        if self.year_known:
-            return self.first, self.last
-        return self.first, self.last
-
 
 def precision_of(first: dt.date, last: dt.date) -> int:
     """ACLED time precision of a range: 1 day (or a night across two), 2 about a week, 3 longer."""
@@ -149,7 +143,7 @@ class DateFinder:
         day2 = r"(?:\s*(?:-|–|—|/|and|и|to)\s*(?P<day2>\d{1,2})" + self.suffix + ")?"
         year = r"(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?"
         patterns = []
-        for name, regex in dict(self.lang.table("patterns")).items():
+        for regex in self.lang.table("patterns").values():
             patterns.append((re.compile(regex), self._from_groups))
         if self.solar:
             solar = self._month_regex(self.solar).replace("?P<month>", "?P<smonth>")
@@ -157,7 +151,7 @@ class DateFinder:
                              self._from_solar))
         if self.months:
             month = self._month_regex(self.months)
-            patterns.append((re.compile(rf"(?<![\d.:])(?P<day>\d{{1,2}}){self.suffix}{day2.replace('day2', 'day2')}\s+(?:of\s+)?{month}{year}", re.I),
+            patterns.append((re.compile(rf"(?<![\d.:])(?P<day>\d{{1,2}}){self.suffix}{day2}\s+(?:of\s+)?{month}{year}", re.I),
                              self._from_groups))
             patterns.append((re.compile(rf"{month}\s+{day}(?![\d:.]\d){day2}{year}", re.I), self._from_groups))
             patterns.append((re.compile(rf"{month}\s+(?P<year>(?:19|20)\d\d)(?!\d)", re.I), self._from_month_year))
@@ -257,15 +251,13 @@ class DateFinder:
     def _attach_weekday(self, weekday: DateMention, found: list[DateMention]) -> DateMention | None:
         """'Wednesday, November 26': the weekday joins the date next to it (and can fix its year)."""
         for i, other in enumerate(found):
-            gap = text_gap = other.start - weekday.end
-            if 0 <= text_gap <= 4 or 0 <= weekday.start - other.end <= 4:
+            if 0 <= other.start - weekday.end <= 4 or 0 <= weekday.start - other.end <= 4:
                 merged = replace(other, start=min(other.start, weekday.start), end=max(other.end, weekday.end),
                                  text=other.text, weekday=weekday.weekday)
                 if not merged.year_known:
                     merged = self._year_from_weekday(merged)
                 found[i] = merged
                 return replace(weekday, note="absorbed")
-            del gap
         return None
 
     def _year_from_weekday(self, mention: DateMention) -> DateMention:
