@@ -361,3 +361,21 @@ def test_tajik_is_a_language_file():
     assert (cand["fatalities"], cand["neutralised"], cand["event_type"]) == (2, 3, "Battles")
     assert [a["actor"] for a in cand["actors"]] == ["Military Forces of Tajikistan (1992-) Border Troops",
                                                     "Unidentified Armed Group (Afghanistan)"]
+
+
+def test_border_troops_striking_intruders_and_a_timeline():
+    cand = one("URL: https://example.org/ru/news/2025/11/22/dron\nDate: unknown\n\n"
+               "Пограничные войска ГКНБ Таджикистана впервые применили ударный беспилотник против нарушителей границы. "
+               "В ночь на 20 ноября группа контрабандистов пыталась переправиться через реку Пяндж в Хамадонийском "
+               "районе. Двое нарушителей были уничтожены с помощью дрона. Пострадавших среди пограничников нет.")
+    assert (cand["event_date"], cand["end_date"], cand["admin2"], cand["fatalities"]) == ("2025-11-19", "2025-11-20", "Hamadoni", 2)
+    assert cand["sub_event_type"] == "Air/drone strike"
+    assert [a["actor"] for a in cand["actors"]] == ["Military Forces of Tajikistan (1992-) Border Troops", "Drug smugglers"]
+    assert "weekday" not in cand["evidence"]["event_date"]["note"]  # "среди" is not Wednesday
+    timeline = propose("Date: 2026-01-05\n\nIn January 2025, Tajik and Taliban border forces exchanged fire near Darvoz. "
+                       "On 21 August 2025, a Taliban fighter was killed in a firefight with Tajik guards in Khwahan "
+                       "district. The deadliest day came on 24 December 2025, when two Tajik border guards and three "
+                       "militants were killed in Shamsiddin Shohin district.", today=TODAY).candidates
+    got = [(c["event_date"], c["time_precision"], c["admin2"], c["fatalities"], c["event_type"]) for c in timeline]
+    assert got == [("2025-01-01", 3, "Darvoz", None, "Battles"), ("2025-08-21", 1, "Khwahan", 1, "Battles"),
+                   ("2025-12-24", 1, "Shamsiddin Shohin", 5, "Battles")]

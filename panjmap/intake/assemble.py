@@ -266,9 +266,13 @@ class Assembler:
         sentences = list(dict.fromkeys(s.text for s in incident.segments))
         kinds = {f.group for f in figures if f.kind == "killed" or f.kind == "injured"}
         security_only = bool(kinds) and kinds <= {"security", "attackers"}
-        event_type, sub_type, event_quote = events.classify(sentences, self.lang, security_only)
+        hurt = frozenset(f.group for f in figures if f.kind in ("killed", "injured"))
+        event_type, sub_type, event_quote = events.classify(sentences, self.lang, security_only, hurt)
         cand["event_type"], cand["sub_event_type"] = event_type, sub_type
-        evidence["event_type"] = {"quote": event_quote, "note": "" if event_type else "no event words found"}
+        note = "" if event_quote else ("no event words: typed from who was hurt" if event_type else "no event words found")
+        if event_type and not event_quote:
+            event_quote = next((f.sentence for f in figures if f.kind in ("killed", "injured")), None)
+        evidence["event_type"] = {"quote": event_quote, "note": note}
         cand["actors"], evidence["actors"] = self._actors(incident, figures, event_type)
         claims = []
         for seg in incident.segments:
@@ -384,6 +388,12 @@ class Assembler:
                     actors.append({"actor": perpetrator, "role": "actor2", "quote": quote, "note": note})
             else:  # the other side named in the telling ("Taliban forces", "контрабандисты")
                 actors.append({"actor": armed[0], "role": "actor2", "quote": armed[1], "note": "named as the other side"})
+        elif border and groups & {"attackers"} and not groups & {"civilians", "security"}:
+            # the border troops struck the intruders ("двое нарушителей уничтожены с помощью дрона")
+            actors.append({"actor": "Military Forces of Tajikistan (1992-) Border Troops", "role": "actor1", "quote": border})
+            other = armed or ((perpetrator, quote) if perpetrator else None)
+            if other:
+                actors.append({"actor": other[0], "role": "actor2", "quote": other[1]})
         else:
             if perpetrator:
                 actors.append({"actor": perpetrator, "role": "actor1", "quote": quote, "note": note})

@@ -271,7 +271,7 @@ class DateFinder:
     def _weekdays(self, text: str) -> list[DateMention]:
         out = []
         for match in self.lang.find(text, list(self.weekdays)):
-            wd = self._month_of(match.group(0), self.weekdays)
+            wd = self._month_of(match.group(0), {k.rstrip("$"): v for k, v in self.weekdays.items()})
             if wd is None:
                 continue
             end = match.end()
