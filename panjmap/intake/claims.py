@@ -8,6 +8,7 @@ English aliases apply to every language because names such as "Taliban" or
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from panjmap.intake.lang import Lang, load_lang
@@ -32,6 +33,7 @@ class Claim:
     quote: str
 
 
+@functools.lru_cache(maxsize=1024)
 def _canonical(name: str) -> str:
     try:  # the shared dictionary, once it exists on main
         from panjmap.actors import load_actors  # type: ignore[import-not-found]
