@@ -234,6 +234,7 @@ def test_every_field_is_present_and_quoted_from_the_text():
     assert proposal.source.as_dict()["published"] == "2025-05-10"
     cand = proposal.candidates[0]
     assert set(CANDIDATE_FIELDS) <= set(cand)
+    assert set(cand) - {"evidence"} <= set(cand["evidence"])  # every field says where it came from
     assert cand["event_date"] == "2025-05-09"
     body = text.split("\n\n", 1)[1]
     for field in ("event_date", "location", "fatalities"):
@@ -379,3 +380,12 @@ def test_border_troops_striking_intruders_and_a_timeline():
     got = [(c["event_date"], c["time_precision"], c["admin2"], c["fatalities"], c["event_type"]) for c in timeline]
     assert got == [("2025-01-01", 3, "Darvoz", None, "Battles"), ("2025-08-21", 1, "Khwahan", 1, "Battles"),
                    ("2025-12-24", 1, "Shamsiddin Shohin", 5, "Battles")]
+
+
+def test_quotes_are_verbatim_even_where_digits_are_read_as_ascii():
+    text = "Date: 2026-01-20\n\nدر درگیری ۲۸ جدی ۱۴۰۴ در ولسوالی شهر بزرگ دو مرزبان کشته شدند."
+    cand = one(text)
+    assert cand["event_date"] == "2026-01-18" and cand["fatalities"] == 2
+    body = text.split("\n\n", 1)[1]
+    assert cand["evidence"]["event_date"]["quote"] == body
+    assert cand["evidence"]["fatalities"]["quote"] == body

@@ -12,7 +12,7 @@ week") feed none, so their totals are not read as one event's.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from panjmap.intake import casualties as cas
 from panjmap.intake import events
@@ -24,6 +24,13 @@ from panjmap.intake.matching import find_matches, year_from_records
 from panjmap.intake.text import Source, split_sentences, url_month
 
 _ANCHOR = 2000
+# fields read from the same sentence as another field
+_EVIDENCE_OF = {
+    "end_date": "event_date", "time_precision": "event_date",
+    "latitude": "location", "longitude": "location", "geo_precision": "location", "country": "location",
+    "admin1": "location", "admin2": "location", "reported_location": "location",
+    "sub_event_type": "event_type", "victim_nationality": "fatalities",
+}
 # armed actors that can be the other side of a clash with the Tajik border troops
 ARMED_ACTORS = ("Taliban", "Islamic State Khorasan Province (ISKP)", "Jamaat Ansarullah",
                 "East Turkestan Islamic Movement (ETIM)", "Drug smugglers")
@@ -126,6 +133,7 @@ class Assembler:
         cues = self.lang.table("cues")
         for sentence in split_sentences(self.source.text):
             text = sentence.text
+            verbatim = self.source.original[sentence.start:sentence.start + len(text)] or text
             every = [m for m in self.finder.find(text) if m.note != "unresolved weekday"]
             mentions = [m for m in every if m.kind == "event"]
             cuts = [0]
@@ -137,7 +145,8 @@ class Assembler:
                 piece = text[lo:hi]
                 dated = [m for m in mentions if lo <= m.start < hi]
                 said = [m for m in every if m.kind == "statement" and lo <= m.start < hi]
-                figures = cas.find_casualties(piece, self.lang, skip=[(m.start - lo, m.end - lo) for m in every])
+                figures = [replace(f, sentence=verbatim) for f in
+                           cas.find_casualties(piece, self.lang, skip=[(m.start - lo, m.end - lo) for m in every])]
                 eventful = bool(self.lang.has(piece, [c for v in self.lang.table("events").values() for c in v])
                                 or self.lang.has(piece, cues.get("event", [])))
                 ordinal = None
@@ -145,7 +154,7 @@ class Assembler:
                     if self.lang.has(piece, [phrase]):
                         ordinal = int(number)
                 out.append(Segment(
-                    sentence=text, text=piece, date=dated[0] if dated else None, dates=dated,
+                    sentence=verbatim, text=piece, date=dated[0] if dated else None, dates=dated,
                     said=said[0] if said else None,
                     places=self.gazetteer.find(piece, self.lang),
                     reported=[name for _, _, name in self.gazetteer.reported_names(piece, self.lang)],
@@ -286,6 +295,12 @@ class Assembler:
         nationalities = sorted({f.nationality for f in figures if f.nationality and f.group in ("civilians", "total", "unspecified")})
         cand["victim_nationality"] = "|".join(nationalities) or None
         cand["matches"] = find_matches(cand)
+        for field_name, source_field in _EVIDENCE_OF.items():
+            evidence[field_name] = evidence[source_field]
+        claim_quotes = list(dict.fromkeys(c["quote"] for c in claims))
+        evidence["claims"] = {"quote": " … ".join(claim_quotes) or None,
+                              "note": "each claim carries its own quote" if claims else "no claim found"}
+        evidence["matches"] = {"quote": None, "note": "compared with the curated records (same district, overlapping dates)"}
         cand["evidence"] = evidence
         return cand
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 _HEADER = re.compile(r"^(URL|Title|Date):[ \t]*(.*)$", re.IGNORECASE)
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
 _URL_DATE = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])[/\-_]?(0[1-9]|[12]\d|3[01])(?!\d)")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200d\ufeff"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), " ")
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,8 @@ class Source:
     published: dt.date | None
     published_from: str | None  # "header", "argument", "url" or None
     language: str
-    text: str
+    text: str          # normalised (see normalise_text), what the rules read
+    original: str = "" # the body as written, for verbatim quotes (same offsets as ``text``)
 
     def as_dict(self) -> dict:
         return {
@@ -57,8 +58,9 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
 
 
 def normalise_text(text: str) -> str:
-    """ASCII digits for Persian/Arabic/Bengali ones; zero-width joiners dropped (ZWNJ kept as a space)."""
-    return text.translate(DIGITS).translate(_ZERO_WIDTH).replace("\u200c", " ")
+    """ASCII digits for Persian/Arabic/Bengali ones, zero-width characters as spaces: the same
+    length as ``text``, so an offset in one is the same place in the other (quotes are verbatim)."""
+    return text.translate(DIGITS).translate(_ZERO_WIDTH)
 
 
 def detect_language(text: str) -> str:
@@ -131,7 +133,7 @@ def read_source(raw: str, published: dt.date | None = None, lang: str | None = N
         origin = "url" if published else None
     text = normalise_text(body)
     return Source(url=url, title=title, published=published, published_from=origin,
-                  language=lang or detect_language(text), text=text)
+                  language=lang or detect_language(text), text=text, original=body)
 
 
 @dataclass(frozen=True)
