@@ -389,3 +389,10 @@ def test_quotes_are_verbatim_even_where_digits_are_read_as_ascii():
     body = text.split("\n\n", 1)[1]
     assert cand["evidence"]["event_date"]["quote"] == body
     assert cand["evidence"]["fatalities"]["quote"] == body
+
+
+def test_the_headline_is_read_when_the_body_does_not_repeat_it():
+    cand = one("Title: Two Tajik border guards killed in Vanj district\nDate: 2025-07-03\n\n"
+               "The incident happened on Tuesday near the border, officials said.")
+    assert (cand["event_date"], cand["admin2"], cand["fatalities"]) == ("2025-07-01", "Vanj", 2)
+    assert cand["evidence"]["fatalities"]["quote"] == "Two Tajik border guards killed in Vanj district"

@@ -131,6 +131,8 @@ def read_source(raw: str, published: dt.date | None = None, lang: str | None = N
     if published is None:
         published = url_date(url)
         origin = "url" if published else None
+    if title and title.strip() not in body:
+        body = f"{title.strip()}\n{body}"  # the headline is the article's first sentence
     text = normalise_text(body)
     return Source(url=url, title=title, published=published, published_from=origin,
                   language=lang or detect_language(text), text=text, original=body)
