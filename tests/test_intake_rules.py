@@ -396,3 +396,13 @@ def test_the_headline_is_read_when_the_body_does_not_repeat_it():
                "The incident happened on Tuesday near the border, officials said.")
     assert (cand["event_date"], cand["admin2"], cand["fatalities"]) == ("2025-07-01", "Vanj", 2)
     assert cand["evidence"]["fatalities"]["quote"] == "Two Tajik border guards killed in Vanj district"
+
+
+@pytest.mark.parametrize(("text", "sub_type"), [
+    ("Two Chinese engineers were kidnapped by gunmen in Vanj district on 4 June 2025.", "Abduction/forced disappearance"),
+    ("Пограничник подорвался на самодельном взрывном устройстве в Шугнанском районе 4 июня 2025 года и погиб.",
+     "Remote explosive/landmine/IED"),
+    ("Three smugglers were arrested in Farkhor district on 4 June 2025.", "Arrests"),
+])
+def test_other_event_sub_types(text, sub_type):
+    assert one(text)["sub_event_type"] == sub_type
