@@ -406,3 +406,22 @@ def test_the_headline_is_read_when_the_body_does_not_repeat_it():
 ])
 def test_other_event_sub_types(text, sub_type):
     assert one(text)["sub_event_type"] == sub_type
+
+
+def test_the_shared_actor_dictionary_names_actors_when_present(monkeypatch):
+    """panjmap.actors (seeds/actors.csv) decides canonical names once it exists; a stand-in here."""
+    import types
+
+    class Dictionary:
+        names = {"criminal groups": "Criminal groups in Afghanistan", "taliban": "Taliban"}
+
+        def canonical(self, name):
+            return self.names.get(name.lower())
+
+    module = types.ModuleType("panjmap.actors")
+    module.load_actors = Dictionary
+    monkeypatch.setitem(sys.modules, "panjmap.actors", module)
+    cand = one("Gunmen attacked a post in Vanj district on 2 April 2025, killing a guard. "
+               "Tajik authorities blamed criminal groups for the attack, and the Taliban denied it.")
+    claims = {(c["actor"], c["stance"]) for c in cand["claims"]}
+    assert claims == {("Criminal groups in Afghanistan", "accused"), ("Taliban", "denied")}

@@ -3,12 +3,13 @@
 Aliases come from the language files (``[actors]``, ``[claimants]``); the
 English aliases apply to every language because names such as "Taliban" or
 "ISKP" appear in Latin letters everywhere. When the shared actor dictionary
-(``panjmap.actors``) exists, its canonical names are used for what it knows.
+(``panjmap.actors``) exists, its canonical names are used for what it knows (the words found
+first: "criminal groups" may be an actor of its own there).
 """
 
 from __future__ import annotations
 
-import functools
+import re
 from dataclasses import dataclass
 
 from panjmap.intake.lang import Lang, load_lang
@@ -33,16 +34,22 @@ class Claim:
     quote: str
 
 
-@functools.lru_cache(maxsize=1024)
-def _canonical(name: str) -> str:
-    try:  # the shared dictionary, once it exists on main
-        from panjmap.actors import load_actors  # type: ignore[import-not-found]
-    except ImportError:
-        return name
+def _shared_dictionary():
+    """The project's actor dictionary (``panjmap.actors``, seeds/actors.csv) if this checkout has one."""
     try:
-        return load_actors().canonical(name) or name
-    except Exception:  # a broken dictionary must not stop intake; the language files still name actors
+        from panjmap.actors import load_actors  # type: ignore[import-not-found]
+        return load_actors()
+    except (ImportError, OSError, ValueError, KeyError):  # no dictionary, or a broken file: the language files still name actors
+        return None
+
+
+def _canonical(name: str, alias: str | None = None) -> str:
+    """The shared dictionary's canonical name for the words found (``alias``) or for the language
+    file's name, else the language file's name."""
+    dictionary = _shared_dictionary()
+    if dictionary is None:
         return name
+    return (alias and dictionary.canonical(alias)) or dictionary.canonical(name) or name
 
 
 def _aliases(lang: Lang, section: str) -> dict[str, list[str]]:
@@ -59,7 +66,8 @@ def find_actors(sentence: str, lang: Lang) -> list[ActorMention]:
     for section, media in (("claimants", True), ("actors", False)):
         for name, aliases in _aliases(lang, section).items():
             for match in lang.find(sentence, aliases):
-                found.append(ActorMention(match.start(), match.end(), _canonical(name), media))
+                actor = name if media else _canonical(name, match.group(0))
+                found.append(ActorMention(match.start(), match.end(), actor, media))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[ActorMention] = []
     for mention in found:
@@ -76,8 +84,23 @@ def claimant_type(name: str, is_media: bool) -> str:
     return "armed group"
 
 
+# "X blamed Y, and Z denied it": each clause makes its own claim
+_CLAUSES = re.compile(r";|[,，]\s*(?:and|but|while|whereas|а|но|однако|而|但)\s+|[，,]\s*(?=[^,，]{0,40}(?:denied|отверг|отрица|否认|否認))")
+
+
 def find_claims(sentence: str, lang: Lang) -> list[Claim]:
-    """Claims made in one sentence: the first stance (in the language file's order) whose cue it
+    """Claims made in one sentence, clause by clause (see ``_clause_claims``); quotes are the sentence."""
+    claims: list[Claim] = []
+    for clause in _CLAUSES.split(sentence):
+        for claim in _clause_claims(clause, lang):
+            claim = Claim(claim.actor, claim.stance, claim.claimant, claim.claimant_type, sentence)
+            if claim not in claims:
+                claims.append(claim)
+    return claims
+
+
+def _clause_claims(sentence: str, lang: Lang) -> list[Claim]:
+    """Claims made in one clause: the first stance (in the language file's order) whose cue it
     contains; the claimant is the media named, else the actor named before the first stance word;
     the actors held responsible are those named after it (else the others named)."""
     stances = lang.table("stances")
