@@ -425,3 +425,10 @@ def test_the_shared_actor_dictionary_names_actors_when_present(monkeypatch):
                "Tajik authorities blamed criminal groups for the attack, and the Taliban denied it.")
     claims = {(c["actor"], c["stance"]) for c in cand["claims"]}
     assert claims == {("Criminal groups in Afghanistan", "accused"), ("Taliban", "denied")}
+
+
+def test_a_vague_date_told_before_the_exact_one():
+    cand = one("Date: 2025-06-06\n\nEarlier this week two Tajik border guards were killed in Rushon district. "
+               "The clash took place on Tuesday, 3 June, officials said.")
+    assert (cand["event_date"], cand["admin2"], cand["fatalities"]) == ("2025-06-03", "Rushon", 2)
+    assert "Tuesday, 3 June" in cand["evidence"]["event_date"]["quote"]

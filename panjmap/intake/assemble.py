@@ -169,7 +169,7 @@ class Assembler:
     # ------------------------------------------------------------------ incidents
 
     def incidents(self, segments: list[Segment]) -> list[Incident]:
-        precise = [s.date for s in segments if s.date and s.date.precision == 1
+        precise = [s.date for s in segments if s.date and s.date.precision == 1 and not s.summary
                    and (s.eventful or s.figures or s.new_incident or s.places or s.actors)]
         incidents: list[Incident] = []
         current: Incident | None = None
@@ -358,7 +358,7 @@ class Assembler:
         dates = incident.dates
         if not dates and incident.bound is not None and incident.bound.year_known:
             said = incident.bound
-            quote = next(s.sentence for s in incident.segments if s.said is said)
+            quote = next((s.sentence for s in incident.segments if s.said is said), incident.segments[0].sentence)
             return (said.first - dt.timedelta(days=6), said.first,
                     f"no date stated: the week up to the statement of {said.first.isoformat()}", quote)
         if not dates:
@@ -366,7 +366,8 @@ class Assembler:
             if pub:
                 return pub - dt.timedelta(days=6), pub, "no date stated: the week up to publication", None
             return None, None, "no date stated and the publication date is unknown", None
-        quote = next(s.sentence for s in incident.segments if s.date is dates[0])
+        quote = next((s.sentence for s in incident.segments if dates[0] in s.dates or s.date is dates[0]),
+                     incident.segments[0].sentence)
         known = [d for d in dates if d.year_known]
         if known:
             first, last = min(d.first for d in known), max(d.last for d in known)
