@@ -79,14 +79,17 @@ def detect_language(text: str) -> str:
         elif ch.isalpha():
             counts["latin"] += 1
     best = max(counts, key=lambda k: counts[k] * (3 if k == "zh" else 1))
-    if best == "ru" and len(re.findall(r"[ӣӯҳқғҷҲҚҒҶӮӢ]", text)) > 5:
-        return "tg"  # Tajik letters
-    if best == "fa" and len(re.findall(r"[ټډړښږځڅڼېۍ]", text)) > 5:
-        return "ps" if "ps" in _available() else "fa"  # Pashto letters
+    def marked(letters: str, script: str) -> bool:
+        """Letters of a sister language, more than a quoted name would bring."""
+        found = len(re.findall(f"[{letters}]", text.lower()))
+        return found > max(5, counts[script] // 100)
+    if best == "ru" and marked("ӣӯҳқғҷ", "ru"):
+        return "tg"
+    if best == "fa" and marked("ټډړښږځڅڼېۍ", "fa"):
+        return "ps" if "ps" in _available() else "fa"
     if best != "latin":
         return best
-    # Turkmen Latin letters that English never uses
-    return "tk" if len(re.findall(r"[ýňäöüşçž]", text.lower())) > 5 else "en"
+    return "tk" if marked("ýňäöüşçž", "latin") else "en"  # Turkmen letters English never uses
 
 
 _URL_MONTH = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])(?=[/\-_])")
