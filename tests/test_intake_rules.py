@@ -432,3 +432,16 @@ def test_a_vague_date_told_before_the_exact_one():
                "The clash took place on Tuesday, 3 June, officials said.")
     assert (cand["event_date"], cand["admin2"], cand["fatalities"]) == ("2025-06-03", "Rushon", 2)
     assert "Tuesday, 3 June" in cand["evidence"]["event_date"]["quote"]
+
+
+def test_another_and_a_post_in_quotes():
+    cand = one("A Tajik border guard was killed and another was wounded in a shootout with drug traffickers near the "
+               "village of Ayvaj in the Shahritus district in the early hours of Saturday.", published="2025-10-12")
+    assert (cand["event_date"], cand["fatalities"], cand["injuries"]) == ("2025-10-11", 1, 1)
+    assert (cand["admin2"], cand["reported_location"]) == ("Shahritus", "Ayvaj")
+    assert [a["actor"] for a in cand["actors"]] == ["Military Forces of Tajikistan (1992-) Border Troops", "Drug smugglers"]
+    cand = one("Вечером 6 июля со стороны Афганистана был открыт огонь по пограничной заставе «Хирманджо» в Ванчском "
+               "районе ГБАО. В результате обстрела ранение получил один военнослужащий. Талибы отрицают причастность.",
+               published="2025-07-08")
+    assert (cand["event_date"], cand["admin2"], cand["reported_location"], cand["injuries"]) == ("2025-07-06", "Vanj", "Хирманджо", 1)
+    assert {(c["actor"], c["stance"]) for c in cand["claims"]} == {("Taliban", "denied")}

@@ -240,7 +240,7 @@ class Gazetteer:
                 out.append((end - len(match.group(1)), end, match.group(1)))
         for marker in lang.find(sentence, lang.words("places", "village")):
             tail = sentence[marker.end():marker.end() + 40]
-            match = re.match(r"\s*(?:of\s+|№\s*\d+\s*|No\.?\s*\d+\s*)?[“\"«']?([A-ZА-ЯЁÄÖÜŞÇÝŇŽ][\w'’\-]+(?:\s+[A-ZА-ЯЁ][\w'’\-]+)?)", tail)
+            match = re.match(r"\w*\s*(?:of\s+|№\s*\d+\s*|No\.?\s*\d+\s*)?[“\"«']?([A-ZА-ЯЁÄÖÜŞÇÝŇŽ][\w'’\-]+(?:\s+[A-ZА-ЯЁ][\w'’\-]+)?)", tail)
             if match:
                 name = match.group(1)
                 words = name.split()
