@@ -445,3 +445,23 @@ def test_another_and_a_post_in_quotes():
                published="2025-07-08")
     assert (cand["event_date"], cand["admin2"], cand["reported_location"], cand["injuries"]) == ("2025-07-06", "Vanj", "Хирманджо", 1)
     assert {(c["actor"], c["stance"]) for c in cand["claims"]} == {("Taliban", "denied")}
+
+
+def test_turkish_and_urdu_are_language_files():
+    tr = propose("Date: 2025-12-26\n\nTacikistan'ın Afganistan sınırında 24 Aralık'ta çıkan çatışmada iki Tacik sınır "
+                 "muhafızı ve üç militan hayatını kaybetti. Olay Şemseddin Şohin bölgesinde meydana geldi.", today=TODAY)
+    assert tr.source.language == "tr"
+    cand = tr.candidates[0]
+    assert (cand["event_date"], cand["fatalities"], cand["event_type"]) == ("2025-12-24", 5, "Battles")
+    ur = propose("Date: 2025-11-28\n\nتاجکستان کے ضلع شمس الدین شاہین میں بدھ کی رات ڈرون حملے میں تین چینی شہری ہلاک اور "
+                 "ایک زخمی ہو گیا۔", today=TODAY)
+    assert ur.source.language == "ur"
+    cand = ur.candidates[0]
+    assert (cand["event_date"], cand["fatalities"], cand["injuries"], cand["sub_event_type"]) == (
+        "2025-11-26", 3, 1, "Air/drone strike")
+    assert cand["admin2"] == "Shamsiddin Shohin"  # the Persian name, read through Urdu letter forms
+
+
+def test_arabic_letter_forms_in_persian_text():
+    cand = one("Date: 2025-12-25\n\nدرگيري در ولسوالي شهر بزرگ ولايت بدخشان دو مرزبان كشته شدند.")
+    assert (cand["admin2"], cand["fatalities"]) == ("Shahri Buzurg", 2)

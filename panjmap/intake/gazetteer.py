@@ -118,7 +118,7 @@ class Gazetteer:
         if not name:
             return
         if _is_cjk_like(name):
-            self.script_names.append((re.sub(r"[\s\u200c·．.\-—]+", "", name), place))
+            self.script_names.append((re.sub(r"[\s\u200c·．.\-—]+", "", name).translate(_SCRIPT_FOLD), place))
             return
         keys = {fold(name)}
         if re.search(r"[а-яёқғҳҷӯӣ]", name.lower()):
@@ -301,12 +301,16 @@ class Gazetteer:
         return ranked[0]
 
 
+# Urdu and Arabic letter forms read as the Persian ones when matching place names
+_SCRIPT_FOLD = str.maketrans("ہۃھےيكىۀ", "ههههیکیه")
+
+
 def _compact(sentence: str) -> tuple[str, list[int]]:
     chars, index = [], []
     for i, ch in enumerate(sentence):
         if ch.isspace() or ch in "\u200c·．.-—":
             continue
-        chars.append(ch)
+        chars.append(ch.translate(_SCRIPT_FOLD))
         index.append(i)
     return "".join(chars), index
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 _HEADER = re.compile(r"^(URL|Title|Date):[ \t]*(.*)$", re.IGNORECASE)
+# Arabic letter forms Persian and Urdu web text mixes with the Persian ones (same length)
+_ARABIC_FORMS = str.maketrans("يكى", "یکی")
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
 _URL_DATE = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])[/\-_]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), " ")
@@ -60,7 +62,7 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
 def normalise_text(text: str) -> str:
     """ASCII digits for Persian/Arabic/Bengali ones, zero-width characters as spaces: the same
     length as ``text``, so an offset in one is the same place in the other (quotes are verbatim)."""
-    return text.translate(DIGITS).translate(_ZERO_WIDTH)
+    return text.translate(DIGITS).translate(_ZERO_WIDTH).translate(_ARABIC_FORMS)
 
 
 def detect_language(text: str) -> str:
@@ -87,9 +89,15 @@ def detect_language(text: str) -> str:
         return "tg"
     if best == "fa" and marked("ټډړښږځڅڼېۍ", "fa"):
         return "ps" if "ps" in _available() else "fa"
+    if best == "fa" and marked("ےںٹڈڑھ", "fa"):
+        return "ur"
     if best != "latin":
         return best
-    return "tk" if marked("ýňäöüşçž", "latin") else "en"  # Turkmen letters English never uses
+    if marked("ýňäž", "latin"):
+        return "tk"  # Turkmen letters
+    if marked("ğış", "latin"):
+        return "tr"  # Turkish letters
+    return "en"
 
 
 _URL_MONTH = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])(?=[/\-_])")
