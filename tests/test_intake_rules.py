@@ -465,3 +465,9 @@ def test_turkish_and_urdu_are_language_files():
 def test_arabic_letter_forms_in_persian_text():
     cand = one("Date: 2025-12-25\n\nدرگيري در ولسوالي شهر بزرگ ولايت بدخشان دو مرزبان كشته شدند.")
     assert (cand["admin2"], cand["fatalities"]) == ("Shahri Buzurg", 2)
+
+
+def test_numeric_dates():
+    assert dates("ru", "Инцидент произошёл 23.12.2025 в 23:30.", None) == [("2025-12-23", "2025-12-23", "event")]
+    assert dates("en", "The attack on 2025-11-30 killed two.", None) == [("2025-11-30", "2025-11-30", "event")]
+    assert dates("ru", "В 23.30 они пересекли границу.", dt.date(2025, 12, 25)) == []

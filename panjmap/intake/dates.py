@@ -142,7 +142,10 @@ class DateFinder:
         day = r"(?P<day>\d{1,2})" + self.suffix
         day2 = r"(?:\s*(?:-|–|—|/|and|и|to)\s*(?P<day2>\d{1,2})" + self.suffix + ")?"
         year = r"(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?"
-        patterns = []
+        patterns = [  # numeric dates, any language: 23.12.2025, 2025-12-23
+            (re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>20\d\d)(?!\d)"), self._from_groups),
+            (re.compile(r"(?<![\d-])(?P<year>20\d\d)-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])"), self._from_groups),
+        ]
         for regex in self.lang.table("patterns").values():
             patterns.append((re.compile(regex), self._from_groups))
         if self.solar:
