@@ -471,3 +471,15 @@ def test_numeric_dates():
     assert dates("ru", "Инцидент произошёл 23.12.2025 в 23:30.", None) == [("2025-12-23", "2025-12-23", "event")]
     assert dates("en", "The attack on 2025-11-30 killed two.", None) == [("2025-11-30", "2025-11-30", "event")]
     assert dates("ru", "В 23.30 они пересекли границу.", dt.date(2025, 12, 25)) == []
+
+
+@pytest.mark.parametrize(("code", "text", "first", "last"), [
+    ("en", "Two guards were killed three days ago in Vanj district.", "2025-12-23", "2025-12-23"),
+    ("ru", "Два дня назад в Ванчском районе погибли двое пограничников.", "2025-12-24", "2025-12-24"),
+    ("fa", "۳ روز پیش دو مرزبان کشته شدند.", "2025-12-23", "2025-12-23"),
+    ("zh", "3天前两名边防军人死亡。", "2025-12-23", "2025-12-23"),
+    ("en", "A guard was killed a week ago.", "2025-12-16", "2025-12-22"),
+])
+def test_days_ago_counted_by_dateparser(code, text, first, last):
+    found = dates(code, text, dt.date(2025, 12, 26))
+    assert found == [(first, last, "event")]

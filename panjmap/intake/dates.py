@@ -68,9 +68,12 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _parse_with_dateparser(text: str, lang: Lang, published: dt.date | None) -> dt.date | None:
-    """dateparser as a fallback for a day-month phrase our patterns took apart but could not build."""
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+def _parse_with_dateparser(text: str, lang: Lang, published: dt.date | None, require_day: bool = True) -> dt.date | None:
+    """dateparser (multilingual, RELATIVE_BASE = publication date) for phrases the language file
+    finds but does not compute itself: "N days ago", and day-month phrases our patterns could not build."""
+    settings = {"PREFER_DATES_FROM": "past"}
+    if require_day:
+        settings["REQUIRE_PARTS"] = ["day", "month"]
     if published:
         settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time(12))
     parsed = dateparser.parse(text, languages=[lang.code] if lang.code != "tk" else None, settings=settings)
@@ -307,6 +310,16 @@ class DateFinder:
                 out.append(DateMention(match.start(), match.end(), match.group(0), day,
                                        min(day + dt.timedelta(days=1), pub), True,
                                        note="a night counted back from the publication date"))
+        for regex in self.lang.table("ago").values():
+            # "three days ago", "два дня назад", "۳ روز پیش": dateparser counts back from publication
+            for match in re.finditer(regex, text, re.I):
+                parsed = _parse_with_dateparser(match.group(0), self.lang, pub, require_day=False)
+                if parsed is None or parsed > pub:
+                    continue
+                weeks = bool(re.search(r"week|недел|هفته|周|週|hafta|ہفت", match.group(0), re.I))
+                first, last = (parsed - dt.timedelta(days=3), min(parsed + dt.timedelta(days=3), pub)) if weeks else (parsed, parsed)
+                out.append(DateMention(match.start(), match.end(), match.group(0), first, last, True,
+                                       note="counted back from the publication date (dateparser)"))
         for phrase, (a, b) in self.lang.table("periods").items():
             for match in self.lang.find(text, [phrase]):
                 monday = pub - dt.timedelta(days=pub.weekday())
