@@ -12,7 +12,7 @@ week") feed none, so their totals are not read as one event's.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from panjmap.intake import casualties as cas
 from panjmap.intake import events
@@ -21,9 +21,19 @@ from panjmap.intake.dates import DateFinder, DateMention, precision_of
 from panjmap.intake.gazetteer import RANK, Place, PlaceMention, fold, load_gazetteer
 from panjmap.intake.lang import Lang
 from panjmap.intake.matching import find_matches, year_from_records
-from panjmap.intake.text import Source, split_sentences
+from panjmap.intake.text import Source, split_sentences, url_month
 
 _ANCHOR = 2000
+# fields read from the same sentence as another field
+_EVIDENCE_OF = {
+    "end_date": "event_date", "time_precision": "event_date",
+    "latitude": "location", "longitude": "location", "geo_precision": "location", "country": "location",
+    "admin1": "location", "admin2": "location", "reported_location": "location",
+    "sub_event_type": "event_type", "victim_nationality": "fatalities",
+}
+# armed actors that can be the other side of a clash with the Tajik border troops
+ARMED_ACTORS = ("Taliban", "Islamic State Khorasan Province (ISKP)", "Jamaat Ansarullah",
+                "East Turkestan Islamic Movement (ETIM)", "Drug smugglers")
 
 
 @dataclass
@@ -99,7 +109,22 @@ class Assembler:
         self.source = source
         self.lang = lang
         self.gazetteer = load_gazetteer()
-        self.finder = DateFinder(lang, source.published, today=today)
+        self.finder = DateFinder(lang, source.published, today=today, anchor=self._anchor(today))
+
+    def _anchor(self, today: dt.date | None) -> tuple[dt.date, str] | None:
+        """Without a publication date, the latest day the text writes with its year (or the year
+        and month in its address): year-less days are read in that year."""
+        if self.source.published is not None:
+            return None
+        plain = DateFinder(self.lang, None, today=today)
+        written = [m.last for s in split_sentences(self.source.text) for m in plain.find(s.text)
+                   if m.year_known and m.precision == 1 and not m.note]
+        if written:
+            return max(written), f"a date written in full in the text ({max(written).isoformat()})"
+        month = url_month(self.source.url)
+        if month:
+            return month, f"the year and month in the address ({month:%Y-%m})"
+        return None
 
     # ------------------------------------------------------------------ segments
 
@@ -108,6 +133,7 @@ class Assembler:
         cues = self.lang.table("cues")
         for sentence in split_sentences(self.source.text):
             text = sentence.text
+            verbatim = self.source.original[sentence.start:sentence.start + len(text)] or text
             every = [m for m in self.finder.find(text) if m.note != "unresolved weekday"]
             mentions = [m for m in every if m.kind == "event"]
             cuts = [0]
@@ -119,7 +145,8 @@ class Assembler:
                 piece = text[lo:hi]
                 dated = [m for m in mentions if lo <= m.start < hi]
                 said = [m for m in every if m.kind == "statement" and lo <= m.start < hi]
-                figures = cas.find_casualties(piece, self.lang, skip=[(m.start - lo, m.end - lo) for m in every])
+                figures = [replace(f, sentence=verbatim) for f in
+                           cas.find_casualties(piece, self.lang, skip=[(m.start - lo, m.end - lo) for m in every])]
                 eventful = bool(self.lang.has(piece, [c for v in self.lang.table("events").values() for c in v])
                                 or self.lang.has(piece, cues.get("event", [])))
                 ordinal = None
@@ -127,7 +154,7 @@ class Assembler:
                     if self.lang.has(piece, [phrase]):
                         ordinal = int(number)
                 out.append(Segment(
-                    sentence=text, text=piece, date=dated[0] if dated else None, dates=dated,
+                    sentence=verbatim, text=piece, date=dated[0] if dated else None, dates=dated,
                     said=said[0] if said else None,
                     places=self.gazetteer.find(piece, self.lang),
                     reported=[name for _, _, name in self.gazetteer.reported_names(piece, self.lang)],
@@ -142,7 +169,7 @@ class Assembler:
     # ------------------------------------------------------------------ incidents
 
     def incidents(self, segments: list[Segment]) -> list[Incident]:
-        precise = [s.date for s in segments if s.date and s.date.precision == 1
+        precise = [s.date for s in segments if s.date and s.date.precision == 1 and not s.summary
                    and (s.eventful or s.figures or s.new_incident or s.places or s.actors)]
         incidents: list[Incident] = []
         current: Incident | None = None
@@ -187,7 +214,9 @@ class Assembler:
                 lead.append(seg)     # the lead: from the first sentence naming a place of this story
         if lead:
             first = next((i for i in incidents if not (i.bound and not i.dates)), None)
-            if first is not None and not any(_starts_after(first, s.said) for s in lead if s.said):
+            lead_districts = Incident(lead).districts()
+            if (first is not None and not any(_starts_after(first, s.said) for s in lead if s.said)
+                    and not (lead_districts and first.districts() and not lead_districts & first.districts())):
                 first.segments[:0] = lead
             else:
                 said = next((s.said for s in lead if s.said), None)
@@ -232,7 +261,7 @@ class Assembler:
                 "end_date": last.isoformat() if last else None,
                 "time_precision": precision_of(first, last) if first else None, **cand}
         evidence["event_date"] = {"quote": date_quote, "note": date_note}
-        figures = [f for s in incident.segments for f in s.figures]
+        figures = self._figures(incident)
         zero_quote = next((s.sentence for s in incident.segments if s.zero), None)
         for field_name, kind in (("fatalities", "killed"), ("injuries", "injured"),
                                  ("neutralised", "neutralised"), ("detained", "detained")):
@@ -246,9 +275,13 @@ class Assembler:
         sentences = list(dict.fromkeys(s.text for s in incident.segments))
         kinds = {f.group for f in figures if f.kind == "killed" or f.kind == "injured"}
         security_only = bool(kinds) and kinds <= {"security", "attackers"}
-        event_type, sub_type, event_quote = events.classify(sentences, self.lang, security_only)
+        hurt = frozenset(f.group for f in figures if f.kind in ("killed", "injured"))
+        event_type, sub_type, event_quote = events.classify(sentences, self.lang, security_only, hurt)
         cand["event_type"], cand["sub_event_type"] = event_type, sub_type
-        evidence["event_type"] = {"quote": event_quote, "note": "" if event_type else "no event words found"}
+        note = "" if event_quote else ("no event words: typed from who was hurt" if event_type else "no event words found")
+        if event_type and not event_quote:
+            event_quote = next((f.sentence for f in figures if f.kind in ("killed", "injured")), None)
+        evidence["event_type"] = {"quote": event_quote, "note": note}
         cand["actors"], evidence["actors"] = self._actors(incident, figures, event_type)
         claims = []
         for seg in incident.segments:
@@ -262,8 +295,28 @@ class Assembler:
         nationalities = sorted({f.nationality for f in figures if f.nationality and f.group in ("civilians", "total", "unspecified")})
         cand["victim_nationality"] = "|".join(nationalities) or None
         cand["matches"] = find_matches(cand)
+        for field_name, source_field in _EVIDENCE_OF.items():
+            evidence[field_name] = evidence[source_field]
+        claim_quotes = list(dict.fromkeys(c["quote"] for c in claims))
+        evidence["claims"] = {"quote": " … ".join(claim_quotes) or None,
+                              "note": "each claim carries its own quote" if claims else "no claim found"}
+        evidence["matches"] = {"quote": None, "note": "compared with the curated records (same district, overlapping dates)"}
         cand["evidence"] = evidence
         return cand
+
+    def _figures(self, incident: Incident) -> list[cas.Casualty]:
+        """The incident's figures, plus deaths stated without a number ("they were killed", "the
+        terrorists were destroyed") counted from the people the incident counted before."""
+        figures = [f for s in incident.segments for f in s.figures]
+        counted: list[tuple[int, str]] = []
+        for seg in incident.segments:
+            for kind, group in cas.unnumbered(seg.text, self.lang):
+                group = group or (counted[-1][1] if counted else None)
+                count = next((n for n, g in reversed(counted) if g == group), None)
+                if count and not any(f.kind == kind and f.group == group for f in figures):
+                    figures.append(cas.Casualty(count, kind, group, None, seg.sentence, ""))
+            counted += cas.counted_groups(seg.text, self.lang)
+        return figures
 
     def _place(self, incident: Incident) -> tuple[Place | None, str, str | None, str | None]:
         told = [s for s in incident.segments if s.eventful or s.figures or s.date is not None]
@@ -305,7 +358,7 @@ class Assembler:
         dates = incident.dates
         if not dates and incident.bound is not None and incident.bound.year_known:
             said = incident.bound
-            quote = next(s.sentence for s in incident.segments if s.said is said)
+            quote = next((s.sentence for s in incident.segments if s.said is said), incident.segments[0].sentence)
             return (said.first - dt.timedelta(days=6), said.first,
                     f"no date stated: the week up to the statement of {said.first.isoformat()}", quote)
         if not dates:
@@ -313,7 +366,8 @@ class Assembler:
             if pub:
                 return pub - dt.timedelta(days=6), pub, "no date stated: the week up to publication", None
             return None, None, "no date stated and the publication date is unknown", None
-        quote = next(s.sentence for s in incident.segments if s.date is dates[0])
+        quote = next((s.sentence for s in incident.segments if dates[0] in s.dates or s.date is dates[0]),
+                     incident.segments[0].sentence)
         known = [d for d in dates if d.year_known]
         if known:
             first, last = min(d.first for d in known), max(d.last for d in known)
@@ -329,7 +383,8 @@ class Assembler:
 
     def _actors(self, incident: Incident, figures: list[cas.Casualty], event_type: str | None) -> tuple[list[dict], dict]:
         actors: list[dict] = []
-        named = [(m.actor, s.sentence) for s in incident.segments for m in find_actors(s.text, self.lang) if not m.is_media]
+        named = [(m.actor, s.sentence) for s in incident.segments if not s.claims
+                 for m in find_actors(s.text, self.lang) if not m.is_media]
         claimed = [c for s in incident.segments for c in find_claims(s.text, self.lang) if c.stance == "claimed"]
         origin = next((s.sentence for s in incident.segments if has_origin_afghanistan(s.text, self.lang)
                        or any(m.role == "origin" and m.place.country == "Afghanistan" for m in s.places)), None)
@@ -341,10 +396,20 @@ class Assembler:
             perpetrator, quote, note = None, None, "perpetrator not named"
         groups = {f.group for f in figures}
         border = next((q for a, q in named if a == "Military Forces of Tajikistan (1992-) Border Troops"), None)
+        armed = next(((a, q) for a, q in named if a in ARMED_ACTORS), None)
         if event_type == "Battles" and border:
             actors.append({"actor": "Military Forces of Tajikistan (1992-) Border Troops", "role": "actor1", "quote": border})
-            if perpetrator:
-                actors.append({"actor": perpetrator, "role": "actor2", "quote": quote, "note": note})
+            if claimed or not armed:
+                if perpetrator:
+                    actors.append({"actor": perpetrator, "role": "actor2", "quote": quote, "note": note})
+            else:  # the other side named in the telling ("Taliban forces", "контрабандисты")
+                actors.append({"actor": armed[0], "role": "actor2", "quote": armed[1], "note": "named as the other side"})
+        elif border and groups & {"attackers"} and not groups & {"civilians", "security"}:
+            # the border troops struck the intruders ("двое нарушителей уничтожены с помощью дрона")
+            actors.append({"actor": "Military Forces of Tajikistan (1992-) Border Troops", "role": "actor1", "quote": border})
+            other = armed or ((perpetrator, quote) if perpetrator else None)
+            if other:
+                actors.append({"actor": other[0], "role": "actor2", "quote": other[1]})
         else:
             if perpetrator:
                 actors.append({"actor": perpetrator, "role": "actor1", "quote": quote, "note": note})

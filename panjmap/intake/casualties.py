@@ -55,8 +55,10 @@ def _numbers(sentence: str, lang: Lang) -> list[_Token]:
         value = next(v for k, v in words.items() if k.lower() == match.group(0).lower())
         if any(t.start <= match.start() < t.end for t in tokens):
             continue
-        if value == 1 and match.group(0).lower() in ("a", "an"):
-            continue  # "a drone": articles count only inside fixed phrases
+        if match.group(0).lower() in ("a", "an") and (
+                _group(sentence[match.end():match.end() + 25], lang) in ("unspecified", "total")
+                or re.search(r"\b(?:of|from|by|with)\s+$", sentence[max(0, match.start() - 6):match.start()])):
+            continue  # "a drone", "members of a group" are no count; "a border soldier", "a Chinese citizen" are one person
         if follow and match.group(0) not in free and not re.match(follow, sentence[match.end():]):
             continue  # "這一嚴重犯罪": not a count of people
         tokens.append(_Token(match.start(), match.end(), value, text=match.group(0)))
@@ -96,13 +98,18 @@ def _nationality(text: str, lang: Lang) -> str | None:
 
 def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[Casualty]:
     """Every casualty figure stated in one sentence (numbers inside ``skip`` spans, e.g. dates, are not figures)."""
+    return _read(sentence, lang, skip)[0]
+
+
+def _read(sentence: str, lang: Lang, skip) -> tuple[list[Casualty], list[_Token], list[_Token]]:
+    """(figures, every number, the casualty verbs no number was tied to)."""
     sentence = sentence.translate(DIGITS)
     skip = list(skip) + [m.span() for m in lang.find(sentence, lang.table("casualties").get("zero", []))]
     numbers = sorted((t for t in _numbers(sentence, lang) if not any(a <= t.start < b for a, b in skip)),
                      key=lambda t: t.start)
     cues = _cues(sentence, lang)
     if not numbers or not cues:
-        return []
+        return [], numbers, cues
     left_only = lang.data.get("number_side") == "left"
     links: dict[int, _Token] = {}
     used_from: dict[tuple[int, str], int] = {}
@@ -141,15 +148,52 @@ def find_casualties(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ())
                     links[i] = links[j]
                     break
     out = []
+    linked: set[int] = set()
     for i, cue in sorted(links.items()):
         number = numbers[i]
         lo, hi = min(number.start, cue.start), max(number.end, cue.end)
         phrase = sentence[lo:min(len(sentence), max(hi, number.end + 30))]
-        near = sentence[number.end:number.end + 40]
-        group = _group(near if number.end < cue.start else sentence[number.end:number.end + 40], lang)
+        # the people counted: the words between the number and its verb, or those after the number
+        near = sentence[number.end:min(cue.start, number.end + 30)] if number.end <= cue.start else sentence[number.end:number.end + 40]
+        group = _group(near, lang)
         if group == "unspecified" and hi - lo > 40:
             continue  # "an attack on one of the border posts ... were killed": no figure
         out.append(Casualty(number.value, cue.kind, group, _nationality(phrase, lang), sentence, number.text))
+        linked.add(id(cue))
+    return out, numbers, [c for c in cues if id(c) not in linked]
+
+
+def counted_groups(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[tuple[int, str]]:
+    """People counted in the sentence whatever happened to them: "three members of a terrorist
+    organisation crossed" -> (3, "attackers")."""
+    _, numbers, _ = _read(sentence, lang, skip)
+    text = sentence.translate(DIGITS)
+    out = []
+    for number in numbers:
+        group = _group(text[number.end:number.end + 30], lang)
+        if group in ("attackers", "security", "civilians"):
+            out.append((number.value, group))
+    return out
+
+
+def unnumbered(sentence: str, lang: Lang, skip: list[tuple[int, int]] = ()) -> list[tuple[str, str | None]]:
+    """Deaths (or neutralisations) stated without a number: (kind, group named before the verb, or
+    None when only a pronoun names them). A hedged verb ("evidently killed") is not a statement."""
+    _, _, free = _read(sentence, lang, skip)
+    text = sentence.translate(DIGITS)
+    table = lang.table("casualties")
+    out = []
+    for cue in free:
+        if cue.kind not in ("killed", "neutralised"):
+            continue
+        before = text[max(0, cue.start - 50):cue.start]
+        if lang.has(before[-20:], table.get("hedges", [])):
+            continue
+        group = _group(before, lang)
+        if group in ("attackers", "security"):
+            out.append((cue.kind, group))
+        elif lang.find(text[:cue.start], table.get("pronouns", []), whole=lang.word_boundaries):
+            out.append((cue.kind, None))
     return out
 
 
@@ -162,8 +206,8 @@ def total(figures: list[Casualty], kind: str) -> int | None:
     """The number of ``kind`` for one incident from all its figures (None if none is stated).
 
     Repeated figures for a group count once (the largest); groups add up; an
-    "everyone" figure is a floor; a figure with no group joins the group that
-    already has that count, or adds to the total.
+    "everyone" figure is a floor; a figure naming nobody is the same people as a
+    group with that count, a total if larger than the named groups, else more people.
     """
     figures = [f for f in figures if f.kind == kind]
     if not figures:
@@ -172,8 +216,14 @@ def total(figures: list[Casualty], kind: str) -> int | None:
     for f in figures:
         if f.group != "unspecified":
             by_group[f.group] = max(by_group.get(f.group, 0), f.count)
-    for f in figures:
-        if f.group == "unspecified" and f.count not in by_group.values():
-            by_group["unspecified"] = max(by_group.get("unspecified", 0), f.count)
-    everyone = by_group.pop("total", 0)
-    return max(everyone, sum(by_group.values()))
+    floor = by_group.pop("total", 0)
+    named = sum(by_group.values())
+    extra = 0
+    for count in sorted({f.count for f in figures if f.group == "unspecified"}):
+        if count in by_group.values() or count == floor:
+            continue            # "all three were killed" after "three militants": the same people
+        if count >= named:
+            floor = max(floor, count)   # "five others were injured" beside "four Chinese": a total
+        else:
+            extra += count      # "two more were killed" beside "three militants": other people
+    return max(floor, named + extra)

@@ -73,7 +73,11 @@ def render_text(proposal: Proposal) -> str:
         for match in cand["matches"]:
             conflicts = "; ".join(f"{c['field']}: record {c['record']}, this source {c['proposed']}" for c in match["conflicts"])
             lines.append(f"    same event as record {match['incident_id']}" + (f" — conflicts: {conflicts}" if conflicts else ""))
+        shown: set[int] = set()
         for field, ev in cand["evidence"].items():
+            if id(ev) in shown:
+                continue  # fields read from the same sentence are listed once, under the first
+            shown.add(id(ev))
             note = f" ({ev['note']})" if ev.get("note") else ""
             quote = f"“{ev['quote']}”" if ev.get("quote") else "no sentence"
             lines.append(f"    evidence {field}{note}: {quote}")

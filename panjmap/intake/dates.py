@@ -48,12 +48,6 @@ class DateMention:
         last = _set_year(self.last, year + (self.last.year - self.first.year))
         return replace(self, first=first, last=last, year_known=True)
 
-    def key(self) -> tuple[dt.date, dt.date]:
-        """The range with a common dummy year, to compare mentions whose year is unknown."""
-        if self.year_known:
-            return self.first, self.last
-        return self.first, self.last
-
 
 def precision_of(first: dt.date, last: dt.date) -> int:
     """ACLED time precision of a range: 1 day (or a night across two), 2 about a week, 3 longer."""
@@ -74,9 +68,12 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _parse_with_dateparser(text: str, lang: Lang, published: dt.date | None) -> dt.date | None:
-    """dateparser as a fallback for a day-month phrase our patterns took apart but could not build."""
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+def _parse_with_dateparser(text: str, lang: Lang, published: dt.date | None, require_day: bool = True) -> dt.date | None:
+    """dateparser (multilingual, RELATIVE_BASE = publication date) for phrases the language file
+    finds but does not compute itself: "N days ago", and day-month phrases our patterns could not build."""
+    settings = {"PREFER_DATES_FROM": "past"}
+    if require_day:
+        settings["REQUIRE_PARTS"] = ["day", "month"]
     if published:
         settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time(12))
     parsed = dateparser.parse(text, languages=[lang.code] if lang.code != "tk" else None, settings=settings)
@@ -86,9 +83,12 @@ def _parse_with_dateparser(text: str, lang: Lang, published: dt.date | None) -> 
 class DateFinder:
     """Finds date mentions in one language, relative to one publication date."""
 
-    def __init__(self, lang: Lang, published: dt.date | None, today: dt.date | None = None):
+    def __init__(self, lang: Lang, published: dt.date | None, today: dt.date | None = None,
+                 anchor: tuple[dt.date, str] | None = None):
         self.lang = lang
         self.published = published
+        # without a publication date: a later day this text is known to speak from, and where that is said
+        self.anchor = anchor
         self.today = today or dt.date.today()
         self.months = {k.lower(): int(v) for k, v in lang.table("months").items()}
         self.solar = {k.lower(): int(v) for k, v in lang.table("solar_months").items()}
@@ -104,7 +104,7 @@ class DateFinder:
 
     def _month_regex(self, names: dict[str, int]) -> str:
         body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        tail = r"\w*" if self.lang.word_boundaries else ""
+        tail = r"\w*\.?" if self.lang.word_boundaries else ""
         left = r"(?<!\w)" if self.lang.word_boundaries else ""
         return f"{left}(?P<month>{body}){tail}"
 
@@ -145,8 +145,11 @@ class DateFinder:
         day = r"(?P<day>\d{1,2})" + self.suffix
         day2 = r"(?:\s*(?:-|–|—|/|and|и|to)\s*(?P<day2>\d{1,2})" + self.suffix + ")?"
         year = r"(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?"
-        patterns = []
-        for name, regex in dict(self.lang.table("patterns")).items():
+        patterns = [  # numeric dates, any language: 23.12.2025, 2025-12-23
+            (re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>20\d\d)(?!\d)"), self._from_groups),
+            (re.compile(r"(?<![\d-])(?P<year>20\d\d)-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])"), self._from_groups),
+        ]
+        for regex in self.lang.table("patterns").values():
             patterns.append((re.compile(regex), self._from_groups))
         if self.solar:
             solar = self._month_regex(self.solar).replace("?P<month>", "?P<smonth>")
@@ -154,7 +157,7 @@ class DateFinder:
                              self._from_solar))
         if self.months:
             month = self._month_regex(self.months)
-            patterns.append((re.compile(rf"(?<![\d.:])(?P<day>\d{{1,2}}){self.suffix}{day2.replace('day2', 'day2')}\s+(?:of\s+)?{month}{year}", re.I),
+            patterns.append((re.compile(rf"(?<![\d.:])(?P<day>\d{{1,2}}){self.suffix}{day2}\s+(?:of\s+)?{month}{year}", re.I),
                              self._from_groups))
             patterns.append((re.compile(rf"{month}\s+{day}(?![\d:.]\d){day2}{year}", re.I), self._from_groups))
             patterns.append((re.compile(rf"{month}\s+(?P<year>(?:19|20)\d\d)(?!\d)", re.I), self._from_month_year))
@@ -194,7 +197,8 @@ class DateFinder:
         if day2 is not None:
             if day2 < day or day2 - day > 7:
                 return None
-            listed = bool(re.search(r"\s(?:and|и|va|we)\s", match.group(0), re.I))
+            # "26 and 30 November" lists two days (two events); "17 and 18 January" is one night
+            listed = day2 - day > 1 and bool(re.search(r"\s(?:and|и|va|we)\s", match.group(0), re.I))
             last = first if listed else (_safe_date(first.year, month, day2) or first)
         first, last = self._night(text, match.start(), match.end(), first, last)
         mention = self._mention(match, first, last, year is not None, note="list" if listed else "")
@@ -242,20 +246,24 @@ class DateFinder:
             if candidate.first > self.published:
                 candidate = mention.with_year(self.published.year - 1)
             return replace(candidate, note=mention.note or "year of publication")
+        if self.anchor:
+            day, origin = self.anchor
+            candidate = mention.with_year(day.year)
+            if candidate.first > day + dt.timedelta(days=62):
+                candidate = mention.with_year(day.year - 1)
+            return replace(candidate, note=f"no publication date: year from {origin}")
         return mention
 
     def _attach_weekday(self, weekday: DateMention, found: list[DateMention]) -> DateMention | None:
         """'Wednesday, November 26': the weekday joins the date next to it (and can fix its year)."""
         for i, other in enumerate(found):
-            gap = text_gap = other.start - weekday.end
-            if 0 <= text_gap <= 4 or 0 <= weekday.start - other.end <= 4:
+            if 0 <= other.start - weekday.end <= 4 or 0 <= weekday.start - other.end <= 4:
                 merged = replace(other, start=min(other.start, weekday.start), end=max(other.end, weekday.end),
                                  text=other.text, weekday=weekday.weekday)
                 if not merged.year_known:
                     merged = self._year_from_weekday(merged)
                 found[i] = merged
                 return replace(weekday, note="absorbed")
-            del gap
         return None
 
     def _year_from_weekday(self, mention: DateMention) -> DateMention:
@@ -269,7 +277,7 @@ class DateFinder:
     def _weekdays(self, text: str) -> list[DateMention]:
         out = []
         for match in self.lang.find(text, list(self.weekdays)):
-            wd = self._month_of(match.group(0), self.weekdays)
+            wd = self._month_of(match.group(0), {k.rstrip("$"): v for k, v in self.weekdays.items()})
             if wd is None:
                 continue
             end = match.end()
@@ -294,12 +302,35 @@ class DateFinder:
         for phrase, back in self.lang.table("relative_days").items():
             for match in self.lang.find(text, [phrase], whole=self.lang.word_boundaries):
                 day = pub - dt.timedelta(days=int(back))
-                last = day + dt.timedelta(days=1) if "night" in phrase or "ноч" in phrase or back and "晚" in phrase else day
-                out.append(DateMention(match.start(), match.end(), match.group(0), day, min(last, pub), True,
+                out.append(DateMention(match.start(), match.end(), match.group(0), day, day, True,
                                        note="counted back from the publication date"))
+        for phrase, back in self.lang.table("relative_nights").items():
+            for match in self.lang.find(text, [phrase], whole=self.lang.word_boundaries):
+                day = pub - dt.timedelta(days=int(back))
+                out.append(DateMention(match.start(), match.end(), match.group(0), day,
+                                       min(day + dt.timedelta(days=1), pub), True,
+                                       note="a night counted back from the publication date"))
+        for regex in self.lang.table("ago").values():
+            # "three days ago", "два дня назад", "۳ روز پیش": dateparser counts back from publication
+            for match in re.finditer(regex, text, re.I):
+                parsed = _parse_with_dateparser(match.group(0), self.lang, pub, require_day=False)
+                if parsed is None or parsed > pub:
+                    continue
+                weeks = bool(re.search(r"week|недел|هفته|周|週|hafta|ہفت", match.group(0), re.I))
+                first, last = (parsed - dt.timedelta(days=3), min(parsed + dt.timedelta(days=3), pub)) if weeks else (parsed, parsed)
+                out.append(DateMention(match.start(), match.end(), match.group(0), first, last, True,
+                                       note="counted back from the publication date (dateparser)"))
         for phrase, (a, b) in self.lang.table("periods").items():
             for match in self.lang.find(text, [phrase]):
-                if a == "month":
+                monday = pub - dt.timedelta(days=pub.weekday())
+                if a == "previous_week":     # the calendar week before the publication's
+                    first, last = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+                    out.append(DateMention(match.start(), match.end(), match.group(0), first, last, True,
+                                           note="the calendar week before publication"))
+                    continue
+                if a == "week":
+                    first = monday
+                elif a == "month":
                     first = pub.replace(day=1)
                 elif a == "previous_month":
                     first = (pub.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -318,8 +349,16 @@ class DateFinder:
         before = _PUNCT.split(text[max(0, mention.start - 40):mention.start])[-1]
         after = _PUNCT.split(text[mention.end:mention.end + 45])[0]
         cues = self.lang.table("cues")
-        speech = _nearest(self.lang, before, after, cues.get("speech", []), strict_before=True)
+        # "On 1 December, the embassy said": a sentence that opens with its date dates the saying;
+        # "clashed on Thursday evening, sources told": a speech verb after a comma is the attribution
+        opening = mention.start <= 25
+        clause = re.split(r"[,，、]", after)[0]
+        speech = _nearest(self.lang, before, after if opening else clause, cues.get("speech", []), strict_before=True)
         event = _nearest(self.lang, before, after, cues.get("event", []), strict_before=False)
+        if speech is None and not opening and _nearest(self.lang, "", after, cues.get("speech", []), False) is not None:
+            # "..., on Thursday, the committee said": the saying's date unless the clause before tells the event
+            if not self.lang.has(text[:mention.start], cues.get("event", [])):
+                return replace(mention, kind="statement")
         if speech is not None and (event is None or speech < event):
             return replace(mention, kind="statement")
         return mention

@@ -118,7 +118,7 @@ class Gazetteer:
         if not name:
             return
         if _is_cjk_like(name):
-            self.script_names.append((re.sub(r"[\s\u200c·．.\-—]+", "", name), place))
+            self.script_names.append((re.sub(r"[\s\u200c·．.\-—]+", "", name).translate(_SCRIPT_FOLD), place))
             return
         keys = {fold(name)}
         if re.search(r"[а-яёқғҳҷӯӣ]", name.lower()):
@@ -233,9 +233,14 @@ class Gazetteer:
         """Villages, localities and posts the text names after a marker ("village of Kavo",
         "селе Шодаки", "post «Bogh»") whatever the gazetteer knows: (start, end, name)."""
         out = []
+        for marker in lang.find(sentence, lang.words("places", "named_before")):
+            match = re.search(r"([A-ZÄÖÜŞÇÝŇŽ][\w'’\-]+)[”\"»]?\s+(?:border\s+)?$", sentence[max(0, marker.start() - 40):marker.start()])
+            if match and not self._lookup_words([match.group(1)]) and match.group(1).lower() not in _NOT_NAMES:
+                end = marker.start() - (len(sentence[max(0, marker.start() - 40):marker.start()]) - match.end(1))
+                out.append((end - len(match.group(1)), end, match.group(1)))
         for marker in lang.find(sentence, lang.words("places", "village")):
             tail = sentence[marker.end():marker.end() + 40]
-            match = re.match(r"\s*(?:of\s+|№\s*\d+\s*|No\.?\s*\d+\s*)?[“\"«']?([A-ZА-ЯЁÄÖÜŞÇÝŇŽ][\w'’\-]+(?:\s+[A-ZА-ЯЁ][\w'’\-]+)?)", tail)
+            match = re.match(r"\w*\s*(?:of\s+|№\s*\d+\s*|No\.?\s*\d+\s*)?[“\"«']?([A-ZА-ЯЁÄÖÜŞÇÝŇŽ][\w'’\-]+(?:\s+[A-ZА-ЯЁ][\w'’\-]+)?)", tail)
             if match:
                 name = match.group(1)
                 words = name.split()
@@ -296,12 +301,16 @@ class Gazetteer:
         return ranked[0]
 
 
+# Urdu and Arabic letter forms read as the Persian ones when matching place names
+_SCRIPT_FOLD = str.maketrans("ہۃھےيكىۀ", "ههههیکیه")
+
+
 def _compact(sentence: str) -> tuple[str, list[int]]:
     chars, index = [], []
     for i, ch in enumerate(sentence):
         if ch.isspace() or ch in "\u200c·．.-—":
             continue
-        chars.append(ch)
+        chars.append(ch.translate(_SCRIPT_FOLD))
         index.append(i)
     return "".join(chars), index
 
@@ -324,6 +333,7 @@ def _role(sentence: str, mention: PlaceMention, lang: Lang) -> str:
     return "event"
 
 
+_NOT_NAMES = {"the", "a", "an", "border", "guard", "tajik", "afghan", "taliban", "chinese", "one", "this", "that"}
 _UNKNOWN = Place(None, "reported", None, None, None, None, None, None)
 
 

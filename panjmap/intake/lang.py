@@ -25,7 +25,11 @@ def available_languages() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Lang:
-    """One language's rules, with helpers to find its words in text."""
+    """One language's rules, with helpers to find its words in text.
+
+    Terms match at a word start and may go on (stems: "neutrali" finds "neutralised"); a term
+    ending in "$" must end the word.
+    """
 
     code: str
     data: dict[str, Any]
@@ -47,7 +51,8 @@ class Lang:
         if not ordered:
             self._cache[key] = None
             return None
-        body = "|".join(re.escape(t) for t in ordered)
+        # a term ending in "$" is a whole word ("dead$" is not "deadly"); others are stems
+        body = "|".join(re.escape(t[:-1]) + r"(?!\w)" if t.endswith("$") else re.escape(t) for t in ordered)
         if self.word_boundaries or whole:
             left = rf"(?<![^{_BOUNDARY}])" if not self.word_boundaries else r"(?<!\w)"
             right = (rf"(?![^{_BOUNDARY}])" if not self.word_boundaries else r"(?!\w)") if whole else ""

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 
 _HEADER = re.compile(r"^(URL|Title|Date):[ \t]*(.*)$", re.IGNORECASE)
+# Arabic letter forms Persian and Urdu web text mixes with the Persian ones (same length)
+_ARABIC_FORMS = str.maketrans("يكى", "یکی")
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
 _URL_DATE = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])[/\-_]?(0[1-9]|[12]\d|3[01])(?!\d)")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200d\ufeff"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), " ")
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class Source:
     published: dt.date | None
     published_from: str | None  # "header", "argument", "url" or None
     language: str
-    text: str
+    text: str          # normalised (see normalise_text), what the rules read
+    original: str = "" # the body as written, for verbatim quotes (same offsets as ``text``)
 
     def as_dict(self) -> dict:
         return {
@@ -57,8 +60,9 @@ def split_headers(raw: str) -> tuple[dict[str, str], str]:
 
 
 def normalise_text(text: str) -> str:
-    """ASCII digits for Persian/Arabic/Bengali ones; zero-width joiners dropped (ZWNJ kept as a space)."""
-    return text.translate(DIGITS).translate(_ZERO_WIDTH).replace("\u200c", " ")
+    """ASCII digits for Persian/Arabic/Bengali ones, zero-width characters as spaces: the same
+    length as ``text``, so an offset in one is the same place in the other (quotes are verbatim)."""
+    return text.translate(DIGITS).translate(_ZERO_WIDTH).translate(_ARABIC_FORMS)
 
 
 def detect_language(text: str) -> str:
@@ -77,10 +81,40 @@ def detect_language(text: str) -> str:
         elif ch.isalpha():
             counts["latin"] += 1
     best = max(counts, key=lambda k: counts[k] * (3 if k == "zh" else 1))
+    def marked(letters: str, script: str) -> bool:
+        """Letters of a sister language, more than a quoted name would bring."""
+        found = len(re.findall(f"[{letters}]", text.lower()))
+        return found > max(5, counts[script] // 100)
+    if best == "ru" and marked("ӣӯҳқғҷ", "ru"):
+        return "tg"
+    if best == "fa" and marked("ټډړښږځڅڼېۍ", "fa"):
+        return "ps" if "ps" in _available() else "fa"
+    if best == "fa" and marked("ےںٹڈڑھ", "fa"):
+        return "ur"
     if best != "latin":
         return best
-    # Turkmen Latin letters that English never uses
-    return "tk" if len(re.findall(r"[ýňäöüşçž]", text.lower())) > 5 else "en"
+    if marked("ýňäž", "latin"):
+        return "tk"  # Turkmen letters
+    if marked("ğış", "latin"):
+        return "tr"  # Turkish letters
+    return "en"
+
+
+_URL_MONTH = re.compile(r"(?<!\d)(20\d\d)[/\-_]?(0[1-9]|1[0-2])(?=[/\-_])")
+
+
+def url_month(url: str | None) -> dt.date | None:
+    """The last day of a year and month written in the address (``/page/202511/``), if any."""
+    match = _URL_MONTH.search(url or "")
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def _available() -> tuple[str, ...]:
+    from panjmap.intake.lang import available_languages  # the rule files decide which codes exist
+    return available_languages()
 
 
 def url_date(url: str | None) -> dt.date | None:
@@ -108,9 +142,11 @@ def read_source(raw: str, published: dt.date | None = None, lang: str | None = N
     if published is None:
         published = url_date(url)
         origin = "url" if published else None
+    if title and title.strip() not in body:
+        body = f"{title.strip()}\n{body}"  # the headline is the article's first sentence
     text = normalise_text(body)
     return Source(url=url, title=title, published=published, published_from=origin,
-                  language=lang or detect_language(text), text=text)
+                  language=lang or detect_language(text), text=text, original=body)
 
 
 @dataclass(frozen=True)
