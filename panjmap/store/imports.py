@@ -378,12 +378,15 @@ def list_datasets(conn: Connection) -> list[StoredDataset]:
 
 def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
     """A dataset's events as the importer returns them (RESULT_COLUMNS, then geometry)."""
+    return select_records(conn, dataset_id)
+
+
+def select_records(conn: Connection, dataset_id: int, *conditions: Any, limit: int | None = None) -> gpd.GeoDataFrame:
+    """The events of a dataset that meet ``conditions`` (SQL expressions), in import order."""
     e = t.events.c
     columns = [c for c in RESULT_COLUMNS if c != "dataset"]
-    frame = pd.DataFrame(
-        conn.execute(sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id).order_by(e.id)).all(),
-        columns=columns,
-    )
+    statement = sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id, *conditions).order_by(e.id)
+    frame = pd.DataFrame(conn.execute(statement.limit(limit)).all(), columns=columns)
     for col in columns:
         if col in t.EVENT_INT_COLUMNS:
             frame[col] = frame[col].astype("Int64")
@@ -392,7 +395,7 @@ def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
         else:
             frame[col] = frame[col].fillna("").astype(str)
     name = conn.execute(sa.select(t.datasets.c.name).where(t.datasets.c.id == dataset_id)).scalar_one()
-    frame.insert(list(RESULT_COLUMNS).index("dataset"), "dataset", name)
+    frame.insert(list(RESULT_COLUMNS).index("dataset"), "dataset", pd.Series([name] * len(frame), dtype=str))
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=CRS)
 
 
