@@ -25,7 +25,6 @@ from typing import IO, Any
 import geopandas as gpd
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from panjmap import query
@@ -185,27 +184,44 @@ def parsed_chunks(
 
 # -- writing events -------------------------------------------------------------
 
-def event_rows(records: gpd.GeoDataFrame, dataset_id: int, sync_mark: int) -> list[dict[str, Any]]:
-    """The importer's records as rows of the events table (with the filter helper columns)."""
+def event_rows(records: gpd.GeoDataFrame, dataset_id: int, sync_mark: int) -> tuple[list[str], list[tuple]]:
+    """The importer's records as rows of the events table (with the filter helper columns):
+    -> (column names, one tuple per record)."""
     indexed = query.record_set("import", records)
-    frame = pd.DataFrame({c: records[c] for c in _EVENT_COLUMNS if c in records})
-    frame = frame.astype(object).where(frame.notna(), None)
-    rows = frame.to_dict("records")
-    for row, names, text in zip(rows, indexed.actors, indexed.search, strict=True):
-        row["dataset_id"] = dataset_id
-        row["actors"] = t.ACTOR_SEP + t.ACTOR_SEP.join(names) + t.ACTOR_SEP if names else ""
-        row["search"] = text
-        row["sync_mark"] = sync_mark
-        for col in t.EVENT_INT_COLUMNS:
-            if row.get(col) is not None:
-                row[col] = int(row[col])
-    return rows
+    names = [c for c in _EVENT_COLUMNS if c in records]
+    columns: list[list[Any]] = []
+    for name in names:
+        values = records[name].tolist()
+        if name in t.EVENT_INT_COLUMNS:  # nullable Int64 -> int or None
+            values = [None if v is None or v is pd.NA else int(v) for v in values]
+        elif name in t.EVENT_FLOAT_COLUMNS:
+            values = [None if v is None or v != v else float(v) for v in values]
+        columns.append(values)
+    n = len(records)
+    columns.append([dataset_id] * n)
+    columns.append([t.ACTOR_SEP + t.ACTOR_SEP.join(a) + t.ACTOR_SEP if a else "" for a in indexed.actors])
+    columns.append(indexed.search.tolist())
+    columns.append([sync_mark] * n)
+    return [*names, "dataset_id", "actors", "search", "sync_mark"], list(zip(*columns, strict=True))
 
 
-def _insert_ignoring_duplicates(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(t.events).on_conflict_do_nothing(index_elements=["dataset_id", "event_id_cnty"])
-    conn.execute(statement, rows)
+def bulk_insert(conn: Connection, columns: list[str], rows: list[tuple]) -> None:
+    """Insert event rows fast, in the connection's transaction: COPY on PostgreSQL, a plain
+    DBAPI executemany on SQLite (SQLAlchemy's per-row processing costs more than the insert)."""
+    if not rows:
+        return
+    raw = conn.connection.driver_connection
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY events ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO events ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows)
+    finally:
+        cursor.close()
 
 
 def _existing(conn: Connection, dataset_id: int, ids: list[str]) -> dict[str, tuple[int, str, str, int]]:
@@ -236,17 +252,20 @@ def _in_batches(conn: Connection, statement_for: Callable[[list[Any]], Any], val
 
 
 def _sync_chunk(conn: Connection, dataset_id: int, mark: int, records: gpd.GeoDataFrame, report: ImportReport) -> None:
-    rows = event_rows(records, dataset_id, mark)
-    existing = _existing(conn, dataset_id, [row["event_id_cnty"] for row in rows])
+    """Write one chunk: new ids are added, a newer version replaces the stored event, an id
+    already taken from this file (sync ``mark``) is a duplicate, anything else is unchanged."""
+    columns, rows = event_rows(records, dataset_id, mark)
+    at = {name: pos for pos, name in enumerate(columns)}
+    existing = _existing(conn, dataset_id, [row[at["event_id_cnty"]] for row in rows])
     inserts, replaced, seen = [], [], []
     for row in rows:
-        old = existing.get(row["event_id_cnty"])
+        old = existing.get(row[at["event_id_cnty"]])
         if old is None:
             inserts.append(row)
             report.added += 1
-        elif old[3] == mark:  # a repeat of an id already taken from this file
+        elif old[3] == mark:
             report.duplicates += 1
-        elif _is_newer(row["timestamp"], row["original"], old[1], old[2]):
+        elif _is_newer(row[at["timestamp"]], row[at["original"]], old[1], old[2]):
             replaced.append(old[0])
             inserts.append(row)
             report.updated += 1
@@ -256,8 +275,7 @@ def _sync_chunk(conn: Connection, dataset_id: int, mark: int, records: gpd.GeoDa
     e = t.events.c
     _in_batches(conn, lambda ids: t.events.delete().where(e.id.in_(ids)), replaced)
     _in_batches(conn, lambda ids: t.events.update().where(e.id.in_(ids)).values(sync_mark=mark), seen)
-    if inserts:
-        conn.execute(t.events.insert(), inserts)
+    bulk_insert(conn, columns, inserts)
 
 
 def deletion_ids(stream: IO[bytes]) -> list[str]:
@@ -313,11 +331,7 @@ def import_dataset(
                 dataset_id, mark = existing[0], existing[1] + 1
             for result, _offset in parsed_chunks(stream, filename, fmt, name, digest):
                 _take_chunk_report(report, result)
-                if update:
-                    _sync_chunk(conn, dataset_id, mark, result.records, report)
-                else:
-                    _insert_ignoring_duplicates(conn, event_rows(result.records, dataset_id, mark))
-                    report.added += len(result.records)
+                _sync_chunk(conn, dataset_id, mark, result.records, report)
                 if progress:
                     progress(report.added + report.updated + report.unchanged)
             e = t.events.c
@@ -328,9 +342,6 @@ def import_dataset(
                 conn, lambda ids: t.events.delete().where(e.dataset_id == dataset_id, e.event_id_cnty.in_(ids)),
                 list(deletions))
             count = conn.execute(sa.select(sa.func.count()).where(e.dataset_id == dataset_id)).scalar_one()
-            if not update:
-                report.duplicates = report.added - count
-                report.added = count
             conn.execute(t.datasets.update().where(d.id == dataset_id).values(
                 source_format=report.source_format, filename=filename, file_sha256=digest.hexdigest(),
                 updated_at=now(), event_count=count, revision=mark,
@@ -378,12 +389,15 @@ def list_datasets(conn: Connection) -> list[StoredDataset]:
 
 def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
     """A dataset's events as the importer returns them (RESULT_COLUMNS, then geometry)."""
+    return select_records(conn, dataset_id)
+
+
+def select_records(conn: Connection, dataset_id: int, *conditions: Any, limit: int | None = None) -> gpd.GeoDataFrame:
+    """The events of a dataset that meet ``conditions`` (SQL expressions), in import order."""
     e = t.events.c
     columns = [c for c in RESULT_COLUMNS if c != "dataset"]
-    frame = pd.DataFrame(
-        conn.execute(sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id).order_by(e.id)).all(),
-        columns=columns,
-    )
+    statement = sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id, *conditions).order_by(e.id)
+    frame = pd.DataFrame(conn.execute(statement.limit(limit)).all(), columns=columns)
     for col in columns:
         if col in t.EVENT_INT_COLUMNS:
             frame[col] = frame[col].astype("Int64")
@@ -392,7 +406,7 @@ def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
         else:
             frame[col] = frame[col].fillna("").astype(str)
     name = conn.execute(sa.select(t.datasets.c.name).where(t.datasets.c.id == dataset_id)).scalar_one()
-    frame.insert(list(RESULT_COLUMNS).index("dataset"), "dataset", name)
+    frame.insert(list(RESULT_COLUMNS).index("dataset"), "dataset", pd.Series([name] * len(frame), dtype=str))
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=CRS)
 
 

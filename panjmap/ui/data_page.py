@@ -127,8 +127,9 @@ def _import(ctx: PageContext, upload, fmt: str, name: str, target: str | None, f
     try:
         removed_ids = deletion_ids(deletions) if deletions is not None else []
         upload.seek(0)
-        report = import_dataset(open_store(), upload, upload.name, fmt=fmt, name=target or name or None,
-                                update=target is not None, full=full, deletions=removed_ids)
+        with st.spinner(f"Importing {md(upload.name)} into the store…"):
+            report = import_dataset(open_store(), upload, upload.name, fmt=fmt, name=target or name or None,
+                                    update=target is not None, full=full, deletions=removed_ids)
     except ImportRejected as exc:
         st.error(f"Nothing was imported. {md(exc.message)}")
         return

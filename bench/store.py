@@ -1,0 +1,175 @@
+"""Store benchmark: import a large ACLED-shaped file and filter it in SQL, on SQLite and PostGIS.
+
+    python -m bench.store [--events 1000000] [--engines sqlite,postgis]
+
+Writes a deterministic synthetic CSV (fixed seed; every actor, place and note
+invented), imports it with ``python -m panjmap import`` in a child process
+(wall time and the child's peak RSS, sampled), then times SQL filter changes
+(``panjmap.store.queries``: rows fetched as records, and a count) on the stored
+dataset, and the time and RSS to load the whole dataset as one map layer.
+PostGIS runs in a throwaway cluster (tests/postgis.py). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from panjmap.paths import ROOT
+from panjmap.schema import ACLED_COLUMNS
+from panjmap.state import ViewState
+
+EVENT_KINDS = [("Battles", "Armed clash"), ("Violence against civilians", "Attack"),
+               ("Explosions/Remote violence", "Shelling/artillery/missile attack"), ("Protests", "Peaceful protest"),
+               ("Riots", "Mob violence"), ("Strategic developments", "Arrests")]
+ACTORS = [f"Invented Group {i}" for i in range(40)] + ["Taliban", "Unidentified Armed Group (Afghanistan)"]
+REGIONS = [f"Province {i}" for i in range(30)]
+COUNTRIES = ["Tajikistan", "Afghanistan", "Kyrgyzstan", "Uzbekistan"]
+
+
+def write_file(path: Path, events: int, seed: int = 12) -> None:
+    rng = random.Random(seed)
+    start = dt.date(2018, 1, 1)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(ACLED_COLUMNS)
+        for i in range(events):
+            kind, sub = rng.choice(EVENT_KINDS)
+            day = start + dt.timedelta(days=rng.randrange(2900))
+            actor1, actor2 = rng.choice(ACTORS), rng.choice(ACTORS)
+            writer.writerow([
+                f"BEN{i}", day.isoformat(), day.year, rng.choice((1, 1, 2, 3)), "Political violence", kind, sub,
+                actor1, "", "Rebel group", actor2, "", "Civilians", "Rebel group-Civilians", "", 762,
+                "Caucasus and Central Asia", rng.choice(COUNTRIES), rng.choice(REGIONS), f"District {i % 300}", "",
+                f"Village {i % 5000}", round(rng.uniform(35.0, 41.0), 4), round(rng.uniform(60.0, 75.0), 4),
+                rng.choice((1, 2, 3)), "Invented Wire", "National",
+                f"Invented note {i}: a report of {kind.lower()} near village {i % 5000}.", rng.randrange(6), "",
+                1700000000 + i,
+            ])
+
+
+def run_import(url: str, path: Path) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of ``python -m panjmap import`` in a child process."""
+    env = {**os.environ, "PANJ_DATABASE_URL": url}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "panjmap", "import", str(path), "--name", "bench"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, child.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.2)
+    if proc.returncode:
+        raise RuntimeError(f"import failed ({proc.returncode})")
+    return time.perf_counter() - started, peak / 1e6
+
+
+STATES = {
+    "one month": ViewState(date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 31)),
+    "one month + 2 event types": ViewState(date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 31),
+                                           event_types=("Battles", "Riots")),
+    "actor, all dates": ViewState(actors=("Taliban",)),
+    "region + side, one year": ViewState(date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31),
+                                         regions=("Province 3",), sides=("Tajikistan",)),
+    "text 'village 42.'": ViewState(text="village 42."),
+}
+BOUNDS = (68.0, 37.0, 70.0, 38.5)  # a map view over the Panj
+
+
+def time_filters(url: str) -> list[tuple[str, int, float, float]]:
+    """(filter, rows, seconds to fetch the records, seconds to count), best of 3 each."""
+    from panjmap.store import imports, open_store
+    from panjmap.store.queries import count_events, filter_events
+
+    store = open_store(url)
+    results = []
+    with store.reading() as conn:
+        dataset_id = imports.list_datasets(conn)[0].id
+    cases = [(name, state, None) for name, state in STATES.items()]
+    cases.append(("one month + map bounds", STATES["one month"], BOUNDS))
+    for name, state, bounds in cases:
+        fetch, count, rows = [], [], 0
+        for _ in range(3):
+            with store.reading() as conn:
+                t0 = time.perf_counter()
+                rows = len(filter_events(conn, dataset_id, state, bounds))
+                t1 = time.perf_counter()
+                count_events(conn, dataset_id, state, bounds)
+                t2 = time.perf_counter()
+            fetch.append(t1 - t0)
+            count.append(t2 - t1)
+        results.append((name, rows, min(fetch), min(count)))
+    return results
+
+
+def time_layer_load(url: str) -> tuple[float, float]:
+    """(seconds, RSS MB after) to load the whole dataset as one map layer, in a child process."""
+    code = (
+        "import time, psutil; from panjmap.store.layers import stored_layers; from panjmap.store import open_store;"
+        f"s = open_store({url!r}); t = time.perf_counter(); layers = stored_layers(s);"
+        "print(time.perf_counter() - t, psutil.Process().memory_info().rss / 1e6)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    seconds, rss = out.stdout.split()
+    return float(seconds), float(rss)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--engines", default="sqlite,postgis")
+    parser.add_argument("--skip-layer", action="store_true", help="do not time loading the whole layer")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="panj-bench-store-") as folder:
+        path = Path(folder) / "events.csv"
+        t0 = time.perf_counter()
+        write_file(path, args.events)
+        print(f"file: {args.events:,} events, {path.stat().st_size / 1e6:.0f} MB, written in "
+              f"{time.perf_counter() - t0:.0f} s", flush=True)
+        for engine in args.engines.split(","):
+            cluster = None
+            if engine == "postgis":
+                from tests import postgis
+
+                cluster = postgis.start_cluster()
+                postgis.prepare_template(cluster.admin_url)
+                url = postgis.fresh_database(cluster.admin_url)
+            else:
+                os.environ["PANJ_DATA_DIR"] = folder
+                url = f"sqlite:///{folder}/bench.sqlite"
+            try:
+                from panjmap.store import open_store
+
+                open_store(url)  # migrate + seed outside the timed import
+                seconds, peak = run_import(url, path)
+                print(f"\n### {engine}\n\nimport: {seconds:.0f} s, peak RSS {peak:.0f} MB", flush=True)
+                print("\n| filter | rows | fetch records (s) | count (s) |\n|---|---|---|---|")
+                for name, rows, fetch, count in time_filters(url):
+                    print(f"| {name} | {rows:,} | {fetch:.3f} | {count:.3f} |", flush=True)
+                if not args.skip_layer:
+                    seconds, rss = time_layer_load(url)
+                    print(f"\nwhole dataset as one in-memory map layer: {seconds:.0f} s, process RSS {rss:.0f} MB")
+            finally:
+                from panjmap.store import dispose_all
+
+                dispose_all()
+                if cluster:
+                    cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
