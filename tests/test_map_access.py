@@ -16,12 +16,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from panjmap import geodata
 from tests.offline import cut_off
 from tests.test_browser import (  # noqa: F401  (fixtures)
-    WAIT_MS, Session, assert_offline_and_clean, browser, detail_column, group_of, icon, map_frame, map_view,
+    WAIT_MS, Session, assert_offline_and_clean, browser, detail_column, group_of, icon, map_view,
     open_app, open_app_with_every_icon, playwright, session, settle, summary_line,
 )
 
@@ -35,7 +35,7 @@ NAME = re.compile(r"^PNJ\d{3}: \d{1,2} [A-Z][a-z]{2} \d{4}( to \d{1,2} [A-Z][a-z
 
 def test_keyboard_reaches_the_26_november_attack_in_fewer_than_15_tabs(session: Session, app_url: str) -> None:
     page = session.page
-    frame = open_app_with_every_icon(session, app_url)
+    open_app_with_every_icon(session, app_url)
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
     tabs, path = 0, []
     while tabs < 15:

@@ -204,5 +204,5 @@ window.PANJ = window.PANJ || (function () {
   // Data text as content: escaped, and isolated so a right-to-left override in it cannot flip what follows.
   function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
   return {esc: esc, bdi: bdi, svg: svg, GEO: GEO, TIME: TIME, when: when, spoken: spoken, points: points, geoLayer: geoLayer,
-          openPopup: openPopup, afterStyles: afterStyles, layers: layers, register: register};
+          openPopup: openPopup, layers: layers, register: register};
 })();
