@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 
 import folium
 import geopandas as gpd
@@ -54,9 +53,6 @@ LAYER_LABELS: dict[str, str] = {
     "incidents": "Incidents (curated from the seed articles)",
 }
 
-_TOOLTIP_JS = "function (feature, layer) { layer.bindTooltip(window.PANJ.esc(feature.properties.%s), {sticky: true}); }"
-
-
 @functools.lru_cache(maxsize=None)
 def _geojson(name: str, columns: tuple[str, ...]) -> str:
     """A geodata layer as script-safe GeoJSON text, with only the properties the map uses.
@@ -68,7 +64,8 @@ def _geojson(name: str, columns: tuple[str, ...]) -> str:
 
 
 def _style(style: dict) -> str:
-    return f"function () {{ return {json.dumps(style)}; }}"
+    """A path style for PANJ.geoLayer (a {by, yes, no} dict styles by a true/false property)."""
+    return js_json(style)
 
 
 def _geo_group(m: folium.Map, name: str, columns: tuple[str, ...], style_js: str) -> None:
@@ -86,8 +83,7 @@ def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool) -> None
     if "regions" in layers:
         emphasis = {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9 * fill}
         muted = {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6 * fill}
-        _geo_group(m, "regions", ("name", "emphasis"),
-                   f"function (f) {{ return f.properties.emphasis ? {json.dumps(emphasis)} : {json.dumps(muted)}; }}")
+        _geo_group(m, "regions", ("name", "emphasis"), _style({"by": "emphasis", "yes": emphasis, "no": muted}))
     if "districts" in layers:
         _geo_group(m, "districts", ("name",), _style(
             {"color": "#9C8B6E", "weight": 0.6, "dashArray": "3 3", "fillOpacity": 0}))
@@ -158,11 +154,8 @@ def _sites(m: folium.Map, sites: gpd.GeoDataFrame) -> None:
     lines = [f for f in data["features"] if f["geometry"]["type"] != "Point"]
     points = [f for f in data["features"] if f["geometry"]["type"] == "Point"]
     if lines:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": lines},
-            style_function=lambda f: {"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8},
-            on_each_feature=folium.JsCode(_TOOLTIP_JS % "label"),
-        ).add_to(group)
+        GeoLayer(js_json({"type": "FeatureCollection", "features": lines}),
+                 _style({"color": style.ROAD_COLOR, "weight": 5, "opacity": 0.8}), "label").add_to(group)
     if points:
         SiteLayer(points, SITE_ICONS).add_to(group)
     group.add_to(m)

@@ -79,7 +79,7 @@ class _PlainScript(MacroElement):
 
 class GeoLayer(_PlainScript):
     """A geography layer from a GeoJSON string serialised once per process (see base._geojson),
-    styled by a JS style function from our own code, with the ``tooltip`` property escaped."""
+    styled by ``style_js`` (a path style as JSON; see PANJ.geoLayer), with the ``tooltip`` property escaped."""
 
     _template = Template(
         """
