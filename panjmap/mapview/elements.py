@@ -105,9 +105,10 @@ class IncidentLayer(_PlainScript):
     (whole 1e-4 degrees above ``lat0``/``lon0``), t (index into ``types``), r
     (pixel radius), gp (geo precision), tp (time precision), d/span (start as
     days after ``day0``, sent as differences; end as days after the start), loc and actor (indexes into ``locs`` and
-    ``actors``), fat, inj. ``mode`` is "icons" (SVG shapes, hollow with a
-    dashed precision ring when imprecise) or "canvas" (circles drawn on one
-    canvas by ``PANJ.points``, tooltip and popup made on hover and click).
+    ``actors``), fat, inj. ``mode`` is "icons" (SVG shapes at their points, hollow
+    with a dashed precision ring when imprecise; records at one point grouped by
+    ``PANJ.spider``) or "canvas" (circles drawn on one canvas by ``PANJ.points``,
+    tooltip and popup made on hover and click). Drawing code: js/incident_layer.js.
     """
 
     _template = Template(
