@@ -21,6 +21,7 @@ from panjmap.data import Dataset, located  # noqa: E402
 from panjmap.export import Metadata  # noqa: E402
 from panjmap.layers import MapLayer, visible_layers  # noqa: E402
 from panjmap.mapview import style  # noqa: E402
+from panjmap.mapview.base import place_labels  # noqa: E402
 from panjmap.snapshot import sources_line  # noqa: E402
 from panjmap.state import ViewState  # noqa: E402
 
@@ -48,6 +49,33 @@ def _scale_bar(ax, extent: tuple[float, float, float, float]) -> None:
     x0, y0 = west + (east - west) * 0.03, south + (north - south) * 0.05
     ax.plot([x0, x0 + bar_km / km_per_deg], [y0, y0], color="black", linewidth=3, zorder=20)
     ax.text(x0, y0 + (north - south) * 0.012, f"{bar_km} km", fontsize=9, zorder=20)
+
+
+def _draw_labels(fig, ax, zoom: int, extent: tuple[float, float, float, float]) -> None:
+    """Region and place names as on the map: in rank order, each dropped where it would overlap
+    one already drawn (mapview/js/place_labels.js)."""
+    west, south, east, north = extent
+    renderer = fig.canvas.get_renderer()
+    kept = []
+    for label in place_labels():
+        x, y = label["lon"], label["lat"]
+        shown = label["min_zoom"] <= zoom <= label.get("max_zoom", zoom)
+        if not (shown and west <= x <= east and south <= y <= north):
+            continue
+        if label.get("region"):
+            artists = [ax.text(x, y, label["name"].upper(), ha="center", va="center", fontsize=10, style="italic", parse_math=False,
+                               fontweight="bold", color="#5A4414", zorder=7)]
+        else:
+            artists = [ax.plot(x, y, "o", color="white", markeredgecolor="#333", markersize=3, zorder=8)[0],
+                       ax.annotate(label["name"], (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, zorder=8,
+                                   parse_math=False,
+                                   va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.7, "lw": 0})]
+        boxes = [a.get_window_extent(renderer) for a in artists]
+        if any(b.overlaps(k) for b in boxes for k in kept):
+            for a in artists:
+                a.remove()
+        else:
+            kept.extend(boxes)
 
 
 # Records whose points are this close (in output pixels) are one symbol with a count, as on the map.
@@ -117,14 +145,6 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
         geodata.load_layer("rivers").plot(ax=ax, color=style.RIVER_COLOR, linewidth=1.2)
     if "border" in layers:
         geodata.load_layer("border").plot(ax=ax, color=style.BORDER_COLOR, linewidth=2.4, linestyle=(0, (6, 2)))
-    if "places" in layers:
-        places = geodata.load_layer("places")
-        for _, place in places[places["min_zoom"] <= state.zoom].iterrows():
-            x, y = place.geometry.x, place.geometry.y
-            if west <= x <= east and south <= y <= north:
-                ax.plot(x, y, "o", color="white", markeredgecolor="#333", markersize=3, zorder=8)
-                ax.annotate(place["name"], (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, zorder=8, parse_math=False,
-                            va="center", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "alpha": 0.7, "lw": 0})
     if "sites" in layers:
         sites = located(dataset.sites)
         lines = sites[sites.geom_type != "Point"]
@@ -137,6 +157,9 @@ def render_static_png(state: ViewState, dataset: Dataset, meta: Metadata, import
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    if "places" in layers:  # measured in pixels: after the view is fixed
+        ax.apply_aspect()
+        _draw_labels(fig, ax, state.zoom, extent)
     ax.set_axis_off()
     _scale_bar(ax, extent)
     handles = [Line2D([], [], marker=MPL_MARKERS[s.shape], linestyle="", color=s.color, markersize=9, label=s.label)

@@ -16,12 +16,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from panjmap.mapview.base import border_bounds
+from panjmap import geodata
 from tests.offline import cut_off
 from tests.test_browser import (  # noqa: F401  (fixtures)
-    WAIT_MS, Session, assert_offline_and_clean, browser, detail_column, group_of, icon, map_frame, map_view,
+    WAIT_MS, Session, assert_offline_and_clean, browser, detail_column, group_of, icon, map_view,
     open_app, open_app_with_every_icon, playwright, session, settle, summary_line,
 )
 
@@ -35,7 +35,7 @@ NAME = re.compile(r"^PNJ\d{3}: \d{1,2} [A-Z][a-z]{2} \d{4}( to \d{1,2} [A-Z][a-z
 
 def test_keyboard_reaches_the_26_november_attack_in_fewer_than_15_tabs(session: Session, app_url: str) -> None:
     page = session.page
-    frame = open_app_with_every_icon(session, app_url)
+    open_app_with_every_icon(session, app_url)
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
     tabs, path = 0, []
     while tabs < 15:
@@ -116,6 +116,13 @@ def swipe_up(page: Page, x: float, y: float, distance: float) -> None:
     cdp.detach()
 
 
+def tap(page: Page, x: float, y: float) -> None:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
 def test_phone_one_finger_swipe_over_the_map_scrolls_the_page(phone: Session, app_url: str) -> None:
     page = phone.page
     frame = open_app(phone, app_url)
@@ -128,8 +135,30 @@ def test_phone_one_finger_swipe_over_the_map_scrolls_the_page(phone: Session, ap
     assert page_scroll(page) > before_scroll + 150, "the swipe did not scroll the page"
     after = map_view(frame)
     assert (after["lat"], after["lng"], after["zoom"]) == (before_view["lat"], before_view["lng"], before_view["zoom"])
-    # the map says how to move it
-    expect(frame.locator(".panj-touch-hint")).to_have_text("Use two fingers to move the map")
+    # the map says how to move it: a tap on it, then one finger moves the map, not the page
+    expect(frame.locator(".panj-touch-hint")).to_have_text("Tap the map to move it with one finger; pinch to zoom")
+    box = frame.frame_element().bounding_box()
+    x, y = box["x"] + box["width"] - 60, min(box["y"] + box["height"] / 2, 600)  # no symbol there
+    tap(page, x, y)
+    expect(frame.locator(".leaflet-container.panj-active")).to_have_count(1)
+    scrolled = page_scroll(page)
+    swipe_up(page, x, y, -120)  # a swipe down
+    settle(page, frame)
+    moved = map_view(frame)
+    assert moved["lat"] > after["lat"] + 0.1, (after, moved)  # dragged down: the map shows what is north
+    assert abs(page_scroll(page) - scrolled) < 5
+    # a touch on the page outside the map gives one-finger swipes back to the page
+    summary = summary_line(page).bounding_box()
+    if summary["y"] < 0:
+        page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollBy(0, -200)")
+        summary = summary_line(page).bounding_box()
+    tap(page, summary["x"] + 10, summary["y"] + summary["height"] / 2)
+    expect(frame.locator(".leaflet-container.panj-active")).to_have_count(0)
+    box = frame.frame_element().bounding_box()
+    scrolled, view = page_scroll(page), map_view(frame)
+    swipe_up(page, box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, 700), 200)
+    page.wait_for_timeout(600)
+    assert page_scroll(page) > scrolled + 100 and map_view(frame)["lat"] == view["lat"]
     assert_offline_and_clean(phone)
 
 
@@ -160,7 +189,7 @@ def test_phone_reset_view_brings_the_border_back(phone: Session, app_url: str) -
     page = phone.page
     frame = open_app(phone, app_url, "?zoom=11&center=34.5,69.2")  # Kabul, far from the border
     settle(page, frame)
-    south, west, north, east = border_bounds()
+    west, south, east, north = geodata.load_layer("border").total_bounds
     inside = f"() => map.getBounds().pad(0.02).contains([[{south}, {west}], [{north}, {east}]])"
     assert not frame.evaluate(inside)
     frame.frame_element().scroll_into_view_if_needed()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 
 import folium
 import geopandas as gpd
@@ -54,8 +53,6 @@ LAYER_LABELS: dict[str, str] = {
     "incidents": "Incidents (curated from the seed articles)",
 }
 
-
-
 @functools.lru_cache(maxsize=None)
 def _geojson(name: str, columns: tuple[str, ...]) -> str:
     """A geodata layer as script-safe GeoJSON text, with only the properties the map uses.
@@ -67,7 +64,8 @@ def _geojson(name: str, columns: tuple[str, ...]) -> str:
 
 
 def _style(style: dict) -> str:
-    return f"function () {{ return {json.dumps(style)}; }}"
+    """A path style for PANJ.geoLayer (a {by, yes, no} dict styles by a true/false property)."""
+    return js_json(style)
 
 
 def _geo_group(m: folium.Map, name: str, columns: tuple[str, ...], style_js: str) -> None:
@@ -85,8 +83,7 @@ def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool) -> None
     if "regions" in layers:
         emphasis = {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9 * fill}
         muted = {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6 * fill}
-        _geo_group(m, "regions", ("name", "emphasis"),
-                   f"function (f) {{ return f.properties.emphasis ? {json.dumps(emphasis)} : {json.dumps(muted)}; }}")
+        _geo_group(m, "regions", ("name", "emphasis"), _style({"by": "emphasis", "yes": emphasis, "no": muted}))
     if "districts" in layers:
         _geo_group(m, "districts", ("name",), _style(
             {"color": "#9C8B6E", "weight": 0.6, "dashArray": "3 3", "fillOpacity": 0}))

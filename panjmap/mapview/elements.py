@@ -87,7 +87,7 @@ class _PlainScript(MacroElement):
 
 class GeoLayer(_PlainScript):
     """A geography layer from a GeoJSON string serialised once per process (see base._geojson),
-    styled by a JS style function from our own code, with the ``tooltip`` property escaped."""
+    styled by ``style_js`` (a path style as JSON; see PANJ.geoLayer), with the ``tooltip`` property escaped."""
 
     _template = Template(
         """
@@ -113,9 +113,10 @@ class IncidentLayer(_PlainScript):
     (whole 1e-4 degrees above ``lat0``/``lon0``), t (index into ``types``), r
     (pixel radius), gp (geo precision), tp (time precision), d/span (start as
     days after ``day0``, sent as differences; end as days after the start), loc and actor (indexes into ``locs`` and
-    ``actors``), cass/cas (casualties in words), sts/st (stand-in notes). ``mode`` is "icons" (SVG shapes, hollow with a
-    dashed precision ring when imprecise) or "canvas" (circles drawn on one
-    canvas by ``PANJ.points``, tooltip and popup made on hover and click).
+    ``actors``), cass/cas (casualties in words), sts/st (stand-in notes). ``mode`` is "icons" (SVG shapes at their points, hollow
+    with a dashed precision ring when imprecise; records at one point grouped by
+    ``PANJ.spider``) or "canvas" (circles drawn on one canvas by ``PANJ.points``,
+    tooltip and popup made on hover and click). Drawing code: js/incident_layer.js.
     """
 
     _template = Template(

@@ -1,7 +1,7 @@
 // PANJ.mapControls(map, legendHtml, attribution, home): the legend (our own static HTML,
 // "" for none), data attribution, full screen, "reset view" (back to ``home``,
 // [[south, west], [north, east]], the whole border) and, on touch screens, a map
-// that leaves one-finger swipes to the page: two fingers move and zoom it.
+// that leaves one-finger swipes to the page (see touchGestures).
 (function (P) {
   function button(div, title, svg, onClick) {
     var a = L.DomUtil.create("a", "", div);
@@ -16,26 +16,47 @@
     return L.Browser.mobile || (window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
   }
 
-  // One finger scrolls the page (Leaflet's dragging off; leaflet.css then lets the browser
-  // pan the page), two fingers pan and zoom the map (Leaflet's touchZoom); a one-finger
-  // swipe on the map shows a short hint saying so.
-  function twoFingers(map) {
-    map.dragging.disable();
-    var hint = L.DomUtil.create("div", "panj-touch-hint", map.getContainer()), timer = null;
-    hint.textContent = "Use two fingers to move the map";
+  // On a touch screen the map does not trap the page's scroll: one-finger swipes scroll the
+  // page (Leaflet's dragging off, so leaflet.css lets the browser pan), pinches zoom the map
+  // (Leaflet's touchZoom). A tap on the map activates it: then one finger moves it, until a
+  // touch elsewhere on the page or a while without touching it. A swipe over the inactive map
+  // says so.
+  var TOUCH_HINT = "Tap the map to move it with one finger; pinch to zoom";
+  var IDLE_MS = 15000;
+  function touchGestures(map) {
+    var c = map.getContainer(), active = false, idle = null, fade = null;
+    var hint = L.DomUtil.create("div", "panj-touch-hint", c);
     hint.setAttribute("aria-hidden", "true");
-    L.DomEvent.on(map.getContainer(), "touchmove", function (e) {
-      if (e.touches.length !== 1) { L.DomUtil.removeClass(hint, "on"); return; }
+    map.dragging.disable();
+    function say(text) {
+      hint.textContent = text;
       L.DomUtil.addClass(hint, "on");
-      clearTimeout(timer);
-      timer = setTimeout(function () { L.DomUtil.removeClass(hint, "on"); }, 1500);
+      clearTimeout(fade);
+      fade = setTimeout(function () { L.DomUtil.removeClass(hint, "on"); }, 1500);
+    }
+    function deactivate() {
+      if (!active) { return; }
+      active = false;
+      map.dragging.disable();
+      L.DomUtil.removeClass(c, "panj-active");
+    }
+    function touched() { clearTimeout(idle); idle = setTimeout(deactivate, IDLE_MS); }
+    map.on("click", function () {  // a tap on the map itself (symbols take their own taps)
+      if (!active) { active = true; map.dragging.enable(); L.DomUtil.addClass(c, "panj-active"); say("Map active: drag to move it"); }
+      touched();
     });
-    L.DomEvent.on(map.getContainer(), "touchstart", function (e) {
-      if (e.touches.length > 1) { L.DomUtil.removeClass(hint, "on"); }
+    L.DomEvent.on(c, "touchmove", function (e) {
+      if (active) { touched(); } else if (e.touches.length === 1) { say(TOUCH_HINT); }
+    });
+    // A touch outside the map gives one-finger swipes back to the page. In the app the map is
+    // in an iframe: touches on the page around it reach the parent document only.
+    [document, window.parent === window ? null : window.parent.document].forEach(function (doc) {
+      try {
+        if (doc) { doc.addEventListener("touchstart", function (e) { if (!c.contains(e.target)) { deactivate(); } }, true); }
+      } catch (err) { /* a parent on another origin: the idle timeout still applies */ }
     });
   }
 
-  // A box of plain text lines (never parsed as HTML), e.g. a snapshot's sources line.
   P.textBox = function (map, position, className, lines) {
     var box = L.control({position: position});
     box.onAdd = function () {
@@ -76,7 +97,7 @@
     };
     bar.addTo(map);
     document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
-    if (touchScreen()) { twoFingers(map); }
+    if (touchScreen()) { touchGestures(map); }
     // Geography, roads and rings are not stops of the tab order (Chromium focuses Leaflet's
     // interactive SVG paths); the records' symbols are.
     function untab(layer) { if (layer._path) { layer._path.setAttribute("tabindex", "-1"); } }

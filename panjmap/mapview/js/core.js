@@ -196,13 +196,16 @@ window.PANJ = window.PANJ || (function () {
     group.on("remove", function () { if (layers[key] === entry) { delete layers[key]; } });
   }
   // A geography layer; its ``tooltip`` property names each feature on hover (escaped).
+  // style: a Leaflet path style, or {by: property, yes: style, no: style} by a true/false property.
   function geoLayer(data, style, tooltip) {
-    return L.geoJSON(data, {style: style, onEachFeature: function (feature, layer) {
+    var styleOf = style.by ? function (f) { return f.properties[style.by] ? style.yes : style.no; }
+                           : function () { return style; };
+    return L.geoJSON(data, {style: styleOf, onEachFeature: function (feature, layer) {
       layer.bindTooltip(esc(feature.properties[tooltip]), {sticky: true});
     }});
   }
   // Data text as content: escaped, and isolated so a right-to-left override in it cannot flip what follows.
   function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
   return {esc: esc, bdi: bdi, svg: svg, GEO: GEO, TIME: TIME, when: when, spoken: spoken, points: points, geoLayer: geoLayer,
-          openPopup: openPopup, afterStyles: afterStyles, layers: layers, register: register};
+          openPopup: openPopup, layers: layers, register: register};
 })();

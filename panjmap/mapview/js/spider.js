@@ -232,6 +232,5 @@
     }
   }
 
-  P.spider = {add: add, offset: offset, reveal: reveal, layout: function () { if (state) { state.dirty = true; layout(); } },
-              NEAR: NEAR};
+  P.spider = {add: add, offset: offset, reveal: reveal};
 })(window.PANJ);
