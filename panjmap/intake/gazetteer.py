@@ -3,7 +3,7 @@
 Built at run time from files in the repository only (no network):
 - ``geodata/places.geojson`` (GeoNames cities500 in the focus area; geo precision 1),
 - ``geodata/districts.geojson`` / ``regions.geojson`` (names and hand-kept alternates),
-- ``geodata/source/gazetteer_names.csv`` (Cyrillic, Persian, Chinese... names; see SOURCES.md),
+- ``geodata/source/gazetteer_names.csv`` (Cyrillic, Persian, Chinese... names; see GAZETTEER.md),
 - ``geodata/source/key_places.geojson`` (the district centres a district-level event is placed at),
 - ``seeds/sites.csv`` (the record's border posts and project sites).
 Cyrillic text is also transliterated and its Russian case endings dropped, so
