@@ -42,10 +42,11 @@ def run(args: argparse.Namespace) -> int:
         proposal = propose(text, published=published, lang=args.lang)
     except ValueError as exc:  # e.g. a Date: header that is not a date
         return _fail(str(exc))
-    if args.format == "json":
-        print(json.dumps(proposal.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(render_text(proposal))
+    output = json.dumps(proposal.as_dict(), ensure_ascii=False, indent=2) if args.format == "json" else render_text(proposal)
+    try:
+        print(output)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        sys.stderr.close()
     return 0
 
 
