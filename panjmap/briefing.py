@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import geopandas as gpd
-import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from panjmap import export, query, snapshot
+from panjmap import export, query, record_text, snapshot
 from panjmap.attribution import NO_CLAIM_COLUMN
 from panjmap.clock import generation_time
 from panjmap.data import Dataset
@@ -29,7 +28,7 @@ from panjmap.layers import MapLayer, curated_layer
 from panjmap.records import describe_precision
 from panjmap.state import ViewState
 
-NOT_REPORTED = "not reported"
+NOT_REPORTED = record_text.NOT_REPORTED
 SECTIONS = ("Overview", "Timeline", "Who attributes what to whom", "Records and their quotes", "Sources")
 
 _ENV = Environment(loader=PackageLoader("panjmap", "templates"), autoescape=True, undefined=StrictUndefined,
@@ -42,9 +41,13 @@ class Pdf:
     blocked: tuple[str, ...]  # non-local requests attempted while printing (aborted); () when offline-safe
 
 
-def _count(value: object) -> str:
-    """A count as text; a count no source gives is "not reported", never 0."""
-    return NOT_REPORTED if value is None or pd.isna(value) else str(int(value))
+def _count(value: object, several: bool = False) -> str:
+    """A count as text; a count no source gives is "not reported" ("several, no number" where
+    the sources say several), never 0."""
+    number = record_text.count(value)
+    if number is not None:
+        return str(number)
+    return record_text.SEVERAL_NO_NUMBER if several else NOT_REPORTED
 
 
 def _source_titles(dataset: Dataset) -> dict[str, str]:
@@ -58,7 +61,7 @@ def _timeline(records: gpd.GeoDataFrame) -> list[dict]:
         rows.append({
             "id": rec["event_id_cnty"], "when": when, "type": rec["event_type"], "sub_type": rec["sub_event_type"],
             "location": rec["location"] or NOT_REPORTED, "where": where,
-            "killed": _count(rec["fatalities"]), "injured": _count(rec["injuries"]),
+            "killed": _count(rec["fatalities"], record_text.several_killed(rec)), "injured": _count(rec["injuries"]),
         })
     return rows
 

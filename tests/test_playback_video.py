@@ -32,10 +32,12 @@ MONTH_ENDS = [dt.date(2025, m, calendar.monthrange(2025, m)[1]).isoformat() for 
 
 
 def located_in(window_to: str) -> set[str]:
-    """Located seed records whose span meets 2025-01-01..window_to (from the CSV)."""
+    """Located border records (the default view leaves wider context out) whose span meets
+    2025-01-01..window_to (from the CSV)."""
     with open(SEEDS_DIR / "incidents.csv", encoding="utf-8", newline="") as fh:
         return {f"incidents/{r['event_id_cnty']}" for r in csv.DictReader(fh)
-                if r["latitude"] and r["end_date"] >= "2025-01-01" and r["event_date"] <= window_to}
+                if r["latitude"] and r["scope"] == "border" and r["end_date"] >= "2025-01-01"
+                and r["event_date"] <= window_to}
 
 
 @pytest.fixture(scope="module")

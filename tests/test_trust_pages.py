@@ -156,7 +156,7 @@ def test_sources_reader_opens_at_the_cited_passage() -> None:
     at.query_params["passage"] = sources.passage_id(quote)
     at.switch_page("pages/sources.py").run()
     assert not at.exception
-    assert at.radio(key="sources_article").value == "004_6807ccbb9dd62dbb.txt"
+    assert at.selectbox(key="sources_article").value == "004_6807ccbb9dd62dbb.txt"
     assert any(quote[:60] in re.sub(r"\\(.)", r"\1", i.value) for i in at.info)
     assert 'id="panj-cited"' in at.get("html")[0].proto.body
 
