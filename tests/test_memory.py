@@ -142,3 +142,51 @@ def test_closed_sessions_give_their_memory_back(server, chromium) -> None:
     print(f"\nRSS with {POINTS} points per import: {report}; peak {peak / MB:.0f} MB")
     assert peak > baseline + ALLOWED_GROWTH, f"the imports did not cost memory, so this proves nothing: {report}"
     assert final < baseline + ALLOWED_GROWTH, f"memory not given back after the sessions ended: {report}"
+
+
+# --- The byte-bounded cache every process-wide cache uses (panjmap/cache.py) ---------------
+
+def test_an_options_entry_never_keeps_an_imported_table_alive() -> None:
+    import gc
+    import weakref
+
+    from panjmap.importers import import_file
+    from panjmap.layers import imported_layer
+    from panjmap.ui import sidebar
+
+    result = import_file(geojson_bytes([point(68.7, 37.2, fid="A", date="2025-03-01")]), "one.geojson",
+                         dataset_name="WeakOne")
+    layer = imported_layer("WeakOne", result.records, 0)
+    options = sidebar.options_for([layer])
+    assert sidebar.options_for([layer]) is options  # cached while the table lives
+    table = weakref.ref(layer.records.records)
+    entries = len(sidebar._OPTIONS_CACHE)
+    del layer, result
+    gc.collect()
+    assert table() is None, "the options cache (or something else) kept the imported table alive"
+    assert len(sidebar._OPTIONS_CACHE) == entries - 1
+
+
+def test_the_cache_is_bounded_by_bytes_and_evicts_the_least_recently_used() -> None:
+    from panjmap.cache import ByteBoundedCache, approx_size, byte_bounded
+
+    cache: ByteBoundedCache[str] = ByteBoundedCache(max_bytes=10_000)
+    for i in range(10):
+        cache.put(i, "x" * 2_000)
+        cache.get(0)  # 0 stays the most recently used
+    assert cache.nbytes <= 10_000 and len(cache) == 4
+    assert cache.get(0) is not None and cache.get(9) is not None and cache.get(1) is None
+    cache.put("huge", "y" * 20_000)  # larger than the whole budget: not stored, nothing evicted for it
+    assert cache.get("huge") is None and len(cache) == 4
+    assert approx_size(("ab", ["cd" * 100])) > 200
+
+    calls = []
+
+    @byte_bounded(5_000)
+    def shout(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    assert shout("a" * 3_000) == "A" * 3_000 and shout("a" * 3_000) == "A" * 3_000
+    assert len(calls) == 2, "a key and value over the budget are computed every time, never stored"
+    assert shout("b") == "B" and shout("b") == "B" and calls[-1] == "b" and len(calls) == 3
