@@ -34,9 +34,9 @@ SESSION_TTL_S = 2
 SETTLE_S = 40.0  # at most: reconnect time + the reaper's period (10 s) + slack on a loaded machine
 MB = 1024**2
 # RSS may stay above its baseline by this much after every session has ended: the allocators
-# keep some freed memory for reuse (measured plateau +30-50 MB). One session with its import
+# keep some freed memory for reuse (measured plateau +30-75 MB). One session with its import
 # raises RSS by ~150 MB at 40k points; before the fix each one left ~50 MB more behind, for good.
-ALLOWED_GROWTH = 80 * MB
+ALLOWED_GROWTH = 100 * MB
 TIMEOUT_MS = 180_000
 
 
