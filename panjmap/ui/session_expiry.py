@@ -63,6 +63,8 @@ def end_expired_sessions() -> None:
         manager = getattr(runtime, "_session_mgr", None)
         cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
         lock = getattr(manager, "_storage_lock", None)
+        if manager is None or not hasattr(manager, "_session_storage"):
+            return  # not a websocket server (AppTest): no disconnected sessions to reap
         if not isinstance(cache, TTLCache) or lock is None:
             _LOGGER.warning("Disconnected sessions are not reaped: unexpected Streamlit session storage %r.", cache)
             return
