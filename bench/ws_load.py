@@ -86,15 +86,21 @@ class Session:
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
+        self.session_id = ""
+        self.query_string = ""  # the tab's URL query: the one it opened with, then what the app wrote
         self.page_hash = ""
         self.widgets: dict[str, Widget] = {}  # user key -> widget
         self.fragment_id = ""  # the map area's fragment, once it auto-reruns (playback)
         self.click_count = 0
 
     @classmethod
-    async def open(cls, url: str, query: str) -> tuple[Session, Result]:
+    async def open(cls, url: str, query: str, resume: str = "") -> tuple[Session, Result]:
+        """A new session, or with ``resume`` the session of that id if the server still holds it
+        (as a browser tab reconnecting after a network blip asks for it)."""
         t0 = time.perf_counter()
-        ws = await websockets.connect(f"{url}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
+        # Like the browser: "streamlit", an XSRF token slot, the session to resume.
+        protocols = ["streamlit", "PLACEHOLDER_AUTH_TOKEN", resume] if resume else ["streamlit"]
+        ws = await websockets.connect(f"{url}/_stcore/stream", subprotocols=protocols, max_size=None,
                                       open_timeout=ACTION_TIMEOUT_S, ping_interval=None)
         session = cls(ws)
         result = await session.run("open", query_string=query)
@@ -105,11 +111,13 @@ class Session:
         await self.ws.close()
 
     async def run(self, action: str, widgets: list[WidgetState] = (), fragment: bool = False,
-                  query_string: str = "") -> Result:
+                  query_string: str | None = None) -> Result:
         """Send one rerun and read until its script_finished (reruns the app asks for included)."""
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = query_string
+        if query_string is not None:  # a page load; otherwise the tab's current URL, as a browser sends it
+            self.query_string = query_string
+        state.query_string = self.query_string
         state.page_script_hash = self.page_hash
         state.widget_states.widgets.extend(widgets)
         if fragment:
@@ -144,6 +152,9 @@ class Session:
         kind = fwd.WhichOneof("type")
         if kind == "new_session":
             self.page_hash = fwd.new_session.page_script_hash or self.page_hash
+            self.session_id = fwd.new_session.initialize.session_id or self.session_id
+        elif kind == "page_info_changed":
+            self.query_string = fwd.page_info_changed.query_string
         elif kind == "navigation":
             self.page_hash = fwd.navigation.page_script_hash or self.page_hash
         elif kind == "auto_rerun":

@@ -190,3 +190,33 @@ def test_the_cache_is_bounded_by_bytes_and_evicts_the_least_recently_used() -> N
     assert shout("a" * 3_000) == "A" * 3_000 and shout("a" * 3_000) == "A" * 3_000
     assert len(calls) == 2, "a key and value over the budget are computed every time, never stored"
     assert shout("b") == "B" and shout("b") == "B" and calls[-1] == "b" and len(calls) == 3
+
+
+def test_a_tab_reconnecting_in_time_keeps_its_session_and_a_late_one_gets_a_new_one(server) -> None:
+    """The reaper ends only sessions past their reconnect time: a network blip loses nothing."""
+    import asyncio
+
+    from bench.ws_load import Session
+
+    url, _ = server
+    ws_url = url.replace("http://", "ws://")
+
+    async def scenario() -> tuple[str, str, str, str, str]:
+        first, result = await Session.open(ws_url, "text=zqblip")
+        assert result.error is None and "text=zqblip" in first.query_string
+        await first.close()
+        again, result = await Session.open(ws_url, "", resume=first.session_id)  # back within the TTL
+        assert result.error is None
+        await again.close()
+        ended = sessions_ended()
+        deadline = time.monotonic() + SETTLE_S
+        while sessions_ended() == ended and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+        late, result = await Session.open(ws_url, "", resume=first.session_id)
+        assert result.error is None
+        await late.close()
+        return first.session_id, again.session_id, again.query_string, late.session_id, late.query_string
+
+    first_id, again_id, again_query, late_id, late_query = asyncio.run(scenario())
+    assert again_id == first_id and "text=zqblip" in again_query, "a reconnect within the TTL lost its session"
+    assert late_id != first_id and "zqblip" not in late_query, "a session past its reconnect time was not ended"
