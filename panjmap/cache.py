@@ -94,11 +94,6 @@ class ByteBoundedCache(Generic[V]):
         refs = tuple(weakref.ref(obj, lambda _ref, key=key: self._discard(key)) for obj in owners)
         self._store(key, value, refs)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
     def _store(self, key: Hashable, value: V, refs: tuple[weakref.ref, ...]) -> None:
         size = self._sizeof(value)
         with self._lock:

@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from panjmap.cache import byte_bounded
 from panjmap.paths import GEODATA_DIR
 
 LAYER_NAMES: tuple[str, ...] = (
@@ -144,7 +145,7 @@ def search_districts(query: str, country: str | None = None) -> gpd.GeoDataFrame
     return search_layer("districts", query, country)
 
 
-@functools.lru_cache(maxsize=4096)
+@byte_bounded(8 * 1024**2)  # keyed by imported files' place names: bounded by bytes, not count (issue 17)
 def place_aliases(name: str) -> tuple[str, ...]:
     """Every spelling of the regions and districts named ``name`` (empty if none is)."""
     aliases: list[str] = []

@@ -7,7 +7,8 @@ session disconnects later: on a server that goes quiet, the last sessions and
 everything they imported stay in memory for good (issue 17: 1.5 GB held 155 s
 after every session had closed). This reaps them on the server's event loop
 every ``REAP_EVERY_S`` seconds, shuts each one down (upload and media files
-released) and clears its session state, then collects the garbage they leave.
+released), clears its state, widget callbacks and fragments, collects the
+garbage they leave and hands the freed heap back to the system.
 
 Touches Streamlit internals (the runtime's session storage), pinned to 1.67
 like panjmap/ui/streamlit_fixes.py; without them it logs once and does nothing.
@@ -63,6 +64,8 @@ def end_expired_sessions() -> None:
         manager = getattr(runtime, "_session_mgr", None)
         cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
         lock = getattr(manager, "_storage_lock", None)
+        if manager is None or not hasattr(manager, "_session_storage"):
+            return  # not a websocket server (AppTest): no disconnected sessions to reap
         if not isinstance(cache, TTLCache) or lock is None:
             _LOGGER.warning("Disconnected sessions are not reaped: unexpected Streamlit session storage %r.", cache)
             return
