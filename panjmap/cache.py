@@ -94,6 +94,12 @@ class ByteBoundedCache(Generic[V]):
         refs = tuple(weakref.ref(obj, lambda _ref, key=key: self._discard(key)) for obj in owners)
         self._store(key, value, refs)
 
+    def retain(self, keep: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key ``keep`` rejects (e.g. data that no longer exists)."""
+        with self._lock:
+            for key in [k for k in self._entries if not keep(k)]:
+                self._discard(key)
+
     def _store(self, key: Hashable, value: V, refs: tuple[weakref.ref, ...]) -> None:
         size = self._sizeof(value)
         with self._lock:

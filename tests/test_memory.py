@@ -1,8 +1,8 @@
 """Memory is given back when sessions end (issue 17, point 4).
 
 A real ``streamlit run app.py`` process; one browser session after another
-imports a large GeoJSON file on the Data page, shows it on the map and
-closes. Once a closed session's reconnect time is up (set short here with
+imports a large GeoJSON file on the Data page, shows it on the map, removes it
+from the shared store and closes. Once a closed session's reconnect time is up (set short here with
 ``server.disconnectedSessionTTL``), what it owned must be freed: the server's
 RSS must come back near where it was before the sessions, however many there
 were. Before the fix a process-wide options cache kept every imported table
@@ -80,7 +80,8 @@ def server() -> Iterator[tuple[str, psutil.Process]]:
 
 
 def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
-    """One user: import the file on the Data page, open the map with it, close the tab."""
+    """One user: import the file on the Data page, open the map with it, remove the dataset
+    from the store (imports are shared, so a session owns only what it built to show them), close."""
     context = browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block")
     try:
         page = context.new_page()
@@ -95,6 +96,11 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
         page.locator("[data-testid='stMarkdownContainer']", has_text=f"{name}: {POINTS} of {POINTS} records").wait_for(
             timeout=TIMEOUT_MS)
         assert page.locator("[data-testid='stException']").count() == 0
+        page.locator("[data-testid='stSidebarNavLink']", has_text="Data and import").click()
+        page.locator("[data-testid='stExpander'] summary", has_text=name).click()
+        page.get_by_role("button", name=f"Remove {name}").click()
+        page.get_by_role("button", name="Yes, remove it").click()
+        page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(state="detached", timeout=TIMEOUT_MS)
     finally:
         context.close()
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import functools
 
+from panjmap.cache import ByteBoundedCache
 from panjmap.layers import MapLayer, imported_layer
 from panjmap.store.core import Store, open_store
 from panjmap.store.imports import dataset_records, list_datasets
 
-# Datasets kept built per process (each holds its records in memory).
-MAX_CACHED_DATASETS = 8
+# Built layers by (store URL, dataset id, revision), shared by every session of the process:
+# bounded by the bytes of their records, and pruned to the datasets the store still holds
+# whenever its list of datasets changes, so a removed or updated dataset frees its memory.
+MAX_LAYER_BYTES = 512 * 1024**2
+_BUILT: ByteBoundedCache[MapLayer] = ByteBoundedCache(
+    MAX_LAYER_BYTES, sizeof=lambda layer: int(layer.records.records.memory_usage(deep=True).sum()))
 
 
 def stored_layers(store: Store | None = None) -> tuple[MapLayer, ...]:
@@ -27,11 +32,17 @@ def stored_layers(store: Store | None = None) -> tuple[MapLayer, ...]:
 def _layers(url: str, _revision: int) -> tuple[MapLayer, ...]:
     with open_store(url).reading() as conn:
         datasets = list_datasets(conn)
+    current = {(url, ds.id, ds.revision) for ds in datasets}
+    _BUILT.retain(lambda key: key[0] != url or key in current)
     return tuple(_layer(url, ds.id, ds.revision, ds.name, index) for index, ds in enumerate(datasets))
 
 
-@functools.lru_cache(maxsize=MAX_CACHED_DATASETS)
-def _layer(url: str, dataset_id: int, _revision: int, name: str, color_index: int) -> MapLayer:
-    with open_store(url).reading() as conn:
-        records = dataset_records(conn, dataset_id)
-    return imported_layer(name, records, color_index)
+def _layer(url: str, dataset_id: int, revision: int, name: str, color_index: int) -> MapLayer:
+    key = (url, dataset_id, revision)
+    layer = _BUILT.get(key)
+    if layer is None or layer.label != name:
+        with open_store(url).reading() as conn:
+            records = dataset_records(conn, dataset_id)
+        layer = imported_layer(name, records, color_index)
+        _BUILT.put(key, layer)
+    return layer
