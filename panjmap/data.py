@@ -186,7 +186,7 @@ def _load_from_store(url: str, _revision: int) -> Dataset:
     with open_store(url).reading() as conn:
         tables = records.read_record_tables(conn)
         contents = records.source_contents(conn)
-    return _typed(tables, records.content_version(tables), contents)
+    return dataset_from_tables(tables, records.content_version(tables), contents)
 
 
 @functools.lru_cache(maxsize=4)
@@ -197,10 +197,12 @@ def _load_cached(seeds_dir: Path, _mtimes_key: tuple[float, ...]) -> Dataset:
         raise DataError(f"curated records do not load ({exc}); run `python -m panjmap validate`") from exc
     contents = {name: (seeds_dir / name).read_bytes() for name in tables["sources"]["source_file"]
                 if (seeds_dir / name).is_file()}
-    return _typed(tables, data_version(seeds_dir), contents)
+    return dataset_from_tables(tables, data_version(seeds_dir), contents)
 
 
-def _typed(tables: dict[str, pd.DataFrame], version: str, contents: dict[str, bytes]) -> Dataset:
+def dataset_from_tables(tables: dict[str, pd.DataFrame], version: str, contents: dict[str, bytes]) -> Dataset:
+    """Typed records from text tables (seed format) and the source texts they cite."""
+    """Typed records from text tables (seed format) and the source texts they cite."""
     try:
         incidents = type_incidents(tables["incidents"])
         sites = type_sites(tables["sites"])

@@ -133,3 +133,53 @@ def test_a_proposal_matching_a_record_adds_the_article_as_its_source(store_env: 
     with open_store(store_env).reading() as conn:
         quotes = list(conn.execute(sa.select(t.evidence.c.quote).where(t.evidence.c.record_id == "PNJ029")).scalars())
     assert len(quotes) > before and RU_QUOTE in " ".join(quotes)  # the old citations kept, the new added
+
+
+def test_a_link_to_a_merged_record_opens_the_record_it_was_merged_into(store_env: str) -> None:
+    from panjmap.editorial import records as editorial_records
+    from panjmap.identity import Identity, Role
+    from tests.test_editorial import add_ru_source
+
+    store = open_store(store_env)
+    source = add_ru_source(store)
+    editor = Identity("alice", Role.editor, "proxy")
+    reviewer = Identity("bob", Role.reviewer, "proxy")
+    new = editorial_records.save(store, editor, editorial_records.Edit(
+        "incidents", incident_fields(), citations=(editorial_records.Citation(source, RU_QUOTE),)))
+    editorial_records.merge(store, reviewer, "PNJ029", new.record_id, "the same attack")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["selected"] = f"incidents/{new.record_id}"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(f"was merged into PNJ029" in i.value for i in at.info)
+    assert at.session_state["panj_view"].selected == "incidents/PNJ029"
+
+
+def test_editors_can_show_drafts_in_grey_and_a_viewer_never_gets_them(store_env: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from panjmap.editorial import records as editorial_records
+    from panjmap.editorial.drafts import DRAFTS_KEY
+    from panjmap.identity import Identity, Role
+    from panjmap.mapview.style import DRAFT_COLOR
+    from panjmap.ui.page import session_imports
+    from tests.test_editorial import add_ru_source
+
+    store = open_store(store_env)
+    draft = editorial_records.save(store, Identity("alice", Role.editor, "proxy"), editorial_records.Edit(
+        "incidents", incident_fields(), citations=(editorial_records.Citation(add_ru_source(store), RU_QUOTE),)))
+    at = editor_page()  # local mode: an admin
+    at.toggle(key="panj_show_drafts").set_value(True).run()
+    assert not at.exception, at.exception
+    assert DRAFTS_KEY in at.session_state["panj_view"].layers
+
+    def drafts_for(session: dict) -> list:
+        import panjmap.ui.page as page
+
+        monkeypatch.setattr(page.st, "session_state", session)  # a session's state, as a dict
+        return [layer for layer in session_imports() if layer.key == DRAFTS_KEY]
+
+    shown = drafts_for({"panj_show_drafts": True})
+    assert len(shown) == 1 and shown[0].color == DRAFT_COLOR
+    assert list(shown[0].records.records["event_id_cnty"]) == [draft.record_id]
+    monkeypatch.setenv("PANJ_TRUSTED_USER_HEADER", "X-Forwarded-User")  # now an anonymous viewer
+    assert drafts_for({"panj_show_drafts": True}) == []  # the crafted flag alone shows nothing

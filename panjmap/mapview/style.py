@@ -56,5 +56,9 @@ def marker_radius(fatalities: float | None, injuries: float | None) -> float:
     return round(min(6 + 2.4 * math.sqrt(casualties), 24), 1)
 
 
+# Drafts awaiting review, shown to editors only: grey, so they never pass for published records.
+DRAFT_COLOR = "#6E6E6E"
+
+
 def import_color(index: int) -> str:
     return IMPORT_COLORS[index % len(IMPORT_COLORS)]

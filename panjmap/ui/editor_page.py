@@ -20,7 +20,9 @@ from panjmap.identity import PermissionDenied
 from panjmap.store import Store, StoreError, open_store
 from panjmap.store import tables as t
 from panjmap.ui import record_form as form
-from panjmap.ui.page import PageContext
+from panjmap.editorial.drafts import DRAFTS_KEY
+from panjmap.ui.page import SHOW_DRAFTS_KEY, PageContext
+from panjmap.ui.state_sync import save_view
 from panjmap.ui.text import md
 
 TABLE_LABELS = {"incidents": "Incident", "claims": "Claim", "sites": "Site"}
@@ -330,6 +332,12 @@ def _history_tab(store: Store) -> None:
             st.rerun()
 
 
+def _show_drafts_layer(ctx: PageContext) -> None:
+    """Turning drafts on also switches their layer on (it is off like any new layer)."""
+    if st.session_state.get(SHOW_DRAFTS_KEY) and DRAFTS_KEY not in ctx.view.layers:
+        save_view(ctx.view.replace(layers=ctx.view.layers + (DRAFTS_KEY,)))
+
+
 def render(ctx: PageContext) -> None:
     st.title("Edit records")
     who = identity.current()
@@ -340,6 +348,9 @@ def render(ctx: PageContext) -> None:
     except StoreError as exc:
         st.error(md(str(exc)))
         st.stop()
+    if who.role >= identity.Role.editor:
+        st.toggle("Show drafts on the map (grey; only editors see them)", key=SHOW_DRAFTS_KEY,
+                  on_change=_show_drafts_layer, args=(ctx,))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         (st.success if notice[0] == "success" else st.error)(md(notice[1]))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from panjmap import assets, query
+from panjmap import assets, identity, query
+from panjmap.editorial.drafts import draft_layer
 from panjmap.data import DataError, Dataset, load_dataset
 from panjmap.layers import MapLayer, curated_layer
 from panjmap.schema import EVENT_TYPES
@@ -21,6 +22,7 @@ from panjmap.ui.text import md
 
 IMPORTS_KEY = "panj_imports"  # layers held by this session only (the store's imports are shared)
 PAGE_KEY = "panj_page"  # the page the session last ran
+SHOW_DRAFTS_KEY = "panj_show_drafts"  # an editor's choice to see drafts on the map (never in the URL)
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,19 @@ def session_imports() -> list[MapLayer]:
     held = st.session_state.get(IMPORTS_KEY, {})
     try:
         stored = [layer for layer in stored_layers() if layer.key not in held]
+        drafts = _drafts()
     except StoreError as exc:
         st.error(f"Imported datasets are unavailable: {md(str(exc))}")
-        stored = []
-    return [*stored, *held.values()]
+        stored, drafts = [], []
+    return [*stored, *held.values(), *drafts]
+
+
+def _drafts() -> list[MapLayer]:
+    """The drafts layer, for an editor who asked to see it (the role is checked here, on the server)."""
+    if not st.session_state.get(SHOW_DRAFTS_KEY) or identity.current().role < identity.Role.editor:
+        return []
+    layer = draft_layer(open_store())
+    return [layer] if layer else []
 
 
 def _shown(values: tuple[str, ...]) -> str:
@@ -96,6 +107,7 @@ def start_page() -> PageContext:
     options = options_for([curated_layer(dataset), *imports])
     view = current_view()
     show_url_errors()
+    view = _follow_merge(view, dataset)
     view, dropped = drop_unseen_filters(view, options)
     if dropped:
         save_view(view)
@@ -107,6 +119,22 @@ def start_page() -> PageContext:
 
 
 STORE_RETRY_S = 5
+
+
+def _follow_merge(view: ViewState, dataset: Dataset) -> ViewState:
+    """A link to a record since merged into another opens the record it was merged into."""
+    table, _, record_id = view.selected.partition("/")
+    if table != "incidents" or not record_id or record_id in set(dataset.incidents["event_id_cnty"]):
+        return view
+    from panjmap.editorial.records import resolve_id
+
+    kept = resolve_id(open_store(), "incidents", record_id)
+    if kept == record_id:
+        return view
+    st.info(f"{md(record_id)} was merged into {md(kept)}, which holds all its sources and claims: showing {md(kept)}.")
+    view = view.replace(selected=f"incidents/{kept}")
+    save_view(view)
+    return view
 
 
 def _wait_for_store(reason: str) -> None:
