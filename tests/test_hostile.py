@@ -438,7 +438,7 @@ def upload(tab: Tab, data: bytes, filename: str, name: str = "") -> None:
         files=[{"name": filename, "mimeType": "text/csv", "buffer": data}])
     expect(page.locator("[data-testid='stFileChipName']", has_text=filename)).to_be_visible(timeout=WAIT_MS)
     page.get_by_label("Layer name (optional)").fill(name)
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     settle(page)
 
 

@@ -216,7 +216,7 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
                 files=[{"name": f"{IMPORTERS[k]}.csv", "mimeType": "text/csv", "buffer": H.small_acled_csv(IMPORTERS[k])}])
             await page.locator("[data-testid='stFileChipName']").wait_for(timeout=ACTION_TIMEOUT_S * 1000)
             await page.get_by_label("Layer name (optional)").fill(IMPORTERS[k])
-            await page.get_by_role("button", name="Import").click()
+            await page.get_by_role("button", name="Import", exact=True).click()
             await page.locator("[data-testid='stExpander'] summary", has_text=IMPORTERS[k]).wait_for(
                 timeout=ACTION_TIMEOUT_S * 1000)
             view = view.replace(layers=view.layers + (imports[0].key,))

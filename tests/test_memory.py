@@ -90,7 +90,7 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
             files=[{"name": f"{name}.geojson", "mimeType": "application/geo+json", "buffer": data}])
         page.locator("[data-testid='stFileChipName']").wait_for(timeout=TIMEOUT_MS)
         page.get_by_label("Layer name (optional)").fill(name)
-        page.get_by_role("button", name="Import").click()
+        page.get_by_role("button", name="Import", exact=True).click()
         page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(timeout=TIMEOUT_MS)
         page.locator("[data-testid='stSidebarNavLink']", has_text="Border map").click()
         page.locator("[data-testid='stMarkdownContainer']", has_text=f"{name}: {POINTS} of {POINTS} records").wait_for(
