@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -94,14 +94,17 @@ class Session:
         self.click_count = 0
 
     @classmethod
-    async def open(cls, url: str, query: str, resume: str = "") -> tuple[Session, Result]:
+    async def open(cls, url: str, query: str, resume: str = "",
+                   headers: dict[str, str] | None = None) -> tuple[Session, Result]:
         """A new session, or with ``resume`` the session of that id if the server still holds it
-        (as a browser tab reconnecting after a network blip asks for it)."""
+        (as a browser tab reconnecting after a network blip asks for it); ``headers`` e.g. a
+        proxy's login."""
         t0 = time.perf_counter()
         # Like the browser: "streamlit", an XSRF token slot, the session to resume.
         protocols = ["streamlit", "PLACEHOLDER_AUTH_TOKEN", resume] if resume else ["streamlit"]
         ws = await websockets.connect(f"{url}/_stcore/stream", subprotocols=protocols, max_size=None,
-                                      open_timeout=ACTION_TIMEOUT_S, ping_interval=None)
+                                      open_timeout=ACTION_TIMEOUT_S, ping_interval=None,
+                                      additional_headers=headers)
         session = cls(ws)
         result = await session.run("open", query_string=query)
         result.latency_s = time.perf_counter() - t0

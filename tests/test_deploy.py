@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from urllib.parse import urlencode
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +161,88 @@ def test_the_database_restarting_shows_a_notice_and_the_page_recovers(stack: Sta
     expect(page.get_by_role("heading", name="Sources")).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_text("The store is unavailable, retrying")).to_have_count(0, timeout=LOAD_MS)
     page.context.close()
+
+
+def test_killing_a_process_under_load_loses_nothing_and_its_users_carry_on_through_the_other(stack: Stack) -> None:
+    """kill -9 the process serving a load run through the proxy: each user's tab reconnects through
+    nginx (to the other process) with the view its URL holds, and carries on; the store is intact."""
+    import asyncio
+    import base64
+    import time
+
+    import psutil
+
+    from bench.ws_load import ACTIONS, PERMALINKS, ActionFailed, Result, Session, VirtualUser, curated_ids
+
+    login = {"Authorization": "Basic " + base64.b64encode(b"bob:bob-pw").decode()}
+    url = f"ws://127.0.0.1:{stack.proxy}"
+    ids = curated_ids()
+    pids = {int((stack.dir / f"app-{port}.pid").read_text()): port for port in (stack.app0, stack.app0 + 1)}
+
+    def serving() -> int:
+        """The process nginx sends this client to: the one holding websocket connections."""
+        busy = {pid: sum(1 for c in psutil.Process(pid).net_connections("tcp")
+                         if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port)
+                for pid, port in pids.items()}
+        return max(busy, key=busy.get)
+
+    async def user(k: int, deadline: float, killed: asyncio.Event) -> dict:
+        vu = VirtualUser(k, url, ids, (0.3, 0.8))
+        query = urlencode(PERMALINKS[k % len(PERMALINKS)], doseq=True)
+        session, opened = await Session.open(url, query, headers=login)
+        log = {"errors": [], "after_kill": 0, "reconnects": 0, "query_before": ""}
+        i = 0
+        while time.monotonic() < deadline:
+            await asyncio.sleep(vu.rng.uniform(*vu.think_s))
+            try:
+                result = await vu.act(session, ACTIONS[(i + k) % len(ACTIONS)])
+            except ActionFailed as exc:
+                result = Result("action", 0.0, 0, str(exc))
+            i += 1
+            if result.error:
+                log["errors"].append(result.error)
+                if "connection closed" in result.error or "no script_finished" in result.error:
+                    # The browser reconnects with the same URL: the view travels in it.
+                    log["query_before"] = session.query_string
+                    await session.close()
+                    session, reopened = await Session.open(url, session.query_string, headers=login)
+                    assert not reopened.error, reopened.error
+                    log["reconnects"] += 1
+            elif killed.is_set():
+                log["after_kill"] += 1
+        await session.close()
+        return log
+
+    async def scenario() -> tuple[int, list[dict]]:
+        killed = asyncio.Event()
+        deadline = time.monotonic() + 25
+        users = [asyncio.create_task(user(k, deadline, killed)) for k in range(5)]
+        await asyncio.sleep(8)
+        victim = serving()
+        os.kill(victim, 9)
+        killed.set()
+        return victim, await asyncio.gather(*users)
+
+    victim, logs = asyncio.run(scenario())
+    assert not psutil.pid_exists(victim) or psutil.Process(victim).status() == psutil.STATUS_ZOMBIE
+    for k, log in enumerate(logs):
+        assert log["reconnects"] == 1, (k, log)  # every user's tab was on the killed process
+        assert log["after_kill"] >= 2, (k, log)  # and carried on through the other one
+        assert len(log["errors"]) <= 1, (k, log)  # at most the action in flight when it died
+    # Nothing written is lost: the records pass validate, and every imported dataset holds the
+    # events its row counts.
+    database = (stack.dir / "database-url").read_text().strip()
+    done = subprocess.run([sys.executable, "-m", "panjmap", "validate", "--store"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PANJ_DATABASE_URL": database})
+    assert done.returncode == 0, done.stdout + done.stderr
+    import sqlalchemy as sa
+
+    from panjmap.store import dispose_all, open_store
+    from panjmap.store import tables as t
+
+    with open_store(database).reading() as conn:
+        for dataset_id, count in conn.execute(sa.select(t.datasets.c.id, t.datasets.c.event_count)).all():
+            held = conn.execute(sa.select(sa.func.count()).select_from(t.events)
+                                .where(t.events.c.dataset_id == dataset_id)).scalar()
+            assert held == count, (dataset_id, held, count)
+    dispose_all()

@@ -28,7 +28,7 @@ def stored_layers(store: Store | None = None) -> tuple[MapLayer, ...]:
     return _layers(store.url, store.revisions()["imports"])
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=1)  # only the current revision: an older one would keep removed datasets alive
 def _layers(url: str, _revision: int) -> tuple[MapLayer, ...]:
     with open_store(url).reading() as conn:
         datasets = list_datasets(conn)
