@@ -1,64 +1,44 @@
-"""Places an editor can pick for a record: GeoNames places (with their other spellings),
-district centres and the record's sites, each with the country, region and district its
-point lies in (the same polygons ``validate`` checks against) and a precision code."""
+"""Places an editor can pick for a record, from the one gazetteer intake reads places with
+(panjmap.intake.gazetteer: GeoNames names and alternate names in every script, districts,
+regions, the record's sites), each with its precision code and every name it answers to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 
-import pandas as pd
-
-from panjmap import geodata
+from panjmap.intake.gazetteer import Place, load_gazetteer
 from panjmap.schema import GEO_PRECISION
 
 
-@dataclass(frozen=True)
-class Place:
-    label: str  # what the picker shows
-    location: str
-    latitude: float
-    longitude: float
-    geo_precision: int
-    country: str
-    admin1: str
-    admin2: str
-
-    def fields(self) -> dict[str, str]:
-        return {
-            "location": self.location, "latitude": f"{self.latitude:.5f}", "longitude": f"{self.longitude:.5f}",
-            "geo_precision": str(self.geo_precision), "country": self.country, "admin1": self.admin1,
-            "admin2": self.admin2,
-        }
+def record_fields(place: Place) -> dict[str, str]:
+    """The record's place fields for ``place`` (a stand-in keeps the name the sources use)."""
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+    return {
+        "location": place.name, "latitude": text(place.latitude), "longitude": text(place.longitude),
+        "geo_precision": text(place.geo_precision), "country": text(place.country), "admin1": text(place.admin1),
+        "admin2": text(place.admin2), "reported_location": text(place.reported),
+    }
 
 
-def _place(label: str, location: str, lon: float, lat: float, precision: int) -> Place:
-    region = geodata.find_region(lon, lat) or {}
-    district = geodata.find_district(lon, lat) or {}
-    return Place(label, location, lat, lon, precision, str(region.get("country") or district.get("country") or ""),
-                 str(region.get("name") or ""), str(district.get("name") or ""))
-
-
-def gazetteer(sites: pd.DataFrame | None = None) -> list[Place]:
-    """Every pickable place, villages first, then district centres, then sites."""
-    found: list[Place] = []
-    places = geodata.load_layer("places")
-    for row in places.itertuples():
-        other = f" ({row.name_alt})" if isinstance(row.name_alt, str) and row.name_alt and row.name_alt != row.name else ""
-        found.append(_place(f"{row.name}{other} · {row.district or row.region}, {row.country} · GeoNames",
-                            row.name, row.geometry.x, row.geometry.y, 1))
-    for row in geodata.load_layer("districts").itertuples():
-        centre = row.geometry.representative_point()
-        found.append(_place(f"{row.name} district ({row.region}, {row.country}) · district point, precision 2",
-                            row.name, centre.x, centre.y, 2))
-    if sites is not None:
-        for row in sites.itertuples():
-            try:
-                lon, lat = float(row.longitude), float(row.latitude)
-            except (TypeError, ValueError):
-                continue
-            found.append(_place(f"{row.name} · site {row.site_id}", row.location or row.name, lon, lat,
-                                int(row.geo_precision or 2)))
-    return found
+@functools.lru_cache(maxsize=1)
+def choices() -> dict[str, Place]:
+    """Picker label -> place, for every located gazetteer entry; the label lists its other names."""
+    gazetteer = load_gazetteer()
+    names: dict[Place, list[str]] = {}
+    for key, found in gazetteer.by_key.items():
+        for place in found:
+            names.setdefault(place, []).append(key)
+    for name, place in gazetteer.script_names:
+        names.setdefault(place, []).append(name)
+    labelled = {}
+    for place, known in names.items():
+        if place.latitude is None:
+            continue
+        where = ", ".join(p for p in (place.admin2, place.admin1, place.country) if p)
+        also = ", ".join(sorted(set(known))[:8])
+        labelled[f"{place.name} · {place.kind} · {where} · precision {place.geo_precision} · also: {also}"] = place
+    return dict(sorted(labelled.items()))
 
 
 def precision_words(code: int) -> str:

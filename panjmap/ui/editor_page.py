@@ -107,11 +107,12 @@ def _record_tab(store: Store) -> None:
         st.session_state["edit_loaded"] = (table, record_id)
     errors: dict[str, list[str]] = st.session_state.get(ERRORS_KEY, {})
     if table in ("incidents", "sites"):
-        gazetteer = _gazetteer()
-        pick = st.selectbox("Find a place (GeoNames names and spellings, districts, sites)", [""] + list(gazetteer),
-                            key="edit_place", help="Fills location, coordinates, precision, country, region and district.")
+        gazetteer = places.choices()
+        pick = st.selectbox("Find a place (GeoNames names and spellings in any script, districts, sites)",
+                            [""] + list(gazetteer), key="edit_place",
+                            help="Fills location, coordinates, precision, country, region and district.")
         if pick and st.button("Use this place"):
-            form.apply_place(table, gazetteer[pick])  # the fields below are drawn after this
+            form.apply_place(table, places.record_fields(gazetteer[pick]))  # the fields below are drawn after this
     fields = tuple(f for f in workspace.seed_fields(table) if record_id is None or f != id_col)
     actors = _known_actors(store) if table != "sites" else []
     labels = _source_labels(store)
@@ -149,15 +150,6 @@ def _known_actors(store: Store) -> list[str]:
               for cell in incidents.get(col, pd.Series(dtype=str)) for n in str(cell).split(";")}
     names |= set(claims.get("actor", pd.Series(dtype=str)))
     return sorted(n for n in names if n)
-
-
-@st.cache_resource(show_spinner=False)
-def _gazetteer_cached() -> dict[str, places.Place]:
-    return {p.label: p for p in places.gazetteer()}
-
-
-def _gazetteer() -> dict[str, places.Place]:
-    return _gazetteer_cached()
 
 
 def _add_source(store: Store) -> None:

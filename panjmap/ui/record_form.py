@@ -10,7 +10,7 @@ import streamlit as st
 
 from panjmap import schema
 from panjmap.editorial.records import Citation, Edit
-from panjmap.editorial.places import Place, precision_words
+from panjmap.editorial.places import precision_words
 from panjmap.ui.text import md
 
 CITATION_SLOTS = 3  # free slots below a record's own citations
@@ -50,9 +50,10 @@ def load_into_widgets(table: str, values: dict[str, str], fields: tuple[str, ...
         st.session_state[widget_key(table, name)] = values.get(name, "") or ""
 
 
-def apply_place(table: str, place: Place) -> None:
-    for name, value in place.fields().items():
-        st.session_state[widget_key(table, name)] = value
+def apply_place(table: str, fields: dict[str, str]) -> None:
+    for name, value in fields.items():
+        if name in (*schema.SITE_COLUMNS, *schema.INCIDENT_COLUMNS):  # a site has no reported_location
+            st.session_state[widget_key(table, name)] = value
 
 
 def _field(table: str, name: str, errors: dict[str, list[str]], actors: list[str],
