@@ -183,3 +183,16 @@ def test_editors_can_show_drafts_in_grey_and_a_viewer_never_gets_them(store_env:
     assert list(shown[0].records.records["event_id_cnty"]) == [draft.record_id]
     monkeypatch.setenv("PANJ_TRUSTED_USER_HEADER", "X-Forwarded-User")  # now an anonymous viewer
     assert drafts_for({"panj_show_drafts": True}) == []  # the crafted flag alone shows nothing
+
+
+def test_the_place_picker_finds_a_place_by_its_cyrillic_name_and_fills_the_place_fields(store_env: str) -> None:
+    at = editor_page()
+    picker = at.selectbox(key="edit_place")
+    label = next(o for o in picker.options if o.startswith("Qalaikhumb · place") and "калаихумб" in o)
+    picker.set_value(label).run()
+    next(b for b in at.button if b.label == "Use this place").click().run()
+    assert not at.exception, at.exception
+    assert widget(at, "edit_incidents_location").value == "Qalaikhumb"
+    assert widget(at, "edit_incidents_admin2").value == "Darvoz"
+    assert widget(at, "edit_incidents_geo_precision").value == "1"
+    assert widget(at, "edit_incidents_latitude").value.startswith("38.4")

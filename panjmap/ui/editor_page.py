@@ -111,8 +111,8 @@ def _record_tab(store: Store) -> None:
         pick = st.selectbox("Find a place (GeoNames names and spellings in any script, districts, sites)",
                             [""] + list(gazetteer), key="edit_place",
                             help="Fills location, coordinates, precision, country, region and district.")
-        if pick and st.button("Use this place"):
-            form.apply_place(table, places.record_fields(gazetteer[pick]))  # the fields below are drawn after this
+        if pick:
+            st.button("Use this place", on_click=form.apply_place, args=(table, places.record_fields(gazetteer[pick])))
     fields = tuple(f for f in workspace.seed_fields(table) if record_id is None or f != id_col)
     actors = _known_actors(store) if table != "sites" else []
     labels = _source_labels(store)
