@@ -34,7 +34,7 @@ TIMEOUT = 60
 UNKNOWN = "Unknown / unclaimed"
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 
-# "30 of 40 records · at least 13 killed; 3 records with no number · 6 injured · 20 without a map location":
+# e.g. "30 of 40 records · at least K killed; 3 records with no number · I injured · U without a map location":
 # violent records whose sources give no number are counted apart, never as 0.
 SUMMARY_RE = re.compile(
     r"^\*\*Curated incidents \(seed articles\):\*\* (\d+) of (\d+) records · "

@@ -6,8 +6,11 @@ called: the same path the app's Edit records and Review pages take.
     PANJ_DATA_DIR=/tmp/panj-round2 .venv/bin/python docs/curation/round2.py
     PANJ_DATA_DIR=/tmp/panj-round2 .venv/bin/python -m panjmap db dump seeds/
 
-Run it on a fresh store seeded from the founding seeds (git show <before>:seeds/...): it
-refuses to run twice, since add_source refuses a text already in the library.
+Run it from a checkout of the commit before round 2 (6dc5ce3: seeds/ holding the three founding
+articles), on a fresh store (an empty PANJ_DATA_DIR), which is seeded from that seeds/ folder;
+it cannot run twice on one store, since add_source refuses a text already in the library.
+Articles are read from PANJ_ARTICLES (default /work/shared/articles); CHECK_ONLY=1 only checks
+every quote against them, writing nothing.
 Every quote is checked here against the article text before saving (records.save checks it
 again against the stored source, byte for byte).
 """
@@ -180,11 +183,11 @@ def nov26() -> None:
         c("80", "The embassy said on Friday that one other Chinese citizen was injured in the assault, which struck the southwestern province of Khatlon on Wednesday.", "injuries 1; date (Wednesday)"),
         c("84", "Пресс-центр также напоминает, что ранее, 26 ноября 2025 года, аналогичное нападение было совершено с территории вулусвола Шахри Бузург провинции Бадахшан на район Шамсиддин Шохин.", "date; origin (Shahri Buzurg district, Badakhshan)"),
     ], more_notes=(
-        "Round 2 sources (20 more articles) agree on the night of 26 November (late evening), three Chinese killed and "
+        "Round 2: 22 more articles agree on the night of 26 November (late evening), three Chinese killed and "
         "one Chinese injured, the LLC Shohin SM camp near the 1st Border Post \"Istiqlol\" of the \"Yol\" detachment. "
         "Tajik Border Troops (Gazeta.ru/Interfax, CentralAsia.media) say the attackers came from Shahri Buzurg district, "
         "Badakhshan. Conflicts kept in evidence: the 163.com account dates it the evening of 27 November and says "
-        "vehicles were targeted (an unsourced aggregator; date kept at 26 November, which all the other 27 articles give); "
+        "vehicles were targeted (an unsourced aggregator; the record keeps 26 November, which every other source that dates the attack gives); "
         "Al Mayadeen says 26-27 November (the night); the weapon is a drone with grenades (most), \"an explosive device\" "
         "(RFE/RL), \"a missile\" (Pulse Wave Global quoting the ministry) or a mine (004)."))
     claim("PNJ019", "Criminal groups in Afghanistan", "accused", "Tajik Ministry of Foreign Affairs", "government", "14",
