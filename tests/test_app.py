@@ -2,7 +2,7 @@
 
 st_folium is a custom component, so AppTest does not draw the map; the rest of
 the page runs. What the page shows is read from its summary line
-("**Curated incidents (seed articles):** N of 38 records · ..."), and every
+("**Curated incidents (seed articles):** N of 40 records · ..."), and every
 expected number is computed here, straight from the seed CSVs with pandas,
 never through panjmap.query.
 
@@ -34,7 +34,7 @@ TIMEOUT = 60
 UNKNOWN = "Unknown / unclaimed"
 ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 
-# "28 of 38 records · at least 13 killed; 3 records with no number · 6 injured · 20 without a map location":
+# e.g. "30 of 40 records · at least K killed; 3 records with no number · I injured · U without a map location":
 # violent records whose sources give no number are counted apart, never as 0.
 SUMMARY_RE = re.compile(
     r"^\*\*Curated incidents \(seed articles\):\*\* (\d+) of (\d+) records · "
@@ -140,8 +140,8 @@ ALL = pd.Series(True, index=INC.index)
 
 def test_seed_expectations_are_not_trivial() -> None:
     """Guard for the tests below: the seeds hold what they are written against."""
-    assert TOTAL == 38
-    assert int(LOCATED.sum()) == 13
+    assert TOTAL == 40
+    assert int(LOCATED.sum()) == 14
     assert FIRST_DAY < LAST_DAY
 
 

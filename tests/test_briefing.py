@@ -76,7 +76,9 @@ def test_the_pdf_is_a4_with_the_overview_first_and_each_section_on_its_own_page(
     for heading in briefing.SECTIONS[1:]:
         starts.append(next(k for k, text in enumerate(pages) if text.startswith(heading)))
     assert starts[0] == 1 and starts == sorted(starts) and len(set(starts)) == len(starts)
-    assert pages[-1].startswith("Sources")
+    # Sources is the last section; its table may run on over further pages (no other heading after it).
+    assert briefing.SECTIONS[-1] == "Sources" and pages[starts[-1]].startswith("Sources")
+    assert not any(p.startswith(h) for p in pages[starts[-1] + 1:] for h in briefing.SECTIONS)
 
 
 def test_the_text_holds_every_record_every_cited_source_and_the_window(pages) -> None:
