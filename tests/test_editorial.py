@@ -194,3 +194,21 @@ def test_an_html_source_is_reduced_to_its_article_text_and_kept_as_uploaded(stor
         sources.add_source(store, EDITOR, html, "again.html", sources.SourceInput(title="Border clash"))
     with pytest.raises(EditError, match="YYYY-MM-DD"):
         sources.add_source(store, EDITOR, b"text", "t.txt", sources.SourceInput(title="x", published="25 Dec"))
+
+
+def test_a_new_citation_leaves_the_existing_evidence_rows_in_place(store) -> None:
+    source = add_ru_source(store)
+    second = "атака произошла на территории села Шодаки джамоата Вишхарв Дарвазского района ГБАО"
+    ref = records.save(store, EDITOR, Edit("incidents", incident_fields(), citations=(Citation(source, RU_QUOTE),)))
+
+    def rows() -> list[tuple[int, str]]:
+        with store.reading() as conn:
+            return [tuple(r) for r in conn.execute(sa.select(t.evidence.c.position, t.evidence.c.quote)
+                                                  .where(t.evidence.c.record_id == ref.record_id)
+                                                  .order_by(t.evidence.c.position))]
+
+    before = rows()
+    records.save(store, EDITOR, Edit("incidents", {}, record_id=ref.record_id, version=ref.version,
+                                     citations=(Citation(source, RU_QUOTE), Citation(source, second, "place"))))
+    after = rows()
+    assert after[0] == before[0] and [q for _, q in after] == [RU_QUOTE, second]

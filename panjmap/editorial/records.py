@@ -80,15 +80,26 @@ def _status_after_edit(who: Identity, status: str) -> str:
 
 
 def _replace_evidence(conn: Connection, record_id: str, citations: tuple[Citation, ...], who: Identity, status: str) -> None:
-    conn.execute(t.evidence.delete().where(t.evidence.c.record_id == record_id))
+    """Make the record's evidence exactly ``citations``: rows that stay keep their place (so a
+    dump's diff shows only what changed), dropped ones go, new ones are appended."""
+    wanted = [(c.source_file, c.quote, c.supports or "report") for c in dict.fromkeys(citations)]
+    ev = t.evidence
+    existing = conn.execute(sa.select(ev.c.id, ev.c.source_file, ev.c.quote, ev.c.supports)
+                            .where(ev.c.record_id == record_id)).all()
+    kept = set()
+    for row in existing:
+        key = (row.source_file, row.quote, row.supports)
+        if key in wanted and key not in kept:
+            kept.add(key)
+        else:
+            conn.execute(ev.delete().where(ev.c.id == row.id))
+    conn.execute(ev.update().where(ev.c.record_id == record_id).values(status=status))
     position = ws.next_position(conn, "evidence")
-    rows = [
-        dict(record_id=record_id, source_file=c.source_file, quote=c.quote, supports=c.supports or "report",
-             position=position + i, status=status, version=1, updated_at=now(), updated_by=who.user)
-        for i, c in enumerate(dict.fromkeys(citations))
-    ]
+    rows = [dict(record_id=record_id, source_file=f, quote=q, supports=sup, position=position + i, status=status,
+                 version=1, updated_at=now(), updated_by=who.user)
+            for i, (f, q, sup) in enumerate(k for k in wanted if k not in kept)]
     if rows:
-        conn.execute(t.evidence.insert(), rows)
+        conn.execute(ev.insert(), rows)
 
 
 def evidence_of(conn: Connection, record_id: str) -> list[dict[str, str]]:
