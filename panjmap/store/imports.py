@@ -251,12 +251,25 @@ def _in_batches(conn: Connection, statement_for: Callable[[list[Any]], Any], val
     return done
 
 
-def _sync_chunk(conn: Connection, dataset_id: int, mark: int, records: gpd.GeoDataFrame, report: ImportReport) -> None:
+def _sync_chunk(
+    conn: Connection, dataset_id: int, mark: int, records: gpd.GeoDataFrame, report: ImportReport,
+    new_ids: set[str] | None,
+) -> None:
     """Write one chunk: new ids are added, a newer version replaces the stored event, an id
-    already taken from this file (sync ``mark``) is a duplicate, anything else is unchanged."""
+    already taken from this file (sync ``mark``) is a duplicate, anything else is unchanged.
+
+    ``new_ids``: for a new dataset, the ids written so far. Looking them up in the
+    table instead would make PostgreSQL scan it (its statistics do not know the
+    rows this transaction inserted), once per chunk.
+    """
     columns, rows = event_rows(records, dataset_id, mark)
     at = {name: pos for pos, name in enumerate(columns)}
-    existing = _existing(conn, dataset_id, [row[at["event_id_cnty"]] for row in rows])
+    if new_ids is None:
+        existing = _existing(conn, dataset_id, [row[at["event_id_cnty"]] for row in rows])
+    else:
+        ids = [row[at["event_id_cnty"]] for row in rows]
+        existing = {i: (0, "", "", mark) for i in ids if i in new_ids}
+        new_ids.update(ids)
     inserts, replaced, seen = [], [], []
     for row in rows:
         old = existing.get(row[at["event_id_cnty"]])
@@ -322,16 +335,19 @@ def import_dataset(
             if not update and existing is not None:
                 raise StoreError(f"A dataset named '{name}' already exists: choose another name, or update it "
                                  "with the newer export (re-sync).")
+            new_ids: set[str] | None = None
             if existing is None:
                 dataset_id = conn.execute(t.datasets.insert().values(
                     name=name, source_format="", filename=filename, imported_at=now(), imported_by=who,
                     updated_at=now(), event_count=0, revision=1)).inserted_primary_key[0]
-                mark = 1
+                mark, new_ids = 1, set()
             else:
                 dataset_id, mark = existing[0], existing[1] + 1
+                if store.is_postgres:  # current statistics, so id lookups use the (dataset, id) index
+                    conn.execute(sa.text("ANALYZE events"))
             for result, _offset in parsed_chunks(stream, filename, fmt, name, digest):
                 _take_chunk_report(report, result)
-                _sync_chunk(conn, dataset_id, mark, result.records, report)
+                _sync_chunk(conn, dataset_id, mark, result.records, report, new_ids)
                 if progress:
                     progress(report.added + report.updated + report.unchanged)
             e = t.events.c
