@@ -94,11 +94,12 @@ def test_the_text_holds_every_record_every_cited_source_and_the_window(pages) ->
     cited |= {c["source_file"] for c in rows("claims") if c["incident_id"] in ids}
     titles = {s["source_file"]: s["title"] for s in rows("sources")}
     assert cited
+    squashed = re.sub(r"\s+", "", text)  # a table cell breaks lines anywhere, CJK titles have no spaces to break at
     for source_file in cited:
-        assert flat(titles[source_file]) in text, titles[source_file]
+        assert re.sub(r"\s+", "", titles[source_file]) in squashed, titles[source_file]
     assert WINDOW in text
     for quote in [e["quote"] for e in rows("evidence") if e["record_id"] in ids]:
-        assert flat(quote) in text, quote[:60]
+        assert re.sub(r"\s+", "", quote) in squashed, quote[:60]
 
 
 def test_a_number_no_source_gives_reads_not_reported(pages) -> None:
