@@ -8,6 +8,7 @@ the same view state the map shows, by the same functions the CLI uses.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -121,8 +122,11 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
             col.download_button(label, _reported(label, _data(view, dataset, extra, kind)), file_name=f"{stem}.{ext}", mime=mime,
                                 on_click="ignore", key=f"dl_{kind}")
         base = (st.context.url or "").split("?")[0]
-        st.markdown("Permalink to exactly this view:")
-        st.code(f"{base}?{view.query_string()}" if view.query_string() else base, language=None)
+        # A link, not st.code: st.code makes the browser load and compile Streamlit's 1.6 MB
+        # syntax highlighter on every page load, which delayed the map's first paint by
+        # ~0.5-1.5 s (docs/benchmarks.md, "First paint in the real app").
+        link = quote(f"{base}?{view.query_string()}" if view.query_string() else base, safe=":/?&=%#+,;@")
+        st.markdown(f"Permalink to exactly this view: [{md(link)}]({link})")
         st.caption("PNG snapshots and videos are drawn by headless Chromium when it is installed, otherwise by a "
                    "matplotlib renderer; the image says which. The video plays the window step by step (the Step "
                    "setting in the sidebar) and holds the last frame; the PDF briefing needs Chromium. "
