@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from panjmap import briefing, export, playback_video, snapshot
+from panjmap import export, playback_video, snapshot
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, curated_layer, visible_layers
 from panjmap.state import ViewState
@@ -69,6 +69,10 @@ def _video(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], fmt
 
 def _briefing(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> Callable[[], bytes]:
     def make() -> bytes:
+        # Imported on click: the briefing brings altair (~0.35 s), which the map page's
+        # first run (a server's first visitor) would otherwise pay for.
+        from panjmap import briefing
+
         return briefing.render_pdf(view, dataset, imports).data
     return make
 
