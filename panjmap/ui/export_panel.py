@@ -130,7 +130,8 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
         # syntax highlighter on every page load, which delayed the map's first paint by
         # ~0.5-1.5 s (docs/benchmarks.md, "First paint in the real app").
         link = quote(f"{base}?{view.query_string()}" if view.query_string() else base, safe=":/?&=%#+,;@")
-        st.markdown(f"Permalink to exactly this view: [{md(link)}]({link})")
+        st.markdown(f"Permalink to exactly this view: [{md(link)}]({link})" if link else
+                    "Permalink to exactly this view: the page's address.")
         st.caption("PNG snapshots and videos are drawn by headless Chromium when it is installed, otherwise by a "
                    "matplotlib renderer; the image says which. The video plays the window step by step (the Step "
                    "setting in the sidebar) and holds the last frame; the PDF briefing needs Chromium. "
