@@ -112,6 +112,11 @@ def prepare_data_dir(data_dir: Path, n_import: int) -> dict[str, Any]:
                        cwd=ROOT, env=env, check=True, capture_output=True)
         info["import_s"] = round(time.perf_counter() - t0, 1)
         path.unlink()
+        # What a process's first run pays for the import: its layer built from the store.
+        probe = ("import time; from panjmap.store.layers import stored_layers; from panjmap.store import open_store; "
+                 "open_store(); t = time.perf_counter(); stored_layers(); print(time.perf_counter() - t)")
+        done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        info["store_layer_load_s"] = round(float(done.stdout.strip().splitlines()[-1]), 2)
     return info
 
 
