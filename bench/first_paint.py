@@ -144,6 +144,11 @@ class Server:
                     raise RuntimeError(f"streamlit did not start; see {log}")
                 time.sleep(0.2)
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -199,8 +204,9 @@ def _map_frame(page: Any) -> Any:
     return None
 
 
-def navigate(browser: Any, url: str, timeout_s: float = 60) -> dict[str, Any]:
+def navigate(browser: Any, server: Server, timeout_s: float = 60) -> dict[str, Any]:
     """One navigation in a new context; the first symbol's time and the breakdown, in seconds."""
+    url = server.url
     context = browser.new_context(viewport=VIEWPORT)
     blocked: list[str] = []
     context.route(NON_LOCAL, lambda route: (blocked.append(route.request.url), route.abort()))
@@ -214,7 +220,9 @@ def navigate(browser: Any, url: str, timeout_s: float = 60) -> dict[str, Any]:
     cdp.on("Network.requestWillBeSent",
            lambda e: doc.setdefault("offset", e["wallTime"] - e["timestamp"]) if e.get("type") == "Document" else None)
     cdp.send("Network.enable", {"maxTotalBufferSize": 200_000_000})
+    cdp.send("Performance.enable")
     try:
+        cpu0 = server.cpu_s()
         t0 = time.time()
         page.goto(url + "/", wait_until="commit")
         deadline = time.monotonic() + timeout_s
@@ -227,12 +235,20 @@ def navigate(browser: Any, url: str, timeout_s: float = 60) -> dict[str, Any]:
                 raise RuntimeError(f"no incident symbol within {timeout_s} s")
             page.wait_for_timeout(50)
         wall = time.time() - t0
+        server_cpu = server.cpu_s() - cpu0
+        # Busy time of the page's renderer main thread (the map's same-origin iframe runs on it):
+        # unlike the wall time it does not grow while the machine makes the renderer wait for a core.
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         main, inner = page.evaluate(TIMELINE_JS), frame.evaluate(TIMELINE_JS)
         page.wait_for_timeout(300)  # let the script_finished frame arrive if the paint came first
     finally:
         ws = _decode_ws(list(frames), doc.get("offset", 0.0))
         context.close()
-    return breakdown(main, inner, ws, wall, blocked)
+    out = breakdown(main, inner, ws, wall, blocked)
+    out["server_cpu_s"] = round(server_cpu, 3)
+    out["renderer_task_s"] = round(metrics.get("TaskDuration", 0.0), 3)
+    out["renderer_script_s"] = round(metrics.get("ScriptDuration", 0.0), 3)
+    return out
 
 
 def breakdown(main: dict[str, Any], inner: dict[str, Any], ws: dict[str, float], wall: float,
@@ -292,8 +308,8 @@ def measure(n_import: int, warm: int, browser: Any, workdir: Path) -> dict[str, 
     warmup.close()
     server = Server(data_dir, workdir / f"streamlit_{n_import}.log")
     try:
-        result["cold"] = navigate(browser, server.url)
-        result["warm_runs"] = [navigate(browser, server.url) for _ in range(warm)]
+        result["cold"] = navigate(browser, server)
+        result["warm_runs"] = [navigate(browser, server) for _ in range(warm)]
     finally:
         server.stop()
     result["warm"] = {key: round(statistics.median(r[key] for r in result["warm_runs"]), 3)
