@@ -236,8 +236,8 @@ def navigate(browser: Any, server: Server, timeout_s: float = 60) -> dict[str, A
             page.wait_for_timeout(50)
         wall = time.time() - t0
         server_cpu = server.cpu_s() - cpu0
-        # Busy time of the page's renderer main thread (the map's same-origin iframe runs on it):
-        # unlike the wall time it does not grow while the machine makes the renderer wait for a core.
+        # Task time of the page's renderer main thread (the map's same-origin iframe runs on it).
+        # It is wall time inside tasks, so it too grows when the machine makes the thread wait.
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         main, inner = page.evaluate(TIMELINE_JS), frame.evaluate(TIMELINE_JS)
         page.wait_for_timeout(300)  # let the script_finished frame arrive if the paint came first
