@@ -8,12 +8,13 @@ the same view state the map shows, by the same functions the CLI uses.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
 
-from panjmap import briefing, export, playback_video, snapshot
+from panjmap import export, playback_video, snapshot
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, curated_layer, visible_layers
 from panjmap.state import ViewState
@@ -68,6 +69,10 @@ def _video(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], fmt
 
 def _briefing(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> Callable[[], bytes]:
     def make() -> bytes:
+        # Imported on click: the briefing brings altair (~0.35 s), which the map page's
+        # first run (a server's first visitor) would otherwise pay for.
+        from panjmap import briefing
+
         return briefing.render_pdf(view, dataset, imports).data
     return make
 
@@ -121,8 +126,12 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
             col.download_button(label, _reported(label, _data(view, dataset, extra, kind)), file_name=f"{stem}.{ext}", mime=mime,
                                 on_click="ignore", key=f"dl_{kind}")
         base = (st.context.url or "").split("?")[0]
-        st.markdown("Permalink to exactly this view:")
-        st.code(f"{base}?{view.query_string()}" if view.query_string() else base, language=None)
+        # A link, not st.code: st.code makes the browser load and compile Streamlit's 1.6 MB
+        # syntax highlighter on every page load, which delayed the map's first paint by
+        # ~0.5-1.5 s (docs/benchmarks.md, "First paint in the real app").
+        link = quote(f"{base}?{view.query_string()}" if view.query_string() else base, safe=":/?&=%#+,;@")
+        st.markdown(f"Permalink to exactly this view: [{md(link)}]({link})" if link else
+                    "Permalink to exactly this view: the page's address.")
         st.caption("PNG snapshots and videos are drawn by headless Chromium when it is installed, otherwise by a "
                    "matplotlib renderer; the image says which. The video plays the window step by step (the Step "
                    "setting in the sidebar) and holds the last frame; the PDF briefing needs Chromium. "

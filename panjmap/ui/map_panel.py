@@ -159,7 +159,9 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
                 st.markdown(f"**{md(layer.label)}:** {summary.sentence()}")
             if st.session_state.get(PLAYING_KEY):
                 st.caption(f"Playing: window {shown.date_from} to {shown.date_to}")
-            st.markdown(f'<span id="{RECORDS_ANCHOR}" tabindex="-1"></span>', unsafe_allow_html=True)
+            # st.html, not st.markdown(unsafe_allow_html=True) (also below and in the sidebar): on the
+            # map page that alone made the browser load Streamlit's 188 KB rehype-raw chunk.
+            st.html(f'<span id="{RECORDS_ANCHOR}" tabindex="-1"></span>')
             out = st_folium(
                 base,
                 key=MAP_KEY,
@@ -176,8 +178,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
         with map_col:
             render_export_panel(new_view, dataset, imports)
         with detail_col, st.container(key=DETAIL_KEY):
-            st.markdown(_LIVE_REGION.format(html.escape(_announcement(new_view.selected, dataset, imports))),
-                        unsafe_allow_html=True)
+            st.html(_LIVE_REGION.format(html.escape(_announcement(new_view.selected, dataset, imports))))
             with st.expander("Legend", expanded=not new_view.selected):
                 st.html(LEGEND_CSS + f'<div class="panj-legend">{_svg_as_img(legend_html(view.layers, import_labels))}</div>')
             changed = render_detail(new_view.selected, dataset, imports)

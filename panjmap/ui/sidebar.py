@@ -177,7 +177,7 @@ def render_sidebar(view: ViewState, opts: Options, imports: list[MapLayer]) -> V
     change = {"on_change": _on_change, "args": (opts, imports)}
     sb = st.sidebar
     # Keyboard users: past the filters, straight to the map's records (anchor in map_panel).
-    sb.markdown('<a href="#records">Skip the filters: go to the records</a>', unsafe_allow_html=True)
+    sb.html('<a href="#records">Skip the filters: go to the records</a>')
     sb.header("Time")
     sb.slider("Date window", min_value=opts.first_day, max_value=opts.last_day,
               key=PREFIX + "window", format="YYYY-MM-DD", **change)
