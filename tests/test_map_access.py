@@ -53,13 +53,13 @@ def test_keyboard_reaches_the_26_november_attack_in_fewer_than_15_tabs(session: 
             page.keyboard.press("Enter")
     assert path[-1].startswith("PNJ019:"), path
     assert tabs < 15, path
-    assert NAME.match(path[-1]) and "26 Nov 2025" in path[-1] and "Shŭrobod" in path[-1], path[-1]
+    assert NAME.match(path[-1]) and "26 Nov 2025" in path[-1] and "Shamsiddin Shohin district" in path[-1], path[-1]
     # Enter selects it: details beside the map, and announced
     page.keyboard.press("Enter")
     expect(detail_column(page, "PNJ019")).to_have_count(1, timeout=WAIT_MS)
     live = page.locator("[role='status'][aria-live='polite']")
     expect(live).to_have_count(1)
-    expect(live).to_contain_text("Details of PNJ019: Shŭrobod, 2025-11-26", timeout=WAIT_MS)
+    expect(live).to_contain_text("Details of PNJ019: Shamsiddin Shohin district, 2025-11-26", timeout=WAIT_MS)
     assert_offline_and_clean(session)
 
 
