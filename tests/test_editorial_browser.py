@@ -348,7 +348,9 @@ def test_an_editor_adds_a_russian_source_and_an_incident_a_reviewer_publishes_an
 
     # ... on the timeline ...
     open_page(carol, server, "timeline")
-    expect(carol.page.get_by_text(record_id)).to_be_attached(timeout=WAIT_MS)  # chronology table
+    mark = carol.page.locator(f"[data-testid='stVegaLiteChart'] [aria-label*='ID: {record_id};']")
+    expect(mark.first).to_be_attached(timeout=WAIT_MS)  # the chart's mark, described by its tooltip
+    assert "killed: 2 killed" in mark.first.get_attribute("aria-label")
     shot(carol, server, "5-viewer-timeline")
 
     # ... and on the attribution page, with the claim's words.
@@ -357,6 +359,66 @@ def test_an_editor_adds_a_russian_source_and_an_incident_a_reviewer_publishes_an
     expect(carol.page.get_by_text(CLAIMANT).first).to_be_visible(timeout=WAIT_MS)
     expect(carol.page.get_by_text("террористической организации").first).to_be_visible(timeout=WAIT_MS)
     shot(carol, server, "6-viewer-attribution")
+
+
+def test_two_editors_save_the_same_record_and_a_reviewer_reverts_a_change(server: Server, users) -> None:
+    record_id = server.shared.get("record_id")
+    assert record_id, "the first test of this engine creates the record"
+    alice, dave = users("alice"), users("dave")
+    panels = {}
+    for user in (alice, dave):  # both open the published record
+        open_editor(user, server, "editor")
+        panels[user.name] = tab(user, "Record")
+        choose(panels[user.name], "Record", record_id)
+        expect(panels[user.name].get_by_label("notes", exact=True)).to_have_value(NOTES)
+
+    alice_notes = NOTES + " Crossed at 23:30 on 23 December (24.kg)."
+    type_into(panels["alice"], "notes", alice_notes)
+    type_into(panels["alice"], "Why (goes into the history)", "time of the crossing")
+    click(panels["alice"], "Save")
+    expect(alice.page.get_by_text(re.compile(rf"Saved {record_id} \(version 3, draft\)"))).to_be_visible(timeout=WAIT_MS)
+
+    type_into(panels["dave"], "notes", NOTES + " Dave's wording.")
+    log_before = count(server, t.change_log)
+    click(panels["dave"], "Save")
+    refused = dave.page.locator("[data-testid='stAlert']", has_text="Changed meanwhile")
+    expect(refused).to_be_visible(timeout=WAIT_MS)
+    assert "was changed by alice" in refused.inner_text() and "notes:" in refused.inner_text()
+    shot(dave, server, "7-second-editor-refused")
+    assert count(server, t.change_log) == log_before
+    assert _notes(server, record_id) == alice_notes  # alice's save kept, dave's not written
+
+    bob = users("bob")
+    open_editor(bob, server, "reviewer")
+    panel = tab(bob, "History")
+    choose(panel, "Record", record_id)
+    expect(panel.locator("[data-testid='stDataFrame']")).to_be_visible(timeout=WAIT_MS)
+    with open_store(server.store_url).reading() as conn:
+        log = t.change_log
+        rows = conn.execute(sa.select(log.c.id, log.c.who, log.c.action).where(log.c.record_id == record_id)
+                            .order_by(log.c.id)).all()
+    assert [(r.who, r.action) for r in rows] == [("alice", "create"), ("bob", "status"), ("alice", "update")]
+    shown = grid_text(panel)
+    assert re.findall(r"(alice|bob)(create|status|update)", shown) == [(r.who, r.action) for r in rows], shown
+
+    alice_change = rows[-1].id
+    choose(panel, "Change to revert", str(alice_change))
+    click(panel, "Revert this change")
+    expect(bob.page.get_by_text(f"Change #{alice_change} reverted")).to_be_visible(timeout=WAIT_MS)
+    assert _notes(server, record_id) == NOTES
+    panel = bob.page.locator("[role='tabpanel']:visible")
+    expect(panel.locator("[data-testid='stDataFrame'] table")).to_contain_text(f"revert of change #{alice_change}",
+                                                                              timeout=WAIT_MS)
+    shot(bob, server, "8-history-after-revert")
+    with open_store(server.store_url).reading() as conn:
+        last = conn.execute(sa.select(t.change_log).where(t.change_log.c.record_id == record_id)
+                            .order_by(t.change_log.c.id.desc())).mappings().first()
+    assert (last["who"], last["action"], last["reason"]) == ("bob", "update", f"revert of change #{alice_change}")
+
+
+def _notes(server: Server, record_id: str) -> str:
+    with open_store(server.store_url).reading() as conn:
+        return conn.execute(sa.select(t.incidents.c.notes).where(t.incidents.c.event_id_cnty == record_id)).scalar_one()
 
 
 def _source_file_of(server: Server) -> str:
