@@ -406,6 +406,8 @@ def test_two_editors_save_the_same_record_and_a_reviewer_reverts_a_change(server
     click(panel, "Revert this change")
     expect(bob.page.get_by_text(f"Change #{alice_change} reverted")).to_be_visible(timeout=WAIT_MS)
     assert _notes(server, record_id) == NOTES
+    # The History tab stays open after the action, showing the new change.
+    expect(bob.page.get_by_role("tab", name="History", exact=True)).to_have_attribute("aria-selected", "true")
     panel = bob.page.locator("[role='tabpanel']:visible")
     expect(panel.locator("[data-testid='stDataFrame'] table")).to_contain_text(f"revert of change #{alice_change}",
                                                                               timeout=WAIT_MS)

@@ -341,8 +341,10 @@ def render(ctx: PageContext) -> None:
         st.error(md(str(exc)))
         st.stop()
     notice = st.session_state.pop(NOTICE_KEY, None)
+    # Always one element here, so the tabs below keep their place and the open tab after an action.
+    slot = st.empty()
     if notice:
-        (st.success if notice[0] == "success" else st.error)(md(notice[1]))
+        (slot.success if notice[0] == "success" else slot.error)(md(notice[1]))
     record, proposals, source, queue, past = st.tabs(["Record", "Propose from a source", "Add a source", "Review", "History"])
     with record:
         _record_tab(store)
