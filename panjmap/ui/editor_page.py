@@ -97,9 +97,12 @@ def _record_tab(store: Store) -> None:
     id_col = workspace.ID_COLUMNS[table]
     choices = [NEW] + (list(rows[id_col]) if len(rows) else [])
     status = dict(zip(rows[id_col], rows["status"])) if len(rows) else {}
-    choice = st.selectbox("Record", choices, key="edit_record_choice",
-                          format_func=lambda c: c if c == NEW else f"{c} ({status.get(c, '')})")
+    # The options' labels must not change when someone else saves (a status in them did): the
+    # widget would reset to a new record and the unsaved form would be lost. Status goes below.
+    choice = st.selectbox("Record", choices, key="edit_record_choice")
     record_id = None if choice == NEW else choice
+    if record_id is not None:
+        st.caption(f"Status: {status.get(record_id, '')}")
     if st.session_state.get("edit_loaded") != (table, record_id):
         _load_record(store, table, record_id)
         st.session_state["edit_loaded"] = (table, record_id)
