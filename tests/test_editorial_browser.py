@@ -386,6 +386,7 @@ def test_two_editors_save_the_same_record_and_a_reviewer_reverts_a_change(server
     assert "was changed by alice" in refused.inner_text() and "notes:" in refused.inner_text()
     # Nothing of dave's is lost: his form still holds what he typed, to compare and save again.
     expect(panels["dave"].get_by_label("notes", exact=True)).to_have_value(NOTES + " Dave's wording.")
+    refused.scroll_into_view_if_needed()  # the page scrolls inside Streamlit: show the refusal
     shot(dave, server, "7-second-editor-refused")
     assert count(server, t.change_log) == log_before
     assert _notes(server, record_id) == alice_notes  # alice's save kept, dave's not written
