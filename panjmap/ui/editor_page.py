@@ -99,9 +99,12 @@ def _record_tab(store: Store) -> None:
     id_col = workspace.ID_COLUMNS[table]
     choices = [NEW] + (list(rows[id_col]) if len(rows) else [])
     status = dict(zip(rows[id_col], rows["status"])) if len(rows) else {}
-    choice = st.selectbox("Record", choices, key="edit_record_choice",
-                          format_func=lambda c: c if c == NEW else f"{c} ({status.get(c, '')})")
+    # The options' labels must not change when someone else saves (a status in them did): the
+    # widget would reset to a new record and the unsaved form would be lost. Status goes below.
+    choice = st.selectbox("Record", choices, key="edit_record_choice")
     record_id = None if choice == NEW else choice
+    if record_id is not None:
+        st.caption(f"Status: {status.get(record_id, '')}")
     if st.session_state.get("edit_loaded") != (table, record_id):
         _load_record(store, table, record_id)
         st.session_state["edit_loaded"] = (table, record_id)
@@ -344,8 +347,10 @@ def render(ctx: PageContext) -> None:
         st.toggle("Show drafts on the map (grey; only editors see them)", key=SHOW_DRAFTS_KEY,
                   on_change=_show_drafts_layer, args=(ctx,))
     notice = st.session_state.pop(NOTICE_KEY, None)
+    # Always one element here, so the tabs below keep their place and the open tab after an action.
+    slot = st.empty()
     if notice:
-        (st.success if notice[0] == "success" else st.error)(md(notice[1]))
+        (slot.success if notice[0] == "success" else slot.error)(md(notice[1]))
     record, proposals, source, queue, past = st.tabs(["Record", "Propose from a source", "Add a source", "Review", "History"])
     with record:
         _record_tab(store)
