@@ -187,12 +187,13 @@ def test_killing_a_process_under_load_loses_nothing_and_its_users_carry_on_throu
         return max(busy, key=busy.get)
 
     async def user(k: int, deadline: float, killed: asyncio.Event) -> dict:
+        """Acts until it has done 3 actions after the kill (or the hard deadline), reconnecting once."""
         vu = VirtualUser(k, url, ids, (0.3, 0.8))
         query = urlencode(PERMALINKS[k % len(PERMALINKS)], doseq=True)
         session, opened = await Session.open(url, query, headers=login)
         log = {"errors": [], "after_kill": 0, "reconnects": 0, "query_before": ""}
         i = 0
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and log["after_kill"] < 3:
             await asyncio.sleep(vu.rng.uniform(*vu.think_s))
             try:
                 result = await vu.act(session, ACTIONS[(i + k) % len(ACTIONS)])
@@ -215,7 +216,7 @@ def test_killing_a_process_under_load_loses_nothing_and_its_users_carry_on_throu
 
     async def scenario() -> tuple[int, list[dict]]:
         killed = asyncio.Event()
-        deadline = time.monotonic() + 25
+        deadline = time.monotonic() + 120  # a bound for a loaded machine; users stop after 3 actions past the kill
         users = [asyncio.create_task(user(k, deadline, killed)) for k in range(5)]
         await asyncio.sleep(8)
         victim = serving()
@@ -227,7 +228,7 @@ def test_killing_a_process_under_load_loses_nothing_and_its_users_carry_on_throu
     assert not psutil.pid_exists(victim) or psutil.Process(victim).status() == psutil.STATUS_ZOMBIE
     for k, log in enumerate(logs):
         assert log["reconnects"] == 1, (k, log)  # every user's tab was on the killed process
-        assert log["after_kill"] >= 2, (k, log)  # and carried on through the other one
+        assert log["after_kill"] >= 3, (k, log)  # and carried on through the other one
         assert len(log["errors"]) <= 1, (k, log)  # at most the action in flight when it died
     # Nothing written is lost: the records pass validate, and every imported dataset holds the
     # events its row counts.
