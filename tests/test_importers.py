@@ -265,7 +265,7 @@ def test_wrong_encoding_names_offset_and_line() -> None:
 
 
 def test_over_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert MAX_IMPORT_BYTES == 50_000_000  # decimal MB, as Streamlit's upload widget counts
+    assert MAX_IMPORT_BYTES == 500_000_000  # decimal MB, as Streamlit's upload widget counts
     monkeypatch.setattr(importers, "MAX_IMPORT_BYTES", 100)
     data = acled_csv([acled_row(1)])
     assert rejected(data) == (
