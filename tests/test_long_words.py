@@ -65,7 +65,7 @@ def test_a_10000_character_word_stays_inside_tooltip_popup_legend_and_layer_list
             assert page.locator(".leaflet-popup-content").evaluate(FITS)
             clamped = page.locator(".leaflet-popup .panj-tip b bdi")
             assert clamped.evaluate("e => e.scrollHeight > e.clientHeight && getComputedStyle(e).webkitLineClamp === '3'")
-            for selector in (".panj-legend:not(.panj-title)", ".panj-title"):
+            for selector in (".panj-legend:not(.panj-title):not(.panj-sources)", ".panj-title"):
                 assert _inside(page.locator(selector).bounding_box(), frame), selector
                 assert page.locator(selector).evaluate(FITS), selector
             page.locator(".leaflet-control-layers").hover()
