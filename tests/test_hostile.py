@@ -454,6 +454,11 @@ def pick_marker(frame: Frame, record_id: str):
     return frame.locator("[data-test-pick='1']")
 
 
+def imported_expanders(page):
+    """The Data page's imported datasets (the store's: every session's, shared)."""
+    return page.locator("[data-testid='stExpander'] summary", has_text="Imported:")
+
+
 @pytest.fixture(scope="module")
 def hostile(browser: Browser, app_url: str) -> Iterator[Tab]:
     """One session that imported the hostile ACLED file as LAYER_NAME through the upload form."""
@@ -463,8 +468,9 @@ def hostile(browser: Browser, app_url: str) -> Iterator[Tab]:
     expect(page.locator("h1", has_text="Panj border incidents")).to_be_visible(timeout=WAIT_MS)
     settle(page)
     go(tab, "Data and import", "Data")
+    stored = imported_expanders(page).count()  # imports are shared: other tests' may be in the store
     upload(tab, H.acled_csv(), "hostile.csv", LAYER_NAME)
-    expect(page.locator("[data-testid='stExpander'] summary", has_text="Imported:")).to_have_count(1, timeout=WAIT_MS)
+    expect(imported_expanders(page)).to_have_count(stored + 1, timeout=WAIT_MS)
     tab.check("import")
     yield tab
     page.context.close()
@@ -474,9 +480,9 @@ def test_upload_of_the_hostile_file_reads_literally_on_the_data_page(hostile: Ta
     page = hostile.page
     report = page.locator("[data-testid='stCode']").last
     expect(report).to_contain_text(f"Imported {N} of {N} rows as ACLED (current 31-column export)")
-    expander = page.locator("[data-testid='stExpander'] summary", has_text="Imported:")
+    expander = imported_expanders(page).last  # the newest import is listed last
     assert norm(f"Imported: {LAYER_NAME} ({N} of {N} in the current filters)") in norm(expander.inner_text())
-    checkbox = page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox']", has_text="Imported:")
+    checkbox = page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox']", has_text="Imported:").last
     assert norm(checkbox.inner_text()) == norm(f"Imported: {LAYER_NAME}")
     expander.click()
     grid = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']")
@@ -606,15 +612,16 @@ def test_bad_uploads_say_why_and_change_nothing(hostile: Tab) -> None:
         (b"name,place,when\nx,y,2025-11-01\n", "wrong.csv", "", "Nothing was imported. Header not recognised"),
         (_acled(event_date=H.MD_LINK), "dates.csv", "", f"event_date '{H.MD_LINK}' is not a recognised date"),
         (_acled(event_date=H.LATEX), "dates2.csv", "", f"event_date '{H.LATEX}' is not a recognised date"),
-        (H.acled_csv(), "again.csv", LAYER_NAME, f"A layer named {LAYER_NAME!r} is already imported"),
+        (H.acled_csv(), "again.csv", LAYER_NAME, f"A dataset named '{LAYER_NAME}' already exists"),
     ]
+    stored = imported_expanders(page).count()
     for data, filename, name, message in bad:
         upload(hostile, data, filename, name)
         error = page.locator("[data-testid='stAlertContentError']")
         expect(error).to_have_count(1, timeout=WAIT_MS)
         assert norm(message) in norm(error.inner_text()), error.inner_text()
         hostile.check(f"bad upload {filename}")
-        expect(page.locator("[data-testid='stExpander'] summary", has_text="Imported:")).to_have_count(1)
+        expect(imported_expanders(page)).to_have_count(stored)
 
     go(hostile, "Border map", "Panj border incidents")
     frame = map_frame(page)
