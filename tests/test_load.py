@@ -55,7 +55,7 @@ ACTION_KINDS = ("sidebar-search", "sidebar-fatalities", "play", "url")
 SUMMARY = re.compile(r"^(.+?): (\d+) of (\d+) records")
 # Real search words (they match curated records) and this session's own word (matches nothing).
 SEARCH_WORDS = ("kabul", "drone", "dushanbe", "")
-DATASET = load_dataset()
+DATASET = load_dataset(SEEDS_DIR)  # what the test server's fresh store is filled from (collected before its data dir is set)
 SEEDS_BEFORE = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(SEEDS_DIR.iterdir()) if p.is_file()}
 CURATED = curated_layer(DATASET)
 

@@ -102,7 +102,7 @@ def open_spider_and_check(where: Page | Frame, page: Page, coords: dict[str, tup
     set_view(where, 9)
     count = where.locator(".panj-count", has_text="8")
     expect(count).to_have_count(1)
-    expect(count).to_have_attribute("aria-label", "8 records at one point (Shŭrobod): 5 incidents, 3 sites. Enter shows them.")
+    expect(count).to_have_attribute("aria-label", "8 records at one point (Shamsiddin Shohin district): 5 incidents, 3 sites. Enter shows them.")
     rows = where.evaluate(MEASURE, {k: list(v) for k, v in coords.items()})
     assert len([r for r in rows if r["kind"] == "count" and r["id"].startswith("incidents/")]) >= 5
     count.click()

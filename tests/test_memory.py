@@ -12,6 +12,7 @@ disconnected: RSS climbed by about the size of each import and never fell.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
@@ -51,16 +52,18 @@ def big_geojson(n: int = POINTS) -> bytes:
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[str, psutil.Process]]:
-    """Our own ``streamlit run`` (not the shared app_url one), so its RSS is this test's alone."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, psutil.Process]]:
+    """Our own ``streamlit run`` (not the shared app_url one) on its own store, so its RSS is this test's alone."""
     port = _free_port()
+    env = {**os.environ, "PANJ_DATA_DIR": str(tmp_path_factory.mktemp("memory-store"))}
+    env.pop("PANJ_DATABASE_URL", None)
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(LOG, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:

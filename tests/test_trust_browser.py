@@ -94,7 +94,7 @@ def test_typing_iskp_and_enter_selects_iskp(page: Page, app_url: str, artifacts)
     expect(actor_filter).to_contain_text(f"{ISKP} (3)")
     assert params(page).get("actors") == [ISKP]
     # PNJ002 (rockets into Tajikistan, 2022) and the attacks of 26 and 30 November 2025 it is suspected of.
-    expect(summary(page)).to_contain_text("3 of 38 records", timeout=WAIT_MS)
+    expect(summary(page)).to_contain_text("3 of 40 records", timeout=WAIT_MS)
 
 
 def _chart(page: Page):
@@ -169,7 +169,7 @@ def test_a_citation_opens_the_sources_reader_at_its_passage(page: Page, app_url:
     # The map's popup says the same (text made in Python, not numbers formatted in JS).
     popup = _map_frame(page).locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Shodaki", timeout=WAIT_MS)
-    expect(popup).to_contain_text("2 killed; injured: not reported")
+    expect(popup).to_contain_text("2 killed; 2 injured")  # the Border Troops' figure (round-2 sources)
     expect(popup).to_contain_text("Shodaki: not in open gazetteers; placed at Qalaikhumb, district centre")
     links = page.get_by_role("link", name="Caliber.az, 2026-01-02: “Chinese investments under fire")
     expect(links.first).to_be_visible(timeout=WAIT_MS)

@@ -182,4 +182,4 @@ def test_timeline_offers_the_densest_period_and_follows_the_window() -> None:
     assert '"2025-11-01T00:00:00"' in spec and '"zoom"' in spec  # opens on the window; wheel zoom
     table = at.dataframe[0].value
     assert "PNJ013" not in set(table["id"])  # context
-    assert table.set_index("id").loc["PNJ029", "injured"] == "injured: not reported"
+    assert table.set_index("id").loc["PNJ018", "injured"] == "injured: not reported"

@@ -19,7 +19,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from panjmap import query
+from panjmap import query, record_text
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, visible_layers
 from panjmap.mapview.base import build_base_map
@@ -98,7 +98,7 @@ def _announcement(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         return ""
     _, record = found
     when, _ = describe_precision(record)
-    place = record.get("location") or "location not reported"
+    place = record_text.place_title(record) or "location not reported"  # as the detail panel titles it
     return f"Details of {record['event_id_cnty']}: {place}, {when}, {record['event_type']}."
 
 
