@@ -107,10 +107,16 @@ _LIVE_REGION = ('<div role="status" aria-live="polite" style="position:absolute;
                 'overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">{}</div>')
 
 # Brings the details into view when they are off screen (on a phone they are below the map).
+# Checked again while the page settles: the map and its popup lay out after the details and
+# can move them out of view again.
 _SHOW_DETAILS = """<script>/* {selected} */
-const el = window.parent.document.querySelector(".st-key-{key}");
-if (el) {{ const top = el.getBoundingClientRect().top;
-  if (top < 0 || top > window.parent.innerHeight - 120) el.scrollIntoView({{block: "start"}}); }}
+let checks = 0;
+(function show() {{
+  const el = window.parent.document.querySelector(".st-key-{key}");
+  if (el) {{ const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.parent.innerHeight - 120) el.scrollIntoView({{block: "start"}}); }}
+  if (++checks < 6) setTimeout(show, 400);
+}})();
 </script>"""
 
 
