@@ -178,7 +178,7 @@ def test_phone_first_tap_selects_and_details_come_into_view(phone: Session, app_
     expect(page).to_have_url(re.compile(r"selected=incidents%2FPNJ029"), timeout=WAIT_MS)
     settle(page, frame)
     heading = column.locator("[data-testid='stHeading']")
-    expect(heading).to_be_in_viewport()
+    expect(heading).to_be_in_viewport(timeout=WAIT_MS)
     # a record inside a group: tap the group, then the record
     frame.frame_element().scroll_into_view_if_needed()
     group_of(frame, "PNJ019").tap()
@@ -186,7 +186,7 @@ def test_phone_first_tap_selects_and_details_come_into_view(phone: Session, app_
     column = detail_column(page, "PNJ019")
     expect(column).to_have_count(1, timeout=WAIT_MS)
     settle(page, frame)
-    expect(column.locator("[data-testid='stHeading']")).to_be_in_viewport()
+    expect(column.locator("[data-testid='stHeading']")).to_be_in_viewport(timeout=WAIT_MS)
     assert_offline_and_clean(phone)
 
 

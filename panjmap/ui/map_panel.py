@@ -115,7 +115,7 @@ let checks = 0;
   const el = window.parent.document.querySelector(".st-key-{key}");
   if (el) {{ const top = el.getBoundingClientRect().top;
     if (top < 0 || top > window.parent.innerHeight - 120) el.scrollIntoView({{block: "start"}}); }}
-  if (++checks < 6) setTimeout(show, 400);
+  if (++checks < 15) setTimeout(show, 400);
 }})();
 </script>"""
 
