@@ -13,14 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from panjmap.paths import ROOT, SEEDS_DIR
+from panjmap.snapshot import CHROMIUM_ARGS
 
 CHROMIUM = os.environ.get("PANJ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -39,6 +37,15 @@ def chromium() -> str:
     """Debian's Chromium. Browser tests fail (not skip) without it: CI installs it."""
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} not found: install Debian's chromium (see README)"
     return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    """One headless Chromium per test module (each test opens its own context: own cookies, own session)."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

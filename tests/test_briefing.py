@@ -159,43 +159,39 @@ def _tiny_png() -> bytes:
     return out.getvalue()
 
 
-def test_a_user_downloads_the_video_and_the_briefing_from_the_map_page(app_url, chromium, tmp_path) -> None:
+def test_a_user_downloads_the_video_and_the_briefing_from_the_map_page(app_url, browser, tmp_path) -> None:
     """In the browser, as a user: November 2025 by week, open the export panel, click "Video (MP4)"
     and "Briefing (PDF)"; the files arrive, play / read, and no request left the machine."""
     import imageio_ffmpeg
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from tests import test_browser as tb
     from tests.offline import cut_off
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=tb.CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
-            s = tb.Session(context.new_page())
-            cut_off(context, s.blocked, s.requested)
-            s.page.on("pageerror", lambda exc: s.js_errors.append(str(exc)))
-            tb.open_app(s, app_url, "?date_from=2025-11-01&date_to=2025-11-30&step=week")
-            s.page.get_by_text("Export this view").click()
-            tb.settle(s.page)  # the map reports its view once after it paints: a click during that rerun is lost
-            files = {}
-            for label, name in (("Video (MP4)", "video.mp4"), ("Briefing (PDF)", "briefing.pdf")):
-                button = s.page.get_by_role("button", name=re.compile(re.escape(label)))
-                expect(button).to_be_visible(timeout=30_000)
-                files[name] = tmp_path / name
-                for attempt in (1, 2):  # as a user clicks again when nothing came
-                    try:
-                        with s.page.expect_download(timeout=120_000) as download:
-                            button.click()
-                        download.value.save_as(files[name])
-                        break
-                    except PlaywrightTimeout:
-                        assert attempt == 1, f"no {label} download after two clicks"
-                        tb.settle(s.page)
-            tb.assert_offline_and_clean(s)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
+    s = tb.Session(context.new_page())
+    cut_off(context, s.blocked, s.requested)
+    s.page.on("pageerror", lambda exc: s.js_errors.append(str(exc)))
+    tb.open_app(s, app_url, "?date_from=2025-11-01&date_to=2025-11-30&step=week")
+    s.page.get_by_text("Export this view").click()
+    tb.settle(s.page)  # the map reports its view once after it paints: a click during that rerun is lost
+    files = {}
+    for label, name in (("Video (MP4)", "video.mp4"), ("Briefing (PDF)", "briefing.pdf")):
+        button = s.page.get_by_role("button", name=re.compile(re.escape(label)))
+        expect(button).to_be_visible(timeout=30_000)
+        files[name] = tmp_path / name
+        for attempt in (1, 2):  # as a user clicks again when nothing came
+            try:
+                with s.page.expect_download(timeout=120_000) as download:
+                    button.click()
+                download.value.save_as(files[name])
+                break
+            except PlaywrightTimeout:
+                assert attempt == 1, f"no {label} download after two clicks"
+                tb.settle(s.page)
+    tb.assert_offline_and_clean(s)
+    context.close()
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["video.mp4"]))
     assert frames == 5 + 3  # weeks ending 8, 15, 22, 29 and 30 November, then a 3 s hold at 1 fps
     text = flat(" ".join(p.extract_text() for p in PdfReader(files["briefing.pdf"]).pages))

@@ -19,10 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Frame, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, expect
 
 from panjmap.paths import SEEDS_DIR
-from tests.conftest import CHROMIUM_ARGS
 from tests.offline import cut_off
 
 FIRST_LOAD_MS = 60_000
@@ -62,19 +61,6 @@ class Session:
     blocked: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
     js_errors: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright, chromium: str) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

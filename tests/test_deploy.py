@@ -18,10 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from panjmap.paths import ROOT
-from tests.conftest import CHROMIUM_ARGS
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.offline import cut_off
 
@@ -93,14 +92,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         stack.run("stop", timeout=120)
         shutil.rmtree(root, ignore_errors=True)
     assert not list(stack.dir.glob("app-*.pid")), "stop left app processes behind"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser: Browser, url: str, user: str | None = None) -> Page:

@@ -32,12 +32,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from panjmap.paths import ROOT
 from panjmap.store import dispose_all, open_store
 from panjmap.store import tables as t
-from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, _free_port
+from tests.conftest import ARTIFACTS, _free_port
 from tests.offline import cut_off
 
 LOAD_MS = 90_000
@@ -130,15 +130,6 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     proc.terminate()
     proc.wait(timeout=15)
     dispose_all()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=os.environ.get("PANJ_CHROMIUM", "/usr/bin/chromium"),
-                                     args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass
@@ -384,6 +375,7 @@ def test_two_editors_save_the_same_record_and_a_reviewer_reverts_a_change(server
     refused = dave.page.locator("[data-testid='stAlert']", has_text="Changed meanwhile")
     expect(refused).to_be_visible(timeout=WAIT_MS)
     assert "was changed by alice" in refused.inner_text() and "notes:" in refused.inner_text()
+    assert "nothing was saved. Changed meanwhile: notes:" in refused.inner_text()  # sentences, not run together
     # Nothing of dave's is lost: his form still holds what he typed, to compare and save again.
     expect(panels["dave"].get_by_label("notes", exact=True)).to_have_value(NOTES + " Dave's wording.")
     refused.scroll_into_view_if_needed()  # the page scrolls inside Streamlit: show the refusal

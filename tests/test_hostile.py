@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, expect
 
 from panjmap import export, snapshot
 from panjmap.data import load_dataset
@@ -44,7 +44,6 @@ from panjmap.mapview.elements import js_json
 from panjmap.paths import SEEDS_DIR
 from panjmap.state import DEFAULT_CENTER, DEFAULT_ZOOM, GEOGRAPHY_LAYERS, ViewState
 from tests import hostile as H
-from tests.conftest import CHROMIUM_ARGS
 from tests.offline import cut_off
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
@@ -229,7 +228,7 @@ def _markup(page: str) -> _Markup:
     return parser
 
 
-def test_standalone_html_carries_hostile_text_only_as_escaped_data(hostile_layer, chromium: str, artifacts: Path) -> None:
+def test_standalone_html_carries_hostile_text_only_as_escaped_data(hostile_layer, browser: Browser, artifacts: Path) -> None:
     dataset = load_dataset()
     view = ViewState(layers=GEOGRAPHY_LAYERS + (hostile_layer.key,))
     hostile_meta = export.metadata(ViewState(text=H.SCRIPT, actors=(H.IMG, H.CLOSERS)), dataset,
@@ -253,44 +252,42 @@ def test_standalone_html_carries_hostile_text_only_as_escaped_data(hostile_layer
         assert js_json(text) in scripts, text[:40]
     assert js_json(LAYER_NAME) in scripts and js_json(hostile_layer.key) in scripts
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 900})
-            dialogs: list[str] = []
-            tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            tab.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:", "ws:"))
-                      else route.continue_())
-            tab.set_content(page, wait_until="load")
-            expect(tab.locator(".panj-incident")).to_have_count(N, timeout=WAIT_MS)
-            texts = tab.evaluate(
-                """() => { const map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))], out = [];
-                     map.eachLayer(l => { if (!(l instanceof L.Marker) || !l.getElement() || !l.getElement().matches('.panj-incident')) return;
-                       l.openTooltip(); l.fire('click', {latlng: l.getLatLng()});
-                       const tip = l.getTooltip().getElement(), pop = map._popup.getElement();
-                       out.push({id: l.getElement().querySelector('[data-record]').dataset.record,
-                                 label: l.getElement().getAttribute('aria-label'),
-                                 tip: tip.textContent, popup: pop.querySelector('.leaflet-popup-content').textContent});
-                       map.closePopup(); l.closeTooltip(); });
-                     return out; }"""
-            )
-            assert sorted(t["id"] for t in texts) == sorted(H.record_id(i) for i in range(N))
-            by_id = {t["id"]: t for t in texts}
-            for i, row in enumerate(ROWS):
-                got = by_id[H.record_id(i)]
-                assert norm(row["location"]) in norm(got["tip"]), (i, got["tip"][:200])
-                assert norm(got["tip"]).endswith(f"ID: {H.record_id(i)} [{hostile_layer.key}]")
-                assert norm(row["actor1"]) in norm(got["popup"]) and norm(LAYER_NAME) in norm(got["popup"])
-                assert got["label"].startswith(f"{H.record_id(i)}: ")
-            assert norm(tab.locator(".leaflet-control-layers-overlays").text_content()).endswith(norm(LAYER_NAME))
-            title = tab.locator(".panj-title").text_content()
-            assert H.SCRIPT in title and H.IMG in title and H.CLOSERS in title
-            tab.locator(".panj-incident").first.hover()
-            tab.screenshot(path=str(artifacts / "hostile-standalone.png"))
-            assert dialogs == []
-            assert tab.evaluate(INJECTED_JS) == CLEAN
-        finally:
-            browser.close()
+    tab = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        dialogs: list[str] = []
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tab.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:", "ws:"))
+                  else route.continue_())
+        tab.set_content(page, wait_until="load")
+        expect(tab.locator(".panj-incident")).to_have_count(N, timeout=WAIT_MS)
+        texts = tab.evaluate(
+            """() => { const map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))], out = [];
+                 map.eachLayer(l => { if (!(l instanceof L.Marker) || !l.getElement() || !l.getElement().matches('.panj-incident')) return;
+                   l.openTooltip(); l.fire('click', {latlng: l.getLatLng()});
+                   const tip = l.getTooltip().getElement(), pop = map._popup.getElement();
+                   out.push({id: l.getElement().querySelector('[data-record]').dataset.record,
+                             label: l.getElement().getAttribute('aria-label'),
+                             tip: tip.textContent, popup: pop.querySelector('.leaflet-popup-content').textContent});
+                   map.closePopup(); l.closeTooltip(); });
+                 return out; }"""
+        )
+        assert sorted(t["id"] for t in texts) == sorted(H.record_id(i) for i in range(N))
+        by_id = {t["id"]: t for t in texts}
+        for i, row in enumerate(ROWS):
+            got = by_id[H.record_id(i)]
+            assert norm(row["location"]) in norm(got["tip"]), (i, got["tip"][:200])
+            assert norm(got["tip"]).endswith(f"ID: {H.record_id(i)} [{hostile_layer.key}]")
+            assert norm(row["actor1"]) in norm(got["popup"]) and norm(LAYER_NAME) in norm(got["popup"])
+            assert got["label"].startswith(f"{H.record_id(i)}: ")
+        assert norm(tab.locator(".leaflet-control-layers-overlays").text_content()).endswith(norm(LAYER_NAME))
+        title = tab.locator(".panj-title").text_content()
+        assert H.SCRIPT in title and H.IMG in title and H.CLOSERS in title
+        tab.locator(".panj-incident").first.hover()
+        tab.screenshot(path=str(artifacts / "hostile-standalone.png"))
+        assert dialogs == []
+        assert tab.evaluate(INJECTED_JS) == CLEAN
+    finally:
+        tab.close()
 
 
 # --------------------------------------------------------------------------
@@ -373,14 +370,6 @@ class Tab:
             assert found == CLEAN, f"{step}: injected content in frame {frame.url[:80]}: {found}"
         assert self.page.locator("[data-testid='stException']").count() == 0, \
             f"{step}: traceback: {self.page.locator('[data-testid=stException]').first.inner_text()[:500]}"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def new_tab(browser: Browser) -> Tab:

@@ -21,7 +21,6 @@ from panjmap.importers import ImportRejected, import_file, limits, textfile
 from panjmap.paths import ROOT
 from panjmap.state import ViewState
 from tests.importer_fixtures import acled_csv, acled_row
-from tests.test_hostile import browser  # noqa: F401  (the module's Chromium, for the browser test)
 
 POINT = {"type": "Point", "coordinates": [68.75, 37.25]}
 

@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 from panjmap import geodata
 from tests.offline import cut_off
 from tests.test_browser import (  # noqa: F401  (fixtures)
-    WAIT_MS, Session, assert_offline_and_clean, browser, detail_column, group_of, icon, map_view,
-    open_app, open_app_with_every_icon, playwright, session, settle, summary_line,
+    WAIT_MS, Session, assert_offline_and_clean, detail_column, group_of, icon, map_view,
+    open_app, open_app_with_every_icon, session, settle, summary_line,
 )
 
 # The element that has the focus, looking into (same-origin) iframes.

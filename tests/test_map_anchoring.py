@@ -21,7 +21,7 @@ from panjmap.layers import curated_layer
 from panjmap.paths import SEEDS_DIR
 from panjmap.state import ViewState
 from tests.test_browser import (  # noqa: F401  (fixtures)
-    INC, LOCATED, WAIT_MS, Session, assert_offline_and_clean, browser, open_app_with_every_icon, playwright, session,
+    INC, LOCATED, WAIT_MS, Session, assert_offline_and_clean, open_app_with_every_icon, session,
     settle,
 )
 

@@ -95,16 +95,6 @@ def test_html_carries_title_and_metadata(html: str, dataset) -> None:
     assert STATE.describe() in html
 
 
-@pytest.fixture(scope="module")
-def browser(chromium: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=snapshot.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def open_offline(browser, page_html: str) -> tuple[object, list[str], list[str]]:
     """The page loaded with every http(s) request aborted; (page, requested URLs, page errors)."""
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})

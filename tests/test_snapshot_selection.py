@@ -24,7 +24,7 @@ from panjmap.data import load_dataset
 from panjmap.layers import curated_layer
 from panjmap.state import ViewState
 from tests.test_browser import INC, LOCATED
-from tests.test_snapshot import browser, open_offline  # noqa: F401  (fixture)
+from tests.test_snapshot import open_offline
 
 SELECTED = ViewState(selected="incidents/PNJ019", zoom=9, center=(37.84137, 70.04865))
 PLAIN = SELECTED.replace(selected="")

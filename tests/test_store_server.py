@@ -8,15 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from panjmap.paths import ROOT
 from panjmap.store import imports, open_store
-from tests.conftest import CHROMIUM_ARGS, _free_port
+from tests.conftest import _free_port
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.offline import cut_off
 
@@ -52,14 +50,6 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _data_page(browser: Browser, server: Server, blocked: list[str]) -> Page:

@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 import streamlit_folium
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 from streamlit.testing.v1 import AppTest
 
 from panjmap import export, snapshot, timeline
@@ -48,7 +48,6 @@ from panjmap.ui.page import IMPORTS_KEY
 from panjmap.ui.text import md
 from tests import hostile as H
 from tests import importer_fixtures as F
-from tests.conftest import CHROMIUM_ARGS
 
 ATTRIBUTE = "panj_ssti_canary"  # set on the os module by a payload that ran
 ENV = "PANJ_SSTI_CANARY"  # set in the environment by a payload that ran
@@ -298,7 +297,7 @@ def test_matplotlib_png_draws_the_payloads_as_text(corpus, dataset, canary: Path
     no_trace(canary)
 
 
-def test_chromium_png_and_what_the_browser_shows(corpus, dataset, canary: Path, chromium: str, artifacts: Path) -> None:
+def test_chromium_png_and_what_the_browser_shows(corpus, dataset, canary: Path, browser: Browser, artifacts: Path) -> None:
     """The whole corpus in one page: Chromium's PNG, then the names as a reader sees them."""
     layers = tuple(layer for _, found, _ in corpus.values() for layer in found)
     texts = [text for text, _, _ in corpus.values()]
@@ -311,34 +310,32 @@ def test_chromium_png_and_what_the_browser_shows(corpus, dataset, canary: Path, 
     no_trace(canary)
 
     page_html = snapshot.standalone_html(state, dataset, meta, layers)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:"))
-                       else route.continue_())
-            page.set_content(page_html, wait_until="load")
-            page.wait_for_selector(".panj-incident:not(.panj-grouped), .panj-count", timeout=30_000)  # a symbol or a count
-            names = page.locator(".leaflet-control-layers-overlays label").all_text_contents()
-            shown_names = [n.strip() for n in names]
-            for layer in layers:
-                assert layer.label in shown_names, layer.label  # literally, not evaluated ("49") or dropped
-            title = page.locator(".panj-title").text_content()
-            for text in texts:
-                assert text in title
-            popups = page.evaluate(
-                """() => Object.entries(window.PANJ.layers).map(([key, layer]) => {
-                     const div = document.createElement("div"); div.innerHTML = layer.popup(0);
-                     return [key, div.textContent]; })"""
-            )
-            by_key = dict(popups)
-            for layer in layers:
-                location = layer.records.records["location"].iloc[0]
-                assert location in by_key[layer.key] and layer.label in by_key[layer.key], layer.label
-            page.locator(".leaflet-control-layers").hover()
-            page.screenshot(path=str(artifacts / "template-injection-layers.png"))
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.route("**/*", lambda route: route.abort() if route.request.url.startswith(("http:", "https:"))
+                   else route.continue_())
+        page.set_content(page_html, wait_until="load")
+        page.wait_for_selector(".panj-incident:not(.panj-grouped), .panj-count", timeout=30_000)  # a symbol or a count
+        names = page.locator(".leaflet-control-layers-overlays label").all_text_contents()
+        shown_names = [n.strip() for n in names]
+        for layer in layers:
+            assert layer.label in shown_names, layer.label  # literally, not evaluated ("49") or dropped
+        title = page.locator(".panj-title").text_content()
+        for text in texts:
+            assert text in title
+        popups = page.evaluate(
+            """() => Object.entries(window.PANJ.layers).map(([key, layer]) => {
+                 const div = document.createElement("div"); div.innerHTML = layer.popup(0);
+                 return [key, div.textContent]; })"""
+        )
+        by_key = dict(popups)
+        for layer in layers:
+            location = layer.records.records["location"].iloc[0]
+            assert location in by_key[layer.key] and layer.label in by_key[layer.key], layer.label
+        page.locator(".leaflet-control-layers").hover()
+        page.screenshot(path=str(artifacts / "template-injection-layers.png"))
+    finally:
+        page.close()
     no_trace(canary)
 
 

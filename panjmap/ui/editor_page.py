@@ -39,12 +39,12 @@ def _notice(kind: str, text: str) -> None:
 
 def _failed(exc: Exception) -> None:
     st.session_state[ERRORS_KEY] = exc.by_field() if isinstance(exc, EditError) else {}
+    message = str(exc).rstrip(".") + "."  # the store's messages are clauses; the notice is a sentence
     changed = getattr(exc, "changed", None)
     if changed:
         text = "; ".join(f"{f}: you opened {a!r}, now {b!r}" for f, (a, b) in changed.items())
-        _notice("error", f"{exc} Changed meanwhile — {text}")
-    else:
-        _notice("error", str(exc))
+        message += f" Changed meanwhile: {text}."
+    _notice("error", message)
 
 
 def _live_rows(store: Store, table: str) -> pd.DataFrame:
