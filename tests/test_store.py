@@ -58,11 +58,11 @@ def test_seed_load_and_byte_identical_dump(store_url: str, tmp_path: Path) -> No
             len(read_tables(SEEDS_DIR)["incidents"])
 
 
-def _store_with_import(store_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from panjmap.store import imports
+def _store_with_import(store_url: str, seeds_dir: Path | None = None):  # type: ignore[no-untyped-def]
     from tests.importer_fixtures import acled_csv, acled_row
 
-    store = open_store(store_url)
+    store = open_store(store_url, ready=False)
+    store.ensure_ready(seeds_dir)
     data = acled_csv([acled_row(i, notes=f"Invented note {i}, «ёж» 中文") for i in range(1, 21)])
     imports.import_dataset(store, io.BytesIO(data), "synthetic acled.csv", name="Synthetic ACLED")
     return store
@@ -75,7 +75,7 @@ def _snapshot(store) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
 
 
 def test_backup_restore_round_trip_and_refusals(store_url: str, tmp_path: Path) -> None:
-    store = _store_with_import(store_url, tmp_path)
+    store = _store_with_import(store_url)
     before = _snapshot(store)
     file = tmp_path / "store.backup.gz"
     counts = backup.backup(store, file)
@@ -114,7 +114,7 @@ def test_backup_restore_round_trip_and_refusals(store_url: str, tmp_path: Path) 
 
 def test_backup_restores_across_engines(store_url: str, tmp_path: Path) -> None:
     """One portable format: a backup taken on one engine restores on the other."""
-    store = _store_with_import(store_url, tmp_path)
+    store = _store_with_import(store_url)
     file = tmp_path / "b.gz"
     backup.backup(store, file)
     other_url = f"sqlite:///{tmp_path / 'other.sqlite'}"
@@ -127,7 +127,7 @@ def test_backup_restores_across_engines(store_url: str, tmp_path: Path) -> None:
 
 
 def test_geopackage_holds_every_layer(store_url: str, tmp_path: Path) -> None:
-    store = _store_with_import(store_url, tmp_path)
+    store = _store_with_import(store_url)
     path = tmp_path / "store.gpkg"
     counts = write_gpkg(store, path)
     layers = dict(pyogrio.list_layers(path))
@@ -161,6 +161,57 @@ def test_cli_dump_validate_and_backup(store_url: str, tmp_path: Path) -> None:
         conn.execute(t.claims.update().where(t.claims.c.position == 0).values(quote="not in the article"))
     broken = cli("validate", "--store")
     assert broken.returncode == 1 and "not found verbatim" in broken.stdout
+    reseeded = cli("db", "reseed")  # back to the seeds (nothing was logged as an edit)
+    assert reseeded.returncode == 0 and "records replaced with seeds/" in reseeded.stdout, reseeded.stderr
+    assert cli("validate", "--store").returncode == 0
+    status = cli("db", "status")
+    assert "seeds: the store was last filled from the current seeds/" in status.stdout, status.stdout
     assert cli("db", "backup", str(tmp_path / "b.gz")).returncode == 0
     refused = cli("db", "restore", str(tmp_path / "nothing.gz"))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
+
+
+def _notes_of(store: Store, record_id: str) -> str:
+    with store.reading() as conn:
+        return conn.execute(sa.select(t.incidents.c.notes).where(t.incidents.c.event_id_cnty == record_id)).scalar_one()
+
+
+def _change_note(seeds_dir: Path, record_id: str, note: str) -> None:
+    """A new release of the seeds: one incident's notes rewritten in incidents.csv."""
+    path = seeds_dir / "incidents.csv"
+    frame = read_tables(seeds_dir)["incidents"].drop(columns="_line")
+    frame.loc[frame["event_id_cnty"] == record_id, "notes"] = note
+    path.write_bytes(records.csv_bytes(frame))
+
+
+def test_an_unedited_store_follows_new_seeds_and_keeps_its_imports(store_url: str, seeds_copy: Path) -> None:
+    _store_with_import(store_url, seeds_copy)
+    first = read_tables(seeds_copy)["incidents"]["event_id_cnty"].iloc[0]
+    _change_note(seeds_copy, first, "Released later: «ёж» 中文.")
+    again = Store(engines.create(store_url))  # the next start of the app
+    again.ensure_ready(seeds_copy)
+    assert _notes_of(again, first) == "Released later: «ёж» 中文."
+    assert records.seeds_status(again, seeds_copy) == records.CURRENT
+    with again.reading() as conn:
+        assert [ds.name for ds in imports.list_datasets(conn)] == ["Synthetic ACLED"]
+        actions = conn.execute(sa.select(t.change_log.c.action).order_by(t.change_log.c.id)).scalars().all()
+    assert actions[-1] == "reseed"
+
+
+def test_an_edited_store_is_never_overwritten_by_new_seeds(store_url: str, seeds_copy: Path) -> None:
+    store = Store(engines.create(store_url))
+    store.ensure_ready(seeds_copy)
+    first = read_tables(seeds_copy)["incidents"]["event_id_cnty"].iloc[0]
+    with store.writing() as conn:  # an analyst's edit, as the editorial workflow logs it
+        conn.execute(t.incidents.update().where(t.incidents.c.event_id_cnty == first).values(notes="Analyst's note."))
+        store.log(conn, "update", "incidents", first, who="alice", reason="test")
+    _change_note(seeds_copy, first, "Released later.")
+    assert records.sync_seeds(store, seeds_copy) == records.DIVERGED
+    assert _notes_of(store, first) == "Analyst's note."
+    assert records.seeds_status(store, seeds_copy) == records.DIVERGED
+    with pytest.raises(StoreError, match="discard"):
+        records.reseed(store, seeds_copy)
+    assert _notes_of(store, first) == "Analyst's note."
+    records.reseed(store, seeds_copy, discard_edits=True)
+    assert _notes_of(store, first) == "Released later."
+    assert records.seeds_status(store, seeds_copy) == records.CURRENT

@@ -1,4 +1,4 @@
-"""``python -m panjmap db init|dump|backup|restore|status``: the store from the command line."""
+"""``python -m panjmap db init|status|dump|backup|restore|reseed``: the store from the command line."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     backup.add_argument("file", type=Path, metavar="FILE")
     restore = sub.add_parser("restore", help="replace the whole store with a backup file (all or nothing)")
     restore.add_argument("file", type=Path, metavar="FILE")
+    reseed = sub.add_parser("reseed", help="replace the curated records with seeds/ (imported datasets are kept)")
+    reseed.add_argument("--discard-edits", action="store_true",
+                        help="also when the records were edited in this store (those edits are lost)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
                 tables = records.read_record_tables(conn)
                 datasets = imports.list_datasets(conn)
             print(f"database: {store.engine.url!r}\nschema: {store.schema_revision()}")
+            if records.seeds_status(store) == records.DIVERGED:
+                print("seeds: seeds/ has changed since this store was filled, and its records were edited here; "
+                      "`db dump DIR` keeps the edits, `db reseed --discard-edits` takes the new seeds")
+            else:
+                print("seeds: the store was last filled from the current seeds/")
             print("published records: " + ", ".join(f"{len(f)} {name}" for name, f in tables.items()))
             for ds in datasets:
                 print(f"dataset {ds.name!r}: {ds.event_count} events ({ds.source_format}), updated {ds.updated_at}")
@@ -48,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         elif args.db_command == "backup":
             counts = backup.backup(store, args.file)
             print(f"backup written to {args.file}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        elif args.db_command == "reseed":
+            counts = records.reseed(store, discard_edits=args.discard_edits)
+            print("records replaced with seeds/: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         elif args.db_command == "restore":
             counts = backup.restore(store, args.file)
             print(f"store restored from {args.file}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))

@@ -108,7 +108,8 @@ class Store:
             return MigrationContext.configure(conn).get_current_revision()
 
     def ensure_ready(self, seeds_dir: Path | None = None) -> None:
-        """Migrate to head and, if the store has never been seeded, load the seeds (once per process)."""
+        """Migrate to head and fill the store from the seeds if it was never filled, or follow changed
+        seeds if nobody edited its records (once per process)."""
         if self._ready:
             return
         with self._ready_lock:
@@ -117,7 +118,7 @@ class Store:
             self.migrate()
             from panjmap.store import records  # records imports this module
 
-            records.seed_if_empty(self, seeds_dir)
+            records.sync_seeds(self, seeds_dir)
             self._ready = True
 
     # -- revisions and the change log ---------------------------------------

@@ -3,6 +3,9 @@
 The seed CSVs are the baseline: an empty store is filled from ``seeds/`` and
 ``db dump`` writes the published records back in the same format, byte for byte
 for an unedited store (text cells stored as written, rows in their order).
+When ``seeds/`` changes (a new release of the records), a store nobody has
+edited follows it at the next start; an edited store is left as it is and
+``seeds_status`` says the two have diverged (``db reseed --discard-edits``).
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ from sqlalchemy.engine import Connection
 from panjmap.data import TABLES, DataError, read_tables
 from panjmap.paths import SEEDS_DIR
 from panjmap.store import tables as t
-from panjmap.store.core import SEEDED_KEY, Store, now
+from panjmap.store.core import SEEDED_KEY, Store, StoreError, now
 from panjmap.output import write_atomically
 
 ACTORS_FILE = "actors.csv"
 # Insert order: referenced tables first.
 LOAD_ORDER: tuple[str, ...] = ("sources", "sites", "incidents", "claims", "evidence", "actors")
+SEEDS_KEY = "seeds_fingerprint"  # store_meta: which seed files the store was last filled from
+# Seed-status words (what ``sync_seeds`` did / ``seeds_status`` finds).
+SEEDED, CURRENT, RESEEDED, DIVERGED = "seeded", "current", "reseeded", "diverged"
 
 
 def _columns(name: str) -> tuple[str, ...]:
@@ -51,7 +57,17 @@ def _read_seed_tables(seeds_dir: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def load_seeds(store: Store, conn: Connection, seeds_dir: Path = SEEDS_DIR, who: str = "seeds") -> dict[str, int]:
+def seeds_fingerprint(seeds_dir: Path = SEEDS_DIR) -> str:
+    """Hash of every seed file (tables and source texts; not the README), by name and content."""
+    digest = hashlib.sha256()
+    for path in sorted(seeds_dir.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.suffix != ".md":
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_seeds(store: Store, conn: Connection, seeds_dir: Path = SEEDS_DIR, who: str = "seeds",
+               action: str = "seed") -> dict[str, int]:
     """Insert the seed records (as published) and their source files; -> rows per table."""
     tables = _read_seed_tables(seeds_dir)
     counts: dict[str, int] = {}
@@ -75,19 +91,60 @@ def load_seeds(store: Store, conn: Connection, seeds_dir: Path = SEEDS_DIR, who:
         if rows:
             conn.execute(t.RECORD_TABLES[name].insert(), rows)
         counts[name] = len(rows)
-    store.log(conn, "seed", "*", who=who, after=counts, reason=f"baseline from {seeds_dir.name}/")
+    store.log(conn, action, "*", who=who, after=counts, reason=f"baseline from {seeds_dir.name}/")
     store.set_meta(conn, SEEDED_KEY, now())
+    store.set_meta(conn, SEEDS_KEY, seeds_fingerprint(seeds_dir))
     store.bump(conn, "records")
     return counts
 
 
-def seed_if_empty(store: Store, seeds_dir: Path | None = None) -> dict[str, int] | None:
-    """Load the seeds into a store that has never been seeded; None if it already was."""
+def _edited(conn: Connection) -> bool:
+    """Has anyone changed the curated records since they were seeded (imports do not count)?"""
+    log = t.change_log.c
+    return conn.execute(sa.select(sa.func.count()).select_from(t.change_log).where(
+        log.action.not_in(("seed", "reseed")), log.table_name != "datasets")).scalar_one() > 0
+
+
+def _replace_with_seeds(store: Store, conn: Connection, seeds_dir: Path) -> dict[str, int]:
+    for name in reversed(LOAD_ORDER):  # referencing tables first
+        conn.execute(t.RECORD_TABLES[name].delete())
+    return load_seeds(store, conn, seeds_dir, action="reseed")
+
+
+def sync_seeds(store: Store, seeds_dir: Path | None = None) -> str:
+    """Fill a never-seeded store from the seeds, or follow changed seeds if nobody edited the records.
+
+    -> SEEDED, CURRENT, RESEEDED or DIVERGED (changed seeds, edited store: left as it is)."""
+    seeds_dir = seeds_dir or SEEDS_DIR
     with store.writing() as conn:
         store._lock(conn)
-        if store.get_meta(conn, SEEDED_KEY) is not None:
-            return None
-        return load_seeds(store, conn, seeds_dir or SEEDS_DIR)
+        if store.get_meta(conn, SEEDED_KEY) is None:
+            load_seeds(store, conn, seeds_dir)
+            return SEEDED
+        if store.get_meta(conn, SEEDS_KEY) == seeds_fingerprint(seeds_dir):
+            return CURRENT
+        if _edited(conn):
+            return DIVERGED
+        _replace_with_seeds(store, conn, seeds_dir)
+        return RESEEDED
+
+
+def seeds_status(store: Store, seeds_dir: Path | None = None) -> str:
+    """CURRENT if the store was last filled from these seed files, else DIVERGED."""
+    with store.reading() as conn:
+        stored = store.get_meta(conn, SEEDS_KEY)
+    return CURRENT if stored == seeds_fingerprint(seeds_dir or SEEDS_DIR) else DIVERGED
+
+
+def reseed(store: Store, seeds_dir: Path | None = None, discard_edits: bool = False) -> dict[str, int]:
+    """Replace the curated records with the seeds (imports are kept); edits only with ``discard_edits``."""
+    seeds_dir = seeds_dir or SEEDS_DIR
+    with store.writing() as conn:
+        store._lock(conn)
+        if _edited(conn) and not discard_edits:
+            raise StoreError("the records were edited in this store; reseeding discards those edits "
+                             "(dump them first with `db dump DIR`, then reseed with --discard-edits)")
+        return _replace_with_seeds(store, conn, seeds_dir)
 
 
 def read_record_tables(conn: Connection, statuses: tuple[str, ...] = ("published",)) -> dict[str, pd.DataFrame]:
