@@ -48,6 +48,7 @@ ACTIONS: dict[str, Role] = {
     "import": Role.editor,
     "remove-import": Role.editor,
     "add-source": Role.editor,
+    "edit-source": Role.editor,
     "edit-record": Role.editor,
     "retire-record": Role.editor,
     "merge-records": Role.editor,

@@ -196,3 +196,28 @@ def test_the_place_picker_finds_a_place_by_its_cyrillic_name_and_fills_the_place
     assert widget(at, "edit_incidents_admin2").value == "Darvoz"
     assert widget(at, "edit_incidents_geo_precision").value == "1"
     assert widget(at, "edit_incidents_latitude").value.startswith("38.4")
+
+
+def test_an_editor_corrects_a_source_s_outlet_and_a_viewer_cannot(store_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = editor_page()
+    source = "000_42528b249955a706.txt"
+    widget(at, "srcedit_file").set_value(source).run()  # opening it loads its details into the form
+    assert widget(at, "srcedit_title").value and widget(at, "srcedit_publisher").value != "Corrected outlet"
+    widget(at, "srcedit_publisher").set_value("Corrected outlet")
+    widget(at, "srcedit_why").set_value("the byline names the outlet")
+    next(b for b in at.button if b.label == "Save details").click().run()
+    assert any("Saved the details of" in s.value and "version 2" in s.value for s in at.success), [e.value for e in at.error]
+    with open_store(store_env).reading() as conn:
+        row = conn.execute(sa.select(t.sources.c.publisher, t.sources.c.version)
+                           .where(t.sources.c.source_file == source)).one()
+    assert tuple(row) == ("Corrected outlet", 2)
+
+    monkeypatch.setenv("PANJ_TRUSTED_USER_HEADER", "X-Forwarded-User")  # an anonymous viewer, crafting the state
+    viewer = editor_page()
+    before = counts(store_env)
+    widget(viewer, "srcedit_file").set_value(source).run()
+    widget(viewer, "srcedit_publisher").set_value("Vandalised")
+    widget(viewer, "srcedit_why").set_value("x")
+    next(b for b in viewer.button if b.label == "Save details").click().run()
+    assert any("may not edit source" in e.value for e in viewer.error), [e.value for e in viewer.error]
+    assert counts(store_env) == before

@@ -124,6 +124,7 @@ def test_a_viewer_cannot_write_by_any_path(store) -> None:
         lambda: records.merge(store, VIEWER, "PNJ019", ref.record_id, "no"),
         lambda: review.set_status(store, VIEWER, "incidents", ref.record_id, "reviewed", ref.version),
         lambda: history.revert(store, VIEWER, 1),
+        lambda: sources.update_source(store, VIEWER, source, RU_META, 1, "no"),
     ]
     for attempt in attempts:
         with pytest.raises(PermissionDenied):
@@ -212,3 +213,33 @@ def test_a_new_citation_leaves_the_existing_evidence_rows_in_place(store) -> Non
                                      citations=(Citation(source, RU_QUOTE), Citation(source, second, "place"))))
     after = rows()
     assert after[0] == before[0] and [q for _, q in after] == [RU_QUOTE, second]
+
+
+def _source_row(store, source_file: str) -> dict:
+    with store.reading() as conn:
+        return dict(conn.execute(sa.select(t.sources).where(t.sources.c.source_file == source_file)).mappings().one())
+
+
+def test_a_source_s_details_are_corrected_with_history_and_its_text_never_changes(store) -> None:
+    import dataclasses
+
+    source = add_ru_source(store)
+    before = _source_row(store, source)
+    corrected = dataclasses.replace(RU_META, publisher="Exclusive.kz, citing Radio Ozodi", published="2025-11-30")
+    assert sources.update_source(store, EDITOR, source, corrected, 1, "the outlet cites Radio Ozodi") == 2
+    after = _source_row(store, source)
+    assert (after["publisher"], after["published"], after["version"]) == ("Exclusive.kz, citing Radio Ozodi", "2025-11-30", 2)
+    assert bytes(after["content"]) == bytes(before["content"]) == RU_TEXT and after["sha256"] == before["sha256"]
+    [change] = [c for c in history.changes(store, "sources", source) if c["action"] == "update"]
+    assert change["who"] == "alice" and change["reason"] == "the outlet cites Radio Ozodi"
+    assert change["before"] == {"publisher": "Exclusive.kz", "published": ""}
+    assert change["after"] == {"publisher": "Exclusive.kz, citing Radio Ozodi", "published": "2025-11-30"}
+
+    count = log_count(store)
+    with pytest.raises(ConflictError, match="nothing was saved"):  # opened at version 1, saved meanwhile
+        sources.update_source(store, OTHER_EDITOR, source, RU_META, 1, "stale")
+    with pytest.raises(EditError, match="YYYY-MM-DD"):
+        sources.update_source(store, EDITOR, source, dataclasses.replace(corrected, published="30.11.2025"), 2, "date")
+    with pytest.raises(EditError, match="why"):
+        sources.update_source(store, EDITOR, source, RU_META, 2, " ")
+    assert log_count(store) == count and _source_row(store, source)["version"] == 2

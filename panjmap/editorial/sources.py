@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from panjmap.editorial import workspace as ws
-from panjmap.editorial.errors import EditError
+from panjmap.editorial.errors import ConflictError, EditError
 from panjmap.identity import Identity, require
 from panjmap.store import Store
 from panjmap.store import tables as t
@@ -86,11 +86,8 @@ def add_source(store: Store, who: Identity, data: bytes, filename: str, meta: So
         numbers = [int(m.group(1)) for name in conn.execute(sa.select(t.sources.c.source_file)).scalars()
                    if (m := re.match(r"(\d+)_", name))]
         source_file = f"{max(numbers, default=-1) + 1:03d}_{digest[:16]}.txt"
-        row = {col: "" for col in ws.seed_fields("sources")} | {
-            "source_file": source_file, "title": meta.title.strip(), "publisher": meta.publisher.strip(),
-            "published": meta.published, "sha256": digest, "notes": meta.notes.strip(), "url": meta.url.strip(),
-            "language": meta.language, "author": meta.author.strip(),
-        }
+        row = {col: "" for col in ws.seed_fields("sources")} | _meta_fields(meta) | {
+            "source_file": source_file, "sha256": digest}
         conn.execute(t.sources.insert().values(
             **row, position=ws.next_position(conn, "sources"), version=1, status="published",
             updated_at=now(), updated_by=who.user, content=content, content_sha256=digest,
@@ -98,6 +95,38 @@ def add_source(store: Store, who: Identity, data: bytes, filename: str, meta: So
         store.log(conn, "create", "sources", source_file, who=who.user, after=row, reason=f"added from {filename}")
         store.bump(conn, "records")
     return source_file
+
+
+def _meta_fields(meta: SourceInput) -> dict[str, str]:
+    return {"title": meta.title.strip(), "publisher": meta.publisher.strip(), "author": meta.author.strip(),
+            "language": meta.language, "published": meta.published, "url": meta.url.strip(), "notes": meta.notes.strip()}
+
+
+def update_source(store: Store, who: Identity, source_file: str, meta: SourceInput, version: int,
+                  reason: str) -> int:
+    """Correct a source's details (title, outlet, author, language, date, URL, notes); its text,
+    which every quote is checked against, never changes. -> the new version."""
+    require(who, "edit-source")
+    _check(meta)
+    if not reason.strip():
+        raise EditError("say why the details change (it goes into the history)")
+    fields = _meta_fields(meta)
+    with store.writing() as conn:
+        current = ws.current_row(conn, "sources", source_file)
+        if current is None or current["status"] == "retired":
+            raise EditError(f"{source_file} is not in the library")
+        if current["version"] != version:
+            raise ConflictError(f"{source_file} was changed by {current['updated_by']} after you opened it "
+                                f"(version {version} -> {current['version']}); nothing was saved", {})
+        before = {f: current[f] for f in fields if current[f] != fields[f]}
+        if not before:
+            raise EditError("nothing changed")
+        conn.execute(t.sources.update().where(t.sources.c.source_file == source_file).values(
+            **fields, version=version + 1, updated_at=now(), updated_by=who.user))
+        store.log(conn, "update", "sources", source_file, who=who.user, before=before,
+                  after={f: fields[f] for f in before}, reason=reason.strip())
+        store.bump(conn, "records")
+    return version + 1
 
 
 def search(store: Store, needle: str) -> list[str]:

@@ -160,9 +160,7 @@ def _add_source(store: Store) -> None:
     get = st.session_state.get
     upload = get("src_upload")
     data, name = (upload.getvalue(), upload.name) if upload is not None else (get("src_text", "").encode("utf-8"), "pasted text")
-    meta = sources.SourceInput(title=get("src_title", ""), publisher=get("src_outlet", ""), author=get("src_author", ""),
-                               language=get("src_language", ""), published=get("src_published", "").strip(),
-                               url=get("src_url", "").strip(), notes=get("src_notes", ""))
+    meta = _source_input("src_")
     try:
         added = sources.add_source(store, identity.current(), data, name, meta)
     except (EditError, PermissionDenied, StoreError) as exc:
@@ -171,19 +169,61 @@ def _add_source(store: Store) -> None:
     _notice("success", f"Added {added}. Cite it in a record's Sources.")
 
 
+# A source's details: SourceInput field -> its label (widget keys are a form prefix + the field).
+SOURCE_FIELDS = {"title": "Title (the headline)", "publisher": "Outlet", "author": "Author", "language": "Language",
+                 "published": "Published (YYYY-MM-DD; empty = unknown)", "url": "URL", "notes": "Notes"}
+
+
+def _source_fields(prefix: str) -> None:
+    """The details form; widget keys are ``prefix + field``."""
+    columns = st.columns(3) + st.columns(3)
+    for column, (field, label) in zip(columns, list(SOURCE_FIELDS.items())[:6]):
+        if field == "language":
+            column.selectbox(label, LANGUAGES, format_func=lambda v: v or "not stated", key=prefix + field)
+        else:
+            column.text_input(label, key=prefix + field)
+    st.text_input(SOURCE_FIELDS["notes"], key=prefix + "notes")
+
+
+def _source_input(prefix: str) -> sources.SourceInput:
+    return sources.SourceInput(**{f: str(st.session_state.get(prefix + f) or "").strip() for f in SOURCE_FIELDS})
+
+
+def _load_source(store: Store) -> None:
+    row = _source_row(store, st.session_state.get("srcedit_file") or "")
+    if row.get("language") not in LANGUAGES:
+        row["language"] = ""
+    for field in SOURCE_FIELDS:
+        st.session_state["srcedit_" + field] = row.get(field) or ""
+    st.session_state["srcedit_version"] = row.get("version")
+
+
+def _update_source(store: Store) -> None:
+    source_file = st.session_state.get("srcedit_file") or ""
+    try:
+        version = sources.update_source(store, identity.current(), source_file, _source_input("srcedit_"),
+                                        st.session_state.get("srcedit_version"), st.session_state.get("srcedit_why", ""))
+    except (EditError, PermissionDenied, StoreError) as exc:
+        _failed(exc)
+        return
+    st.session_state["srcedit_version"] = version
+    _notice("success", f"Saved the details of {source_file} (version {version}).")
+
+
 def _source_tab(store: Store) -> None:
     st.text_area("Paste the article text", height=160, key="src_text")
     st.file_uploader("…or upload a .txt or .html file", type=["txt", "html", "htm"], key="src_upload")
-    c1, c2, c3 = st.columns(3)
-    c1.text_input("Title (the headline)", key="src_title")
-    c2.text_input("Outlet", key="src_outlet")
-    c3.text_input("Author", key="src_author")
-    c4, c5, c6 = st.columns(3)
-    c4.selectbox("Language", LANGUAGES, format_func=lambda v: v or "not stated", key="src_language")
-    c5.text_input("Published (YYYY-MM-DD; empty = unknown)", key="src_published")
-    c6.text_input("URL", key="src_url")
-    st.text_input("Notes", key="src_notes")
+    _source_fields("src_")
     st.button("Add source", on_click=_add_source, args=(store,))
+    st.divider()
+    st.markdown("**Correct a source's details** (its text, which the quotes are checked against, stays as added)")
+    labels = _source_labels(store)
+    st.selectbox("Source", [""] + list(labels), format_func=lambda f: labels.get(f, "—"), key="srcedit_file",
+                 on_change=_load_source, args=(store,))
+    if st.session_state.get("srcedit_file"):
+        _source_fields("srcedit_")
+        st.text_input("Why (goes into the history)", key="srcedit_why")
+        st.button("Save details", on_click=_update_source, args=(store,))
 
 
 def _source_text(store: Store, source_file: str) -> str:
