@@ -12,10 +12,12 @@ a timeout) and bytes received.
 
 Bounded: at most MAX_USERS users and MAX_DURATION_S seconds; loopback only.
 With ``--start-server`` it runs ``streamlit run app.py`` itself and samples
-that process's RSS and CPU time.
+that process's RSS and CPU time; ``--pid`` samples running processes (several
+behind a proxy). Each user carries its own sticky cookie, as a browser would get
+from the proxy, so users spread over the processes behind nginx.
 
     python -m bench.ws_load --start-server --users 10 --duration 60
-    python -m bench.ws_load --url ws://127.0.0.1:8501 --users 50 --duration 60 --pid 1234
+    python -m bench.ws_load --url ws://127.0.0.1:8080 --users 50 --duration 60 --pid 1234 1235
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +45,8 @@ from streamlit.elements.widgets.slider import _date_to_datetime, _datetime_to_mi
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from panjmap.state import DEFAULT_LAYERS, IMPORT_LAYER_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_USERS = 200
@@ -60,6 +65,7 @@ PERMALINKS = (  # what a shared link opens: filters, a window, a selection
     {"text": "drone"},
     {"actors": ["Unknown / unclaimed"]},
 )
+STICKY_COOKIE = "panj_upstream"  # the cookie deploy/nginx-site.conf.template keys its upstream choice on
 
 
 class ActionFailed(Exception):
@@ -185,21 +191,33 @@ def _day_micros(day: dt.date) -> float:
     return float(_datetime_to_micros(_date_to_datetime(day)))
 
 
+def permalink(k: int, layer: str = "") -> str:
+    """User ``k``'s permalink query; with ``layer``, that imported dataset is shown too."""
+    params = dict(PERMALINKS[k % len(PERMALINKS)])
+    if layer:
+        params["layers"] = [*DEFAULT_LAYERS, IMPORT_LAYER_PREFIX + layer]
+    return urlencode(params, doseq=True)
+
+
 class VirtualUser:
     """Opens a session with a permalink, then changes the view with think time between actions."""
 
-    def __init__(self, k: int, url: str, record_ids: list[str], think_s: tuple[float, float]) -> None:
+    def __init__(self, k: int, url: str, record_ids: list[str], think_s: tuple[float, float],
+                 layer: str = "") -> None:
         self.k = k
         self.url = url
         self.rng = random.Random(k)
         self.record_ids = record_ids
         self.think_s = think_s
+        self.layer = layer
+        # Its own browser: the proxy's sticky cookie, as nginx would have set it on the page load.
+        # (From its own generator: the action sequence stays what it was without one.)
+        self.headers = {"Cookie": f"{STICKY_COOKIE}=vu{k}-{random.Random(f'cookie{k}').getrandbits(64):016x}"}
         self.results: list[Result] = []
 
     async def go(self, deadline: float) -> None:
-        query = urlencode(PERMALINKS[self.k % len(PERMALINKS)], doseq=True)
         try:
-            session, result = await Session.open(self.url, query)
+            session, result = await Session.open(self.url, permalink(self.k, self.layer), headers=self.headers)
         except (OSError, websockets.WebSocketException, TimeoutError) as exc:
             self.results.append(Result("open", 0.0, 0, f"connect failed: {exc}"))
             return
@@ -266,33 +284,43 @@ def curated_ids() -> list[str]:
 
 
 class ServerProbe:
-    """RSS and CPU time of the server process, sampled while the load runs."""
+    """RSS and CPU time of the server processes, sampled every second while the load runs."""
 
-    def __init__(self, pid: int | None) -> None:
-        self.proc = psutil.Process(pid) if pid else None
-        self.rss: list[int] = []
-        self.cpu0 = self._cpu()
+    def __init__(self, pids: Sequence[int]) -> None:
+        self.procs = [psutil.Process(pid) for pid in pids]
+        self.rss: list[list[int]] = [[] for _ in self.procs]
+        self.cpu0 = [self._cpu(proc) for proc in self.procs]
 
-    def _cpu(self) -> float:
-        if not self.proc:
-            return 0.0
-        t = self.proc.cpu_times()
+    @staticmethod
+    def _cpu(proc: psutil.Process) -> float:
+        t = proc.cpu_times()
         return t.user + t.system
 
     async def sample(self, stop: asyncio.Event) -> None:
-        while self.proc and not stop.is_set():
-            self.rss.append(self.proc.memory_info().rss)
+        """Every second, and once more when ``stop`` is set (the end of the run)."""
+        while self.procs:
+            for proc, rss in zip(self.procs, self.rss):
+                rss.append(proc.memory_info().rss)
+            if stop.is_set():
+                return
             try:
                 await asyncio.wait_for(stop.wait(), 1.0)
             except TimeoutError:
                 pass
 
     def report(self, wall_s: float) -> dict[str, Any]:
-        if not self.proc:
+        """Per process, and over all: CPU summed, RSS the largest of any one process."""
+        if not self.procs:
             return {}
-        cpu = self._cpu() - self.cpu0
+        servers = []
+        for proc, rss, cpu0 in zip(self.procs, self.rss, self.cpu0):
+            cpu = self._cpu(proc) - cpu0
+            servers.append({"pid": proc.pid, "cpu_s": round(cpu, 1), "cpu_share": round(cpu / wall_s, 2),
+                            "rss_max_mb": round(max(rss) / 2**20), "rss_end_mb": round(rss[-1] / 2**20)})
+        cpu = sum(s["cpu_s"] for s in servers)
         return {"server_cpu_s": round(cpu, 1), "server_cpu_share": round(cpu / wall_s, 2),
-                "server_rss_max_mb": round(max(self.rss) / 2**20), "server_rss_end_mb": round(self.rss[-1] / 2**20)}
+                "server_rss_max_mb": max(s["rss_max_mb"] for s in servers),
+                "server_rss_end_mb": max(s["rss_end_mb"] for s in servers), "servers": servers}
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -321,22 +349,27 @@ def summarize(results: list[Result], users: int, wall_s: float) -> dict[str, Any
 
 
 async def run_load(url: str, users: int, duration_s: float, think_s: tuple[float, float] = (1.0, 3.0),
-                   pid: int | None = None, ramp_s: float = 5.0) -> dict[str, Any]:
-    """Drive ``users`` virtual users against ``url`` (ws://127.0.0.1:PORT) for ``duration_s``."""
-    host = urlsplit(url).hostname
-    if host not in LOOPBACK:
-        raise ValueError(f"loopback only, not {host!r}")
+                   pid: int | Sequence[int] | None = None, ramp_s: float = 5.0, layer: str = "",
+                   warm_urls: Sequence[str] = ()) -> dict[str, Any]:
+    """Drive ``users`` virtual users against ``url`` (ws://127.0.0.1:PORT) for ``duration_s``.
+
+    ``pid``: the server process(es) to sample; ``layer``: an imported dataset every user shows;
+    ``warm_urls``: each process's own URL, to warm every one behind a proxy (default ``url``)."""
+    for target in (url, *warm_urls):
+        if urlsplit(target).hostname not in LOOPBACK:
+            raise ValueError(f"loopback only, not {urlsplit(target).hostname!r}")
     users = max(1, min(users, MAX_USERS))
     duration_s = max(1.0, min(duration_s, MAX_DURATION_S))
     ids = curated_ids()
-    warm, _ = await Session.open(url, "")  # a server's first run imports and indexes: not capacity
-    await warm.close()
-    probe = ServerProbe(pid)
+    for target in warm_urls or (url,):  # a server's first run imports and indexes: not capacity
+        warm, _ = await Session.open(target, permalink(0, layer))
+        await warm.close()
+    probe = ServerProbe([pid] if isinstance(pid, int) else pid or [])
     stop = asyncio.Event()
     sampler = asyncio.create_task(probe.sample(stop))
     t0 = time.monotonic()
     deadline = t0 + duration_s
-    vus = [VirtualUser(k, url, ids, think_s) for k in range(users)]
+    vus = [VirtualUser(k, url, ids, think_s, layer) for k in range(users)]
 
     async def start(vu: VirtualUser) -> None:
         await asyncio.sleep(ramp_s * vu.k / users)  # spread the opens, as people arrive
@@ -350,15 +383,31 @@ async def run_load(url: str, users: int, duration_s: float, think_s: tuple[float
     return {**summarize(results, users, wall), **probe.report(wall)}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int = 1) -> int:
+    """The first of ``count`` consecutive free loopback ports."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65535:
+            continue
+        sockets: list[socket.socket] = []
+        try:
+            for port in range(first, first + count):
+                sockets.append(socket.socket())
+                sockets[-1].bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free ports")
 
 
 def start_server(extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free loopback port; returns the process and its ws:// base URL."""
-    port = _free_port()
+    port = free_ports()
     log = open(ROOT / "test-artifacts" / f"ws-load-{port}.log", "w") if (ROOT / "test-artifacts").is_dir() \
         else subprocess.DEVNULL
     proc = subprocess.Popen(
@@ -382,7 +431,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="ws://127.0.0.1:PORT of a running app (loopback only)")
     parser.add_argument("--start-server", action="store_true", help="run `streamlit run app.py` for this load")
-    parser.add_argument("--pid", type=int, help="server process to sample (RSS, CPU)")
+    parser.add_argument("--pid", type=int, nargs="+", default=[], help="server process(es) to sample (RSS, CPU)")
+    parser.add_argument("--layer", default="", help="an imported dataset's name: every user shows its layer")
+    parser.add_argument("--warm", nargs="+", default=[], metavar="URL",
+                        help="each app process's own ws:// URL, warmed before the load (behind a proxy)")
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN_S", "MAX_S"))
@@ -391,12 +443,13 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.url) == args.start_server:
         parser.error("give --url or --start-server")
     proc = None
-    url, pid = args.url, args.pid
+    url, pids = args.url, args.pid
     if args.start_server:
         proc, url = start_server()
-        pid = proc.pid
+        pids = [proc.pid]
     try:
-        summary = asyncio.run(run_load(url.rstrip("/"), args.users, args.duration, tuple(args.think), pid))
+        summary = asyncio.run(run_load(url.rstrip("/"), args.users, args.duration, tuple(args.think), pids,
+                                       layer=args.layer, warm_urls=[u.rstrip("/") for u in args.warm]))
     finally:
         if proc:
             proc.terminate()

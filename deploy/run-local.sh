@@ -93,7 +93,9 @@ error_log $run/nginx-error.log;
 events { worker_connections 1024; }
 http {
     include /etc/nginx/mime.types;
-    access_log $run/nginx-access.log;
+    # Which app process served each request, and for which sticky key (the spread shows here).
+    log_format panj '\$remote_addr [\$time_local] "\$request" \$status upstream=\$upstream_addr sticky=\$panj_sticky';
+    access_log $run/nginx-access.log panj;
     client_body_temp_path $run/nginx-tmp/body;
     proxy_temp_path $run/nginx-tmp/proxy;
     fastcgi_temp_path $run/nginx-tmp/fastcgi;

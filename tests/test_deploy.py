@@ -1,18 +1,23 @@
 """The team stack for real: PostGIS, two app processes and nginx, started by deploy/run-local.sh.
 
 A write through one process is seen through the other; a login at the proxy is the
-identity the app trusts; the database restarting shows 'unavailable, retrying' and the
-page recovers by itself.
+identity the app trusts; a browser stays on one process (nginx's sticky cookie) while
+fresh browsers from one address spread over both; the database restarting shows
+'unavailable, retrying' and the page recovers by itself.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from urllib.parse import urlencode
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,41 +25,21 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.ws_load import free_ports
 from panjmap.paths import ROOT
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.offline import cut_off
 
 RUN_LOCAL = ROOT / "deploy" / "run-local.sh"
 LOAD_MS = 90_000
-
-
-def _free_ports(count: int) -> int:
-    """The first of ``count`` consecutive free loopback ports."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + count > 65535:
-            continue
-        try:
-            sockets = []
-            for port in range(first, first + count):
-                s = socket.socket()
-                s.bind(("127.0.0.1", port))
-                sockets.append(s)
-        except OSError:
-            continue
-        finally:
-            for s in locals().get("sockets", []):
-                s.close()
-        return first
-    raise RuntimeError("no free ports")
+STICKY = "panj_upstream"
+ALICE = "Basic " + base64.b64encode(b"alice:alice-pw").decode()
 
 
 class Stack:
     def __init__(self, tmp: Path) -> None:
         self.dir = tmp / "stack"
-        self.proxy, self.app0, self.pg = _free_ports(1), _free_ports(2), _free_ports(1)
+        self.proxy, self.app0, self.pg = free_ports(1), free_ports(2), free_ports(1)
         users = tmp / "htpasswd"
         users.write_text("alice:{PLAIN}alice-pw\nbob:{PLAIN}bob-pw\n", encoding="utf-8")
         roles = tmp / "roles.toml"
@@ -69,6 +54,12 @@ class Stack:
                               text=True, timeout=timeout)
         assert done.returncode == 0, f"run-local.sh {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
         return done.stdout
+
+    def served(self) -> list[tuple[str, str, str]]:
+        """(request line, app process address, sticky key) per request nginx has logged."""
+        lines = (self.dir / "nginx-access.log").read_text(encoding="utf-8").splitlines()
+        return [(line.split('"')[1], line.split(" upstream=")[1].split(" sticky=")[0], line.split(" sticky=")[1])
+                for line in lines if " upstream=" in line]
 
     def pg_ctl(self, action: str) -> None:
         cmd = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", str(self.dir / "pg"), "-w", "-m", "fast",
@@ -125,12 +116,59 @@ def test_an_import_through_one_process_is_seen_through_the_other(stack: Stack, b
     editor = open_page(browser, f"http://127.0.0.1:{stack.proxy}/data", user="alice")
     upload(editor, data, "Team import")
     expect(editor.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
+    [key] = [c["value"] for c in editor.context.cookies() if c["name"] == STICKY]
     editor.context.close()
+    # Her page, its scripts, its upload and its websocket (logged once closed) all went to one process.
+    deadline = time.monotonic() + 30
+    while not any("/_stcore/stream" in r and k == key for r, _, k in stack.served()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    hers = [(request, upstream) for request, upstream, k in stack.served() if k == key]
+    for part in ("GET /data", "/_stcore/upload_file/", "GET /_stcore/stream"):
+        assert any(part in request for request, _ in hers), (part, hers)
+    assert len({upstream for _, upstream in hers if upstream != "-"}) == 1, hers  # "-": nginx's own login challenge
     for port in (stack.app0, stack.app0 + 1):  # each process, whichever took the write
         page = open_page(browser, f"http://127.0.0.1:{port}/data")
         expect(page.get_by_text("Imported: Team import (5 of 5")).to_be_visible(timeout=LOAD_MS)
         expect(page.get_by_text("Imported: Viewer import")).to_have_count(0)
         page.context.close()
+
+
+def fetch(url: str, cookie: str = "", login: str = ALICE) -> tuple[int, str]:
+    """(status, nginx's sticky Set-Cookie) of a GET as alice, with ``cookie`` or as a fresh client."""
+    headers = {**({"Authorization": login} if login else {}), **({"Cookie": cookie} if cookie else {})}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+            status, set_cookies = response.status, response.headers.get_all("Set-Cookie") or []
+    except urllib.error.HTTPError as refused:
+        status, set_cookies = refused.code, refused.headers.get_all("Set-Cookie") or []
+    return status, next((c for c in set_cookies if c.startswith(f"{STICKY}=")), "")
+
+
+def test_fresh_clients_from_one_address_spread_over_both_processes_and_each_stays_on_its_own(stack: Stack) -> None:
+    """Every client here is 127.0.0.1, as an office behind one NAT: the sticky key is nginx's cookie."""
+    base = f"http://127.0.0.1:{stack.proxy}/_stcore/health"
+    status, cookie = fetch(base, login="")
+    assert status == 401 and cookie.startswith(f"{STICKY}=")  # set on every response, the login page too
+    clients = {}
+    for k in range(20):
+        status, cookie = fetch(f"{base}?client={k}")
+        assert status == 200
+        assert {"Path=/", "HttpOnly", "SameSite=Lax"} <= {part.strip() for part in cookie.split(";")}, cookie
+        clients[k] = cookie.split(";")[0]
+        for again in range(2):  # the same browser's next requests
+            assert fetch(f"{base}?client={k}&again={again}", clients[k]) == (200, cookie)
+    served = stack.served()
+    apps = {f"127.0.0.1:{stack.app0}", f"127.0.0.1:{stack.app0 + 1}"}
+    first = {}
+    for k in clients:
+        upstreams = {upstream for request, upstream, _ in served if f"?client={k} " in request or
+                     f"?client={k}&" in request}
+        assert len(upstreams) == 1 and upstreams <= apps, (k, upstreams)
+        first[k] = upstreams.pop()
+    assert set(first.values()) == apps, first  # 20 fresh keys: both processes take clients
+    # A key not of the accepted form is replaced by a fresh one, not echoed back.
+    status, cookie = fetch(base, cookie=f"{STICKY}=<script>x")
+    assert status == 200 and re.fullmatch(f"{STICKY}=[0-9a-f]{{32}}", cookie.split(";")[0]), cookie
 
 
 def upload(page: Page, data: Path, name: str) -> None:
@@ -158,7 +196,6 @@ def test_killing_a_process_under_load_loses_nothing_and_its_users_carry_on_throu
     """kill -9 the process serving a load run through the proxy: each user's tab reconnects through
     nginx (to the other process) with the view its URL holds, and carries on; the store is intact."""
     import asyncio
-    import base64
     import concurrent.futures
     import time
 
@@ -166,7 +203,8 @@ def test_killing_a_process_under_load_loses_nothing_and_its_users_carry_on_throu
 
     from bench.ws_load import ACTIONS, PERMALINKS, ActionFailed, Result, Session, VirtualUser, curated_ids
 
-    login = {"Authorization": "Basic " + base64.b64encode(b"bob:bob-pw").decode()}
+    # One browser's tabs: one sticky cookie, so every user starts on the same process.
+    login = {"Authorization": "Basic " + base64.b64encode(b"bob:bob-pw").decode(), "Cookie": f"{STICKY}=bobs-browser"}
     url = f"ws://127.0.0.1:{stack.proxy}"
     ids = curated_ids()
     pids = {int((stack.dir / f"app-{port}.pid").read_text()): port for port in (stack.app0, stack.app0 + 1)}

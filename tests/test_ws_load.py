@@ -10,10 +10,17 @@ unnoticed. The full 10/50-user runs are a benchmark (docs/benchmarks.md).
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import subprocess
+import sys
+from urllib.parse import parse_qs
 
 import pytest
 
 from bench import ws_load
+from panjmap.paths import ROOT
+from panjmap.state import DEFAULT_LAYERS, ViewState
 
 USERS = 6
 DURATION_S = 10.0
@@ -42,3 +49,51 @@ def test_virtual_users_run_every_action_without_error(server) -> None:
 def test_refuses_anything_but_loopback() -> None:
     with pytest.raises(ValueError, match="loopback only"):
         asyncio.run(ws_load.run_load("ws://example.org:8501", 1, 1.0))
+
+
+def test_each_virtual_user_carries_its_own_sticky_cookie_that_nginx_keeps() -> None:
+    """Distinct users have distinct keys (so they spread over processes behind the proxy), each in
+    the form the nginx site accepts as a sticky key rather than replacing it."""
+    template = (ROOT / "deploy" / "nginx-site.conf.template").read_text(encoding="utf-8")
+    accepted = re.search(r'map \$cookie_panj_upstream \$panj_sticky \{\s*"~([^"]+)"', template).group(1)
+    cookies = [ws_load.VirtualUser(k, "ws://127.0.0.1:1", [], (1.0, 2.0)).headers["Cookie"] for k in range(50)]
+    keys = [cookie.removeprefix(f"{ws_load.STICKY_COOKIE}=") for cookie in cookies]
+    assert all(cookie.startswith(f"{ws_load.STICKY_COOKIE}=") for cookie in cookies)
+    assert len(set(keys)) == len(keys)
+    assert all(re.fullmatch(accepted, key) for key in keys), keys
+    again = ws_load.VirtualUser(7, "ws://127.0.0.1:1", [], (1.0, 2.0))
+    assert again.headers["Cookie"] == cookies[7]  # reproducible runs
+
+
+def test_a_permalink_with_an_imported_layer_shows_it_beside_the_default_layers() -> None:
+    for k in range(len(ws_load.PERMALINKS)):
+        state, errors = ViewState.from_query(parse_qs(ws_load.permalink(k, "bench")))
+        assert not errors
+        assert state.layers == (*DEFAULT_LAYERS, "import:bench")
+        plain, _ = ViewState.from_query(parse_qs(ws_load.permalink(k)))
+        assert plain.layers == DEFAULT_LAYERS
+        assert plain.replace(layers=state.layers) == state  # the permalink's own filters are kept
+
+
+def test_the_probe_reports_each_server_process_and_the_largest_rss() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import sys, time; b = b'x' * (64 * 2**20); print(flush=True); "
+                              "time.sleep(60)"], stdout=subprocess.PIPE)
+    try:
+        child.stdout.readline()  # the child holds its 64 MB
+        probe = ws_load.ServerProbe([os.getpid(), child.pid])
+
+        async def sample_at_the_end() -> None:
+            stop = asyncio.Event()
+            stop.set()
+            await probe.sample(stop)
+
+        asyncio.run(sample_at_the_end())
+        report = probe.report(1.0)
+    finally:
+        child.kill()
+        child.wait()
+    assert [s["pid"] for s in report["servers"]] == [os.getpid(), child.pid]
+    assert report["servers"][1]["rss_max_mb"] >= 64
+    assert report["server_rss_max_mb"] == max(s["rss_max_mb"] for s in report["servers"])
+    assert report["server_cpu_s"] == round(sum(s["cpu_s"] for s in report["servers"]), 1)
+    assert ws_load.ServerProbe([]).report(1.0) == {}
