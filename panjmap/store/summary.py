@@ -1,0 +1,59 @@
+"""What the sidebar and playback need of an imported dataset, from SQL aggregates.
+
+Date bounds, actor counts, nationalities, regions and the highest death toll of
+a dataset, computed by the database (no event is loaded) and cached per
+(store, dataset, revision): a re-sync bumps the revision, so a stale summary is
+never served. Gives the same as ``panjmap.layers.MemoryLayer.summary`` on the
+dataset loaded in memory (a test checks both engines).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from panjmap import query
+from panjmap.cache import byte_bounded
+from panjmap.layers import LayerSummary
+from panjmap.schema import CONTEXT_SCOPE
+from panjmap.store import tables as t
+from panjmap.store.core import open_store
+
+
+def dataset_summary(conn: Connection, dataset_id: int) -> LayerSummary:
+    e = t.events.c
+    mine = e.dataset_id == dataset_id
+    first, last, top, context = conn.execute(sa.select(
+        sa.func.min(sa.func.nullif(e.event_date, "")), sa.func.max(sa.func.nullif(e.end_date, "")),
+        sa.func.max(e.fatalities), sa.func.count().filter(e.scope == CONTEXT_SCOPE)).where(mine)).one()
+    # Few distinct actor lists repeat over many events: count them grouped, then split.
+    in_context = sa.case((e.scope == CONTEXT_SCOPE, 1), else_=0)
+    border: dict[str, int] = {}
+    every: dict[str, int] = {}
+    for actors, is_context, count in conn.execute(
+            sa.select(e.actors, in_context, sa.func.count()).where(mine).group_by(e.actors, in_context)):
+        for name in filter(None, actors.split(t.ACTOR_SEP)):
+            every[name] = every.get(name, 0) + count
+            if not is_context:
+                border[name] = border.get(name, 0) + count
+    nationalities = conn.execute(sa.select(e.victim_nationality).distinct().where(mine)).scalars()
+    regions = conn.execute(sa.select(e.admin1).distinct().where(mine, e.admin1 != "")).scalars()
+    return LayerSummary(
+        first_day=dt.date.fromisoformat(first) if first else None,
+        last_day=dt.date.fromisoformat(last) if last else None,
+        border_counts=border,
+        all_counts=every,
+        nationalities=frozenset(query.nationalities(nationalities)),
+        regions=frozenset(r for r in regions if r),
+        context_records=int(context or 0),
+        max_fatalities=int(top) if top is not None else None,
+    )
+
+
+@byte_bounded(16 * 1024**2)
+def stored_summary(url: str, dataset_id: int, revision: int) -> LayerSummary:
+    """``dataset_summary`` for one revision of a dataset, computed once per process."""
+    with open_store(url).reading() as conn:
+        return dataset_summary(conn, dataset_id)

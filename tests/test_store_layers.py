@@ -1,0 +1,114 @@
+"""An imported dataset as a map layer that holds no events: every view asks the store (both engines).
+
+What the stored layer shows (records, counts, a record by id, the sidebar's
+options, the playback's range) equals what the same dataset shows when loaded
+whole in memory; past ``MAX_SHOWN`` a view holds the earliest records by date
+and says how many it left out; the process holds only what views showed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+from panjmap import layers as layers_module
+from panjmap.data import store_dataset
+from panjmap.layers import capped_notice, curated_layer, imported_layer
+from panjmap.records import find_record
+from panjmap.state import ViewState
+from panjmap.store import imports, open_store
+from panjmap.store import layers as stored
+from panjmap.ui.sidebar import options_for
+from tests.importer_fixtures import acled_csv, acled_row
+from tests.test_store_query import STATES, _events
+
+NAME = "Events"
+
+
+@pytest.fixture
+def pair(store_url: str) -> tuple[stored.StoredLayer, layers_module.MemoryLayer]:
+    """The same imported dataset as the store's layer and loaded whole in memory."""
+    store = open_store(store_url)
+    imports.import_dataset(store, io.BytesIO(_events()), "events.csv", name=NAME)
+    (layer,) = stored.stored_layers(store)
+    with store.reading() as conn:
+        records = imports.dataset_records(conn, layer.dataset_id)
+    return layer, imported_layer(NAME, records, 0)
+
+
+def _same_records(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    assert list(left.columns) == list(right.columns)
+    if left.empty or right.empty:  # an empty table's date unit is arbitrary
+        assert left.empty and right.empty
+        return
+    pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True), check_like=False)
+
+
+@pytest.mark.parametrize("state", STATES, ids=[s.query_string() or "all" for s in STATES])
+def test_a_stored_layer_shows_what_the_loaded_dataset_shows(pair, state: ViewState) -> None:
+    layer, memory = pair
+    _same_records(layer.filtered(state), memory.filtered(state))
+    assert layer.matching(state) == memory.matching(state) == len(memory.filtered(state))
+
+
+def test_aliases_select_through_canonical_names(pair) -> None:
+    layer, memory = pair
+    state = ViewState(actors=("ISKP",))  # an alias, as an old URL may hold it
+    assert len(memory.filtered(state)) > 0
+    _same_records(layer.filtered(state), memory.filtered(state))
+
+
+def test_totals_records_and_options_come_from_the_store(pair, store_url: str) -> None:
+    layer, memory = pair
+    assert layer.total() == memory.total() == 60
+    assert layer.summary() == memory.summary()
+    assert options_for([layer]) == options_for([memory])
+    dataset = store_dataset(open_store(store_url))
+    assert options_for([curated_layer(dataset), layer]) == options_for([curated_layer(dataset), memory])
+    for record_id in ("TJK7", "TJK60"):
+        pd.testing.assert_series_equal(layer.record(record_id), memory.record(record_id), check_names=False)
+        found_layer, found = find_record(f"{layer.key}/{record_id}", dataset, [layer])
+        assert found_layer is layer and found["event_id_cnty"] == record_id
+    assert layer.record("TJK999") is None
+
+
+def test_a_view_past_the_cap_shows_the_earliest_by_date_and_says_so(pair, monkeypatch) -> None:
+    layer, memory = pair
+    monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)
+    monkeypatch.setattr(stored, "MAX_SHOWN", 7)
+    state = ViewState(event_types=("Battles", "Protests"))  # 40 of 60
+    everything = memory.filtered(state)
+    shown = layer.filtered(state)
+    earliest = everything.sort_values("event_date", kind="stable").head(7)
+    assert sorted(shown["event_id_cnty"]) == sorted(earliest["event_id_cnty"])
+    assert layer.matching(state) == len(everything) == 40
+    assert capped_notice(layer, state, len(shown)) == (
+        "Showing 7 of 40 records (the earliest by date) — narrow the window or the filters to see the rest.")
+    narrow = ViewState(date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 3, 1))
+    assert capped_notice(layer, narrow, len(layer.filtered(narrow))) == ""
+
+
+def test_the_process_holds_only_what_a_view_showed(store_url: str) -> None:
+    store = open_store(store_url)
+    start = dt.date(2020, 1, 1)
+    days = {i: start + dt.timedelta(days=i % 1400) for i in range(1, 3001)}
+    rows = [acled_row(i, event_date=day.isoformat()) for i, day in days.items()]
+    imports.import_dataset(store, io.BytesIO(acled_csv(rows)), "big.csv", name="Big")
+    (layer,) = stored.stored_layers(store)
+    month = ViewState(date_from=dt.date(2021, 3, 1), date_to=dt.date(2021, 3, 31))
+    shown = layer.filtered(month)
+    in_month = sum(month.date_from <= day <= month.date_to for day in days.values())
+    assert len(shown) == layer.matching(month) == in_month == 62
+    assert shown["event_date"].between(pd.Timestamp(month.date_from), pd.Timestamp(month.date_to)).all()
+    # The layer holds no records, only where to find them ...
+    assert all(not isinstance(getattr(layer, f.name), pd.DataFrame) for f in dataclasses.fields(layer))
+    # ... and what the process cached for this dataset is that month's rows, once for every session.
+    cached = [stored._SELECTIONS.get(key) for key in list(stored._SELECTIONS._entries)
+              if key[:3] == (layer.url, layer.dataset_id, layer.revision)]
+    assert [len(selection.records) for selection in cached] == [len(shown)]
+    (again,) = stored.stored_layers(store)
+    assert again.filtered(month.replace(center=(37.0, 70.0), zoom=9)) is shown
