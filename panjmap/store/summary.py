@@ -25,30 +25,32 @@ from panjmap.store.core import open_store
 def dataset_summary(conn: Connection, dataset_id: int) -> LayerSummary:
     e = t.events.c
     mine = e.dataset_id == dataset_id
-    first, last, top, context = conn.execute(sa.select(
-        sa.func.min(sa.func.nullif(e.event_date, "")), sa.func.max(sa.func.nullif(e.end_date, "")),
-        sa.func.max(e.fatalities), sa.func.count().filter(e.scope == CONTEXT_SCOPE)).where(mine)).one()
-    # Few distinct actor lists repeat over many events: count them grouped, then split.
+    # The date bounds walk the date indexes; everything else is one scan, grouped: few
+    # distinct (actors, nationalities) pairs repeat over many events, so they are split here.
+    first = conn.execute(sa.select(sa.func.min(e.event_date)).where(mine, e.event_date != "")).scalar()
+    last = conn.execute(sa.select(sa.func.max(e.end_date)).where(mine, e.end_date != "")).scalar()
     in_context = sa.case((e.scope == CONTEXT_SCOPE, 1), else_=0)
+    groups = conn.execute(
+        sa.select(e.actors, e.victim_nationality, in_context, sa.func.count(), sa.func.max(e.fatalities))
+        .where(mine).group_by(e.actors, e.victim_nationality, in_context)).all()
     border: dict[str, int] = {}
     every: dict[str, int] = {}
-    for actors, is_context, count in conn.execute(
-            sa.select(e.actors, in_context, sa.func.count()).where(mine).group_by(e.actors, in_context)):
+    for actors, _, is_context, count, _ in groups:
         for name in filter(None, actors.split(t.ACTOR_SEP)):
             every[name] = every.get(name, 0) + count
             if not is_context:
                 border[name] = border.get(name, 0) + count
-    nationalities = conn.execute(sa.select(e.victim_nationality).distinct().where(mine)).scalars()
     regions = conn.execute(sa.select(e.admin1).distinct().where(mine, e.admin1 != "")).scalars()
+    tolls = [top for *_, top in groups if top is not None]
     return LayerSummary(
         first_day=dt.date.fromisoformat(first) if first else None,
         last_day=dt.date.fromisoformat(last) if last else None,
         border_counts=border,
         all_counts=every,
-        nationalities=frozenset(query.nationalities(nationalities)),
-        regions=frozenset(r for r in regions if r),
-        context_records=int(context or 0),
-        max_fatalities=int(top) if top is not None else None,
+        nationalities=frozenset(query.nationalities(group[1] for group in groups)),
+        regions=frozenset(regions),
+        context_records=sum(count for _, _, is_context, count, _ in groups if is_context),
+        max_fatalities=int(max(tolls)) if tolls else None,
     )
 
 
