@@ -11,17 +11,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
+import zipfile
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from panjmap import layers as layers_module
+from panjmap import query
 from panjmap.data import store_dataset
 from panjmap.layers import capped_notice, curated_layer, imported_layer
+from panjmap.paths import ROOT
 from panjmap.records import find_record
-from panjmap.state import ViewState
+from panjmap.state import DEFAULT_LAYERS, ViewState
 from panjmap.store import imports, open_store
 from panjmap.store import layers as stored
+from panjmap.ui import export_panel
 from panjmap.ui.sidebar import options_for
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.test_store_query import STATES, _events
@@ -112,3 +118,38 @@ def test_the_process_holds_only_what_a_view_showed(store_url: str) -> None:
     assert [len(selection.records) for selection in cached] == [len(shown)]
     (again,) = stored.stored_layers(store)
     assert again.filtered(month.replace(center=(37.0, 70.0), zoom=9)) is shown
+
+
+@pytest.mark.parametrize("kind", ["geojson", "csv"])
+def test_exports_of_a_stored_layer_equal_the_loaded_ones(pair, store_url: str, kind: str) -> None:
+    layer, memory = pair
+    dataset = store_dataset(open_store(store_url))
+    view = ViewState(layers=(*DEFAULT_LAYERS, layer.key), event_types=("Battles",))
+    made = [export_panel._data(view, dataset, (each,), kind)() for each in (layer, memory)]
+    if kind == "geojson":
+        features = [json.loads(data)["features"] for data in made]
+        assert features[0] == features[1]
+        assert sum(f["properties"]["record_type"] == "imported incident" for f in features[0]) == 20
+    else:
+        name = f"{view.file_stem()}_imported-1.csv"
+        files = [zipfile.ZipFile(io.BytesIO(data)).read(name) for data in made]
+        assert files[0] == files[1] and files[0].count(b"\nTJK") == 20
+
+
+def test_the_app_shows_a_stored_import_from_sql(pair, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    layer, memory = pair
+    monkeypatch.setenv("PANJ_DATABASE_URL", store_url)
+    view = ViewState(layers=(*DEFAULT_LAYERS, layer.key), event_types=("Battles",), selected=f"{layer.key}/TJK9")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(view.to_query())
+    at.run()
+    assert not at.exception, at.exception
+    shown = query.summarize(memory.filtered(view), memory.total()).sentence()
+    assert shown.startswith("20 of 60 records")
+    assert f"**{NAME}:** {shown}" in [m.value for m in at.markdown]
+    actors = at.sidebar.multiselect(key="sb_actors").options
+    assert "Drug_smugglers 100% (15)" in [a.replace("\\", "") for a in actors]  # an imported actor, counted in SQL
+    assert any("Kishlak 9" in m.value for m in at.markdown), "the selected record's details"
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert f"Imported: {NAME} (20 of 60 in the current filters)" in [e.label for e in at.expander]
