@@ -6,6 +6,7 @@ Runs ``streamlit run app.py`` on the given store (``PANJ_DATABASE_URL``; import 
 first with ``python -m panjmap import FILE --name NAME``), then speaks Streamlit's
 websocket protocol (bench/ws_load.py) as browser tabs do:
 
+0. one session on the default view (the layer off): the process's first run;
 1. opens ``--sessions`` sessions at once on a permalink that shows the dataset
    (all dates: more than the map draws, so each view holds the earliest 50k);
 2. each session in turn changes the time window to a month of its own (a
@@ -85,6 +86,10 @@ async def run(url: str, pid: int, dataset: str, sessions: int) -> dict[str, Any]
     sampler = asyncio.create_task(probe.run(stop))
     out: dict[str, Any] = {"rss_before_mb": round(psutil.Process(pid).memory_info().rss / 2**20)}
     try:
+        # The process's first run: the app's modules, and the dataset's summary (sidebar options) from SQL.
+        first, result = await Session.open(url, "")
+        await first.close()
+        out["first session (layer off)"] = _stats([result])
         opened = await asyncio.gather(*(Session.open(url, query) for _ in range(sessions)))
         tabs = [tab for tab, _ in opened]
         out["open (all at once, same view)"] = _stats([result for _, result in opened])
