@@ -44,6 +44,7 @@ class LayerSummary:
     regions: frozenset[str]
     context_records: int
     max_fatalities: int | None  # None when no record gives a number
+    longest_span_days: int  # the most days any record's end_date lies after its event_date
 
 
 def summary_dates(summaries: list[LayerSummary]) -> tuple[dt.date, dt.date]:
@@ -131,6 +132,7 @@ def _summarize(rs: query.RecordSet) -> LayerSummary:
     table = rs.records
     first, last = query.date_bounds([rs]) if len(table) else (None, None)
     known = table["fatalities"].dropna()
+    spans = (table["end_date"] - table["event_date"]).dropna()
     return LayerSummary(
         first_day=first, last_day=last,
         border_counts=query.actor_counts([rs], ViewState()),
@@ -139,6 +141,7 @@ def _summarize(rs: query.RecordSet) -> LayerSummary:
         regions=frozenset(r for r in table["admin1"] if r),
         context_records=int((table["scope"] == CONTEXT_SCOPE).sum()) if "scope" in table else 0,
         max_fatalities=int(known.max()) if len(known) else None,
+        longest_span_days=int(spans.max().days) if len(spans) else 0,
     )
 
 

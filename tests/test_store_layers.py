@@ -29,7 +29,7 @@ from panjmap.store import imports, open_store
 from panjmap.store import layers as stored
 from panjmap.ui import export_panel
 from panjmap.ui.sidebar import options_for
-from tests.importer_fixtures import acled_csv, acled_row
+from tests.importer_fixtures import acled_csv, acled_row, ucdp_csv, ucdp_row
 from tests.test_store_query import STATES, _events
 
 NAME = "Events"
@@ -153,3 +153,25 @@ def test_the_app_shows_a_stored_import_from_sql(pair, store_url: str, monkeypatc
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
     assert f"Imported: {NAME} (20 of 60 in the current filters)" in [e.label for e in at.expander]
+
+
+WINDOWS = [(dt.date(2024, 3, 1), dt.date(2024, 3, 31)), (dt.date(2024, 6, 10), None), (None, dt.date(2024, 2, 1)),
+           (dt.date(2024, 12, 1), dt.date(2024, 12, 1))]
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=[f"{a}..{b}" for a, b in WINDOWS])
+def test_records_spanning_months_meet_a_window_as_in_memory(store_url: str, window) -> None:
+    """A record shows if its span meets the window, however long the dataset's longest span is."""
+    start = dt.date(2024, 1, 1)
+    rows = [ucdp_row(i, date_start=f"{start + dt.timedelta(days=7 * i)} 00:00:00.000",
+                     date_end=f"{start + dt.timedelta(days=7 * i + (i % 5) * 40)} 00:00:00.000") for i in range(1, 50)]
+    store = open_store(store_url)
+    imports.import_dataset(store, io.BytesIO(ucdp_csv(rows)), "spans.csv", name="Spans")
+    (layer,) = stored.stored_layers(store)
+    with store.reading() as conn:
+        memory = imported_layer("Spans", imports.dataset_records(conn, layer.dataset_id), 0)
+    assert layer.summary() == memory.summary() and layer.summary().longest_span_days == 160
+    view = ViewState(date_from=window[0], date_to=window[1])
+    _same_records(layer.filtered(view), memory.filtered(view))
+    # the long spans reach back: the window catches records that began before it
+    assert (memory.filtered(view)["event_date"] < pd.Timestamp(window[0] or dt.date.min)).any() or not window[0]

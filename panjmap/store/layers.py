@@ -31,7 +31,7 @@ from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.core import Store, open_store
 from panjmap.store.imports import list_datasets, select_records
-from panjmap.store.queries import conditions, count_events, filter_events
+from panjmap.store.queries import conditions
 from panjmap.store.summary import stored_summary
 
 MAX_SELECTION_BYTES = 256 * 1024**2
@@ -84,8 +84,9 @@ class StoredLayer(MapLayer):
         with _QUERYING[hash(key) % len(_QUERYING)]:
             found = _SELECTIONS.get(key)
             if found is None:
+                span = self.summary().longest_span_days
                 with open_store(self.url).reading() as conn:
-                    found = select_shown(conn, self.dataset_id, filters)
+                    found = select_shown(conn, self.dataset_id, filters, span)
                 _SELECTIONS.put(key, found)
         return found
 
@@ -107,19 +108,26 @@ class StoredLayer(MapLayer):
         return stored_summary(self.url, self.dataset_id, self.revision)
 
 
-def select_shown(conn: Connection, dataset_id: int, state: ViewState, limit: int | None = None) -> Selection:
-    """The records ``state`` selects, or if more than ``limit`` (default ``MAX_SHOWN``) do, the first by date."""
+def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
+                 limit: int | None = None) -> Selection:
+    """The records ``state`` selects, or if more than ``limit`` (default ``MAX_SHOWN``) do, the first by date.
+
+    ``longest_span_days``: the dataset's longest event_date..end_date span (its summary's).
+    """
     limit = MAX_SHOWN if limit is None else limit
-    matching = count_events(conn, dataset_id, state)
-    if matching <= limit:
-        return Selection(with_dates(filter_events(conn, dataset_id, state)), matching)
     e = t.events.c
-    where = conditions(state, postgis=conn.dialect.name == "postgresql")
+    where = [e.dataset_id == dataset_id, *conditions(state, postgis=conn.dialect.name == "postgresql")]
+    if state.date_from:
+        # Implied by "end_date >= date_from" given the longest span; it bounds the window on
+        # both sides of the (event_date, end_date) index instead of one (seconds -> ~1 s at 1M events).
+        where.append(e.event_date >= (state.date_from - dt.timedelta(days=longest_span_days)).isoformat())
+    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(*where)).scalar_one()
+    if matching <= limit:
+        return Selection(with_dates(select_records(conn, dataset_id, *where)), matching)
     # The date of the limit-th record by date: every record before it fits, that day fills the rest.
-    cutoff = conn.execute(sa.select(e.event_date).where(e.dataset_id == dataset_id, *where)
+    cutoff = conn.execute(sa.select(e.event_date).where(*where)
                           .order_by(e.event_date).offset(limit - 1).limit(1)).scalar_one()
-    before = filter_events(conn, dataset_id, state.replace(
-        date_to=min(dt.date.fromisoformat(cutoff) - dt.timedelta(days=1), state.date_to or dt.date.max)))
+    before = select_records(conn, dataset_id, *where, e.event_date < cutoff)
     on_cutoff = select_records(conn, dataset_id, *where, e.event_date == cutoff, limit=limit - len(before))
     shown = pd.concat([before, on_cutoff], ignore_index=True) if len(before) else on_cutoff
     return Selection(with_dates(shown), matching)

@@ -10,6 +10,7 @@ dataset loaded in memory (a test checks both engines).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -41,6 +42,8 @@ def dataset_summary(conn: Connection, dataset_id: int) -> LayerSummary:
             if not is_context:
                 border[name] = border.get(name, 0) + count
     regions = conn.execute(sa.select(e.admin1).distinct().where(mine, e.admin1 != "")).scalars()
+    longest = conn.execute(sa.select(sa.func.max(_days_between(conn, e.event_date, e.end_date)))
+                           .where(mine, e.event_date != "", e.end_date != "")).scalar()
     tolls = [top for *_, top in groups if top is not None]
     return LayerSummary(
         first_day=dt.date.fromisoformat(first) if first else None,
@@ -51,7 +54,15 @@ def dataset_summary(conn: Connection, dataset_id: int) -> LayerSummary:
         regions=frozenset(regions),
         context_records=sum(count for _, _, is_context, count, _ in groups if is_context),
         max_fatalities=int(max(tolls)) if tolls else None,
+        longest_span_days=int(longest or 0),
     )
+
+
+def _days_between(conn: Connection, start: Any, end: Any) -> Any:
+    """Days from ``start`` to ``end`` (ISO date text columns), in the connection's SQL dialect."""
+    if conn.dialect.name == "postgresql":
+        return sa.cast(end, sa.Date) - sa.cast(start, sa.Date)
+    return sa.func.julianday(end) - sa.func.julianday(start)
 
 
 @byte_bounded(16 * 1024**2)
