@@ -10,6 +10,7 @@ dataset loaded in memory (a test checks both engines).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,9 +32,11 @@ def dataset_summary(conn: Connection, dataset_id: int) -> LayerSummary:
     first = conn.execute(sa.select(sa.func.min(e.event_date)).where(mine, e.event_date != "")).scalar()
     last = conn.execute(sa.select(sa.func.max(e.end_date)).where(mine, e.end_date != "")).scalar()
     in_context = sa.case((e.scope == CONTEXT_SCOPE, 1), else_=0)
+    # "+ 0" keeps SQLite from reaching every row through an index on dataset_id in index
+    # order (random reads: 20-25 s at 1M events) instead of reading the table in order (~6 s).
     groups = conn.execute(
         sa.select(e.actors, e.victim_nationality, in_context, sa.func.count(), sa.func.max(e.fatalities))
-        .where(mine).group_by(e.actors, e.victim_nationality, in_context)).all()
+        .where(e.dataset_id + 0 == dataset_id).group_by(e.actors, e.victim_nationality, in_context)).all()
     border: dict[str, int] = {}
     every: dict[str, int] = {}
     for actors, _, is_context, count, _ in groups:
@@ -65,8 +68,16 @@ def _days_between(conn: Connection, start: Any, end: Any) -> Any:
     return sa.func.julianday(end) - sa.func.julianday(start)
 
 
-@byte_bounded(16 * 1024**2)
+_SUMMARIZING = threading.Lock()  # sessions opening at once wait for one summary, not each run it
+
+
 def stored_summary(url: str, dataset_id: int, revision: int) -> LayerSummary:
     """``dataset_summary`` for one revision of a dataset, computed once per process."""
+    with _SUMMARIZING:
+        return _summary(url, dataset_id, revision)
+
+
+@byte_bounded(16 * 1024**2)
+def _summary(url: str, dataset_id: int, _revision: int) -> LayerSummary:
     with open_store(url).reading() as conn:
         return dataset_summary(conn, dataset_id)
