@@ -42,7 +42,7 @@ _FILTER_FIELDS = ("date_from", "date_to", "actors", "event_types", "nationalitie
 
 @dataclass(frozen=True)
 class Selection:
-    """What one view shows of a dataset: its first ``len(records)`` by date, of ``matching``."""
+    """What one view shows of a dataset: its records (at most ``MAX_SHOWN``) and how many match."""
 
     records: gpd.GeoDataFrame
     matching: int
@@ -116,16 +116,17 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
     """
     limit = MAX_SHOWN if limit is None else limit
     e = t.events.c
-    where = [e.dataset_id == dataset_id, *conditions(state, postgis=conn.dialect.name == "postgresql")]
+    where = conditions(state, postgis=conn.dialect.name == "postgresql")
     if state.date_from:
         # Implied by "end_date >= date_from" given the longest span; it bounds the window on
         # both sides of the (event_date, end_date) index instead of one (seconds -> ~1 s at 1M events).
         where.append(e.event_date >= (state.date_from - dt.timedelta(days=longest_span_days)).isoformat())
-    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(*where)).scalar_one()
+    mine = e.dataset_id == dataset_id  # select_records adds it itself
+    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(mine, *where)).scalar_one()
     if matching <= limit:
         return Selection(with_dates(select_records(conn, dataset_id, *where)), matching)
     # The date of the limit-th record by date: every record before it fits, that day fills the rest.
-    cutoff = conn.execute(sa.select(e.event_date).where(*where)
+    cutoff = conn.execute(sa.select(e.event_date).where(mine, *where)
                           .order_by(e.event_date).offset(limit - 1).limit(1)).scalar_one()
     before = select_records(conn, dataset_id, *where, e.event_date < cutoff)
     on_cutoff = select_records(conn, dataset_id, *where, e.event_date == cutoff, limit=limit - len(before))
