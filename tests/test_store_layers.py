@@ -175,3 +175,18 @@ def test_records_spanning_months_meet_a_window_as_in_memory(store_url: str, wind
     _same_records(layer.filtered(view), memory.filtered(view))
     # the long spans reach back: the window catches records that began before it
     assert (memory.filtered(view)["event_date"] < pd.Timestamp(window[0] or dt.date.min)).any() or not window[0]
+
+
+def test_the_app_says_what_a_capped_view_leaves_out(pair, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    layer, _ = pair
+    monkeypatch.setenv("PANJ_DATABASE_URL", store_url)
+    monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)
+    monkeypatch.setattr(stored, "MAX_SHOWN", 7)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(ViewState(layers=(*DEFAULT_LAYERS, layer.key), text="kishlak").to_query())
+    at.run()
+    assert not at.exception, at.exception
+    notice = "Showing 7 of 60 records (the earliest by date) — narrow the window or the filters to see the rest."
+    assert notice in [i.value for i in at.info]
+    assert f"{NAME}: the files hold what the map shows. {notice}" in [c.value for c in at.caption]
+    assert f"**{NAME}:** 7 of 60 records" in " ".join(m.value for m in at.markdown)
