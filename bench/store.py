@@ -6,7 +6,7 @@ Writes a deterministic synthetic CSV (fixed seed; every actor, place and note
 invented), imports it with ``python -m panjmap import`` in a child process
 (wall time and the child's peak RSS, sampled), then times SQL filter changes
 (``panjmap.store.queries``: rows fetched as records, and a count) on the stored
-dataset, and the time and RSS to load the whole dataset as one map layer.
+dataset, and the time and RSS of its map layer's summary and an all-dates view.
 PostGIS runs in a throwaway cluster (tests/postgis.py). Prints a Markdown table.
 """
 
@@ -115,23 +115,26 @@ def time_filters(url: str) -> list[tuple[str, int, float, float]]:
     return results
 
 
-def time_layer_load(url: str) -> tuple[float, float]:
-    """(seconds, RSS MB after) to load the whole dataset as one map layer, in a child process."""
+def time_layer(url: str) -> tuple[float, float, float]:
+    """(seconds for the sidebar's summary, seconds for an all-dates view, RSS MB after) of the
+    dataset's map layer (which holds no events: both come from SQL), in a child process."""
     code = (
         "import time, psutil; from panjmap.store.layers import stored_layers; from panjmap.store import open_store;"
-        f"s = open_store({url!r}); t = time.perf_counter(); layers = stored_layers(s);"
-        "print(time.perf_counter() - t, psutil.Process().memory_info().rss / 1e6)"
+        "from panjmap.state import ViewState;"
+        f"s = open_store({url!r}); (layer,) = stored_layers(s); t = time.perf_counter(); layer.summary();"
+        "t1 = time.perf_counter(); layer.filtered(ViewState()); t2 = time.perf_counter();"
+        "print(t1 - t, t2 - t1, psutil.Process().memory_info().rss / 1e6)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    seconds, rss = out.stdout.split()
-    return float(seconds), float(rss)
+    summary, view, rss = out.stdout.split()
+    return float(summary), float(view), float(rss)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--engines", default="sqlite,postgis")
-    parser.add_argument("--skip-layer", action="store_true", help="do not time loading the whole layer")
+    parser.add_argument("--skip-layer", action="store_true", help="do not time the map layer's summary and view")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="panj-bench-store-") as folder:
         path = Path(folder) / "events.csv"
@@ -160,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
                 for name, rows, fetch, count in time_filters(url):
                     print(f"| {name} | {rows:,} | {fetch:.3f} | {count:.3f} |", flush=True)
                 if not args.skip_layer:
-                    seconds, rss = time_layer_load(url)
-                    print(f"\nwhole dataset as one in-memory map layer: {seconds:.0f} s, process RSS {rss:.0f} MB")
+                    summary, view, rss = time_layer(url)
+                    print(f"\nmap layer: sidebar summary {summary:.1f} s, all-dates view (the earliest 50k) "
+                          f"{view:.1f} s, process RSS {rss:.0f} MB")
             finally:
                 from panjmap.store import dispose_all
 

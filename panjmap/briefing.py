@@ -120,7 +120,7 @@ def briefing_html(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, .
     meta = export.metadata(state, dataset, records, now=generation_time())
     if map_png is None:
         map_png = snapshot.render_png(state, dataset, meta, imports, size="slide", renderer="chromium").data
-    summary = query.summarize(records, len(layer.records.records))
+    summary = query.summarize(records, layer.total())
     return _ENV.get_template("briefing.html.j2").render(
         meta=meta, window=state.describe(), summary=summary.sentence(),
         map_uri="data:image/png;base64," + base64.b64encode(map_png).decode("ascii"),

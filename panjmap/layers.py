@@ -1,11 +1,16 @@
 """Data layers: the curated incidents and each imported dataset, as one kind of thing.
 
-A MapLayer is an indexed record set plus how it is labelled and coloured; the
-query and every renderer treat the curated layer and imported layers alike.
+A MapLayer is a set of records plus how it is labelled and coloured; the query
+and every renderer treat every layer alike through its methods. A MemoryLayer
+holds its records indexed in memory (the curated incidents, drafts, a file a
+session holds); a store's imported dataset is a layer that holds none and asks
+the store instead (panjmap.store.layers).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import folium
@@ -13,24 +18,64 @@ import geopandas as gpd
 import pandas as pd
 
 from panjmap import query
+from panjmap.cache import ByteBoundedCache
 from panjmap.data import Dataset
 from panjmap.mapview import style
 from panjmap.mapview.incidents import incident_layer
+from panjmap.schema import CONTEXT_SCOPE
 from panjmap.state import IMPORT_LAYER_PREFIX, ViewState
 
 CURATED_KEY = "incidents"
 CURATED_LABEL = "Curated incidents (seed articles)"
+# The most records of one layer a view draws: the map draws ~50k in about half a second
+# server-side and sends ~2 MB per rerun (docs/benchmarks.md, "Per filter change").
+MAX_SHOWN = 50_000
 
 
 @dataclass(frozen=True)
-class MapLayer:
+class LayerSummary:
+    """What the sidebar's choices and the playback's range need to know of one layer."""
+
+    first_day: dt.date | None  # None: the layer has no records
+    last_day: dt.date | None
+    border_counts: dict[str, int]  # records per canonical actor among border records
+    all_counts: dict[str, int]  # records per canonical actor, wider context included
+    nationalities: frozenset[str]
+    regions: frozenset[str]
+    context_records: int
+    max_fatalities: int | None  # None when no record gives a number
+    longest_span_days: int  # the most days any record's end_date lies after its event_date
+
+
+def summary_dates(summaries: list[LayerSummary]) -> tuple[dt.date, dt.date]:
+    """(first day, last day) over the layers that have records."""
+    return (min(s.first_day for s in summaries if s.first_day),
+            max(s.last_day for s in summaries if s.last_day))
+
+
+class MapLayer(ABC):
     key: str  # "incidents" or "import:<name>"
     label: str
-    records: query.RecordSet
-    color: str | None = None  # None: colour by event type (curated)
+    color: str | None  # None: colour by event type (curated)
 
+    @abstractmethod
     def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
-        return query.filter_records(self.records, state)
+        """The records ``state`` shows (at most ``matching(state)`` of them)."""
+
+    @abstractmethod
+    def matching(self, state: ViewState) -> int:
+        """How many records pass the filters of ``state``; more than ``filtered`` holds if the view is capped."""
+
+    @abstractmethod
+    def total(self) -> int:
+        """Every record of the layer."""
+
+    @abstractmethod
+    def record(self, record_id: str) -> pd.Series | None:
+        """The record with this ``event_id_cnty``, if the layer has it."""
+
+    @abstractmethod
+    def summary(self) -> LayerSummary: ...
 
     def feature_group(self, state: ViewState, filtered: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
         """The layer's map group for ``state``; pass ``filtered`` (= self.filtered(state)) if already made."""
@@ -38,14 +83,76 @@ class MapLayer:
         return incident_layer(records, key=self.key, label=self.label, color=self.color)
 
 
-_CURATED: dict[int, MapLayer] = {}
+def capped_notice(layer: MapLayer, state: ViewState, shown: int) -> str:
+    """What the view leaves out of ``layer`` when it shows only ``MAX_SHOWN`` records; "" if nothing."""
+    if shown < MAX_SHOWN:
+        return ""
+    matching = layer.matching(state)
+    if matching <= shown:
+        return ""
+    return (f"Showing {shown:,} of {matching:,} records (the earliest by date) — "
+            "narrow the window or the filters to see the rest.")
 
 
-def curated_layer(dataset: Dataset) -> MapLayer:
+# Summaries of in-memory tables, held only as long as their table (see panjmap.cache).
+_SUMMARIES: ByteBoundedCache[LayerSummary] = ByteBoundedCache(max_bytes=64 * 1024**2)
+
+
+@dataclass(frozen=True)
+class MemoryLayer(MapLayer):
+    key: str
+    label: str
+    records: query.RecordSet
+    color: str | None = None
+
+    def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
+        return query.filter_records(self.records, state)
+
+    def matching(self, state: ViewState) -> int:
+        return int(query.mask(self.records, state).sum())
+
+    def total(self) -> int:
+        return len(self.records.records)
+
+    def record(self, record_id: str) -> pd.Series | None:
+        records = self.records.records
+        match = records[records["event_id_cnty"].astype(str) == record_id]
+        return match.iloc[0] if len(match) else None
+
+    def summary(self) -> LayerSummary:
+        table = self.records.records
+        cached = _SUMMARIES.get_for([table])
+        if cached is None:
+            cached = _summarize(self.records)
+            _SUMMARIES.put_for([table], cached)
+        return cached
+
+
+def _summarize(rs: query.RecordSet) -> LayerSummary:
+    table = rs.records
+    first, last = query.date_bounds([rs]) if len(table) else (None, None)
+    known = table["fatalities"].dropna()
+    spans = (table["end_date"] - table["event_date"]).dropna()
+    return LayerSummary(
+        first_day=first, last_day=last,
+        border_counts=query.actor_counts([rs], ViewState()),
+        all_counts=query.actor_counts([rs], ViewState(context=True)),
+        nationalities=frozenset(query.nationalities(table["victim_nationality"])),
+        regions=frozenset(r for r in table["admin1"] if r),
+        context_records=int((table["scope"] == CONTEXT_SCOPE).sum()) if "scope" in table else 0,
+        max_fatalities=int(known.max()) if len(known) else None,
+        longest_span_days=int(spans.max().days) if len(spans) else 0,
+    )
+
+
+_CURATED: dict[int, MemoryLayer] = {}
+
+
+def curated_layer(dataset: Dataset) -> MemoryLayer:
     """The curated incidents as a layer; indexed once per loaded dataset (every rerun asks for it)."""
     layer = _CURATED.get(id(dataset))
     if layer is None or layer.records.records is not dataset.incidents:
-        layer = MapLayer(
+        layer = MemoryLayer(
             key=CURATED_KEY,
             label=CURATED_LABEL,
             records=query.record_set(CURATED_KEY, dataset.incidents, dataset.claims, dataset.evidence),
@@ -59,15 +166,20 @@ def import_key(name: str) -> str:
     return IMPORT_LAYER_PREFIX + name
 
 
-def imported_layer(name: str, records: gpd.GeoDataFrame, color_index: int) -> MapLayer:
-    """An imported dataset (importer output, ISO date strings) as a map layer in its own colour."""
+def with_dates(records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Importer output (ISO date strings) with its dates as timestamps, as the query and renderers take them."""
     records = records.copy()
     for col in ("event_date", "end_date"):
         records[col] = pd.to_datetime(records[col], format="%Y-%m-%d")
-    return MapLayer(
+    return records
+
+
+def imported_layer(name: str, records: gpd.GeoDataFrame, color_index: int) -> MemoryLayer:
+    """An imported dataset held in memory (importer output) as a map layer in its own colour."""
+    return MemoryLayer(
         key=import_key(name),
         label=name,
-        records=query.record_set(import_key(name), records),
+        records=query.record_set(import_key(name), with_dates(records)),
         color=style.import_color(color_index),
     )
 

@@ -37,7 +37,7 @@ from PIL import Image
 from panjmap import export, query, snapshot
 from panjmap.clock import generation_time
 from panjmap.data import Dataset, located
-from panjmap.layers import MapLayer, curated_layer, visible_layers
+from panjmap.layers import MapLayer, curated_layer, summary_dates, visible_layers
 from panjmap.mapview import style
 from panjmap.mapview.elements import _PlainScript
 from panjmap.mapview.incidents import ICON_LIMIT
@@ -131,7 +131,7 @@ class PlaybackScript(_PlainScript):
 def playback_range(state: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...] = ()) -> tuple[dt.date, dt.date]:
     """(first day, last day) of the playback: the view's window, open ends at the data's bounds."""
     layers = visible_layers(state, dataset, imports) or [curated_layer(dataset)]
-    first, last = query.date_bounds([layer.records for layer in layers])
+    first, last = summary_dates([layer.summary() for layer in layers])
     return state.date_from or first, state.date_to or last
 
 

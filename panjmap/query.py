@@ -9,6 +9,7 @@ filters need per record (its actors, its searchable text) is computed once in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -112,14 +113,14 @@ def actor_counts(sets: list[RecordSet], state: ViewState | None = None) -> dict[
     return counts
 
 
-def actor_options(sets: list[RecordSet]) -> list[str]:
-    names = {name for rs in sets for names in rs.actors for name in names}
-    names.discard(UNKNOWN_ACTOR)
-    return [UNKNOWN_ACTOR] + sorted(names, key=str.casefold)
+def actor_options(names: Iterable[str]) -> list[str]:
+    """The actor filter's choices: "Unknown / unclaimed" first, then ``names`` alphabetically."""
+    return [UNKNOWN_ACTOR] + sorted(set(names) - {UNKNOWN_ACTOR}, key=str.casefold)
 
 
-def nationality_options(sets: list[RecordSet]) -> list[str]:
-    return sorted({n for rs in sets for v in rs.records["victim_nationality"] for n in _split(v, "|")})
+def nationalities(values: Iterable[object]) -> set[str]:
+    """The victims' nationalities named in ``victim_nationality`` values ("Chinese|Tajik")."""
+    return {n for v in values for n in _split(v, "|")}
 
 
 def date_bounds(sets: list[RecordSet]) -> tuple[dt.date, dt.date]:

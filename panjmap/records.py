@@ -40,9 +40,8 @@ def find_record(selected: str, dataset: Dataset, imports: list[MapLayer]) -> tup
     for layer in layers:
         if selected.startswith(layer.key + "/"):
             record_id = selected[len(layer.key) + 1:]
-            records = layer.records.records
-            match = records[records["event_id_cnty"].astype(str) == record_id]
-            return (layer, match.iloc[0]) if len(match) else None
+            record = layer.record(record_id)
+            return None if record is None else (layer, record)
     return None
 
 

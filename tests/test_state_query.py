@@ -445,14 +445,14 @@ def test_summarize_numbers_for_the_whole_dataset(layer) -> None:
 
 
 def test_options_and_bounds(layer) -> None:
-    options = query.actor_options([layer.records])
+    summary = layer.summary()
+    options = query.actor_options(summary.all_counts)
     assert options[0] == UNKNOWN_ACTOR
     everyone = set().union(*(actors_of(r) for r in INCIDENTS))
     assert set(options) == everyone
     assert options[1:] == sorted(everyone - {UNKNOWN_ACTOR}, key=str.casefold)
-    assert query.nationality_options([layer.records]) == sorted(
-        {n for r in INCIDENTS for n in r["victim_nationality"].split("|") if n})
-    assert query.date_bounds([layer.records]) == (
+    assert summary.nationalities == {n for r in INCIDENTS for n in r["victim_nationality"].split("|") if n}
+    assert (summary.first_day, summary.last_day) == query.date_bounds([layer.records]) == (
         min(D.fromisoformat(r["event_date"]) for r in INCIDENTS), max(D.fromisoformat(r["end_date"]) for r in INCIDENTS))
 
 

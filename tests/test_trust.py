@@ -123,7 +123,7 @@ def test_filtering_by_an_alias_returns_the_whole_actor(layer) -> None:
 
 
 def test_the_filter_lists_each_actor_once_with_its_records(layer) -> None:
-    options = query.actor_options([layer.records])
+    options = query.actor_options(layer.summary().all_counts)
     for alias in ("ISKP", "ETIM", "Smugglers", "Local Taliban units", "Government of Afghanistan (2021-)"):
         assert alias not in options
     counts = query.actor_counts([layer.records], ViewState(context=True))

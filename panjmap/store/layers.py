@@ -1,48 +1,152 @@
-"""The store's imported datasets as map layers, shared by every session of this process.
+"""The store's imported datasets as map layers that hold no events: each view asks the database.
 
-Each dataset's layer is built once per (dataset, revision) and reused by every
-session, so memory does not grow with the number of sessions viewing it; a
-write through any process shows at the next rerun.
+A layer's ``filtered(state)`` runs the view's filters in SQL (panjmap.store.queries);
+the result is cached per (store, dataset, revision, filters) in one byte-bounded
+cache shared by every session of the process, so reruns with the same filters and
+many sessions on the same view share one result, and memory follows what the
+views show, not the size of the datasets nor the number of sessions. A write
+through any process bumps the store's revision and shows at the next rerun.
+
+A view never draws more than ``MAX_SHOWN`` records of one layer: past that it
+shows the earliest ``MAX_SHOWN`` by date, and ``matching`` says how many there were.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import threading
+from dataclasses import dataclass
 
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from panjmap import query
 from panjmap.cache import ByteBoundedCache
-from panjmap.layers import MapLayer, imported_layer
+from panjmap.layers import MAX_SHOWN, LayerSummary, MapLayer, import_key, with_dates
+from panjmap.mapview import style
+from panjmap.state import ViewState
+from panjmap.store import tables as t
 from panjmap.store.core import Store, open_store
-from panjmap.store.imports import dataset_records, list_datasets
+from panjmap.store.imports import list_datasets, select_records
+from panjmap.store.queries import conditions
+from panjmap.store.summary import stored_summary
 
-# Built layers by (store URL, dataset id, revision), shared by every session of the process:
-# bounded by the bytes of their records, and pruned to the datasets the store still holds
-# whenever its list of datasets changes, so a removed or updated dataset frees its memory.
-MAX_LAYER_BYTES = 512 * 1024**2
-_BUILT: ByteBoundedCache[MapLayer] = ByteBoundedCache(
-    MAX_LAYER_BYTES, sizeof=lambda layer: int(layer.records.records.memory_usage(deep=True).sum()))
+MAX_SELECTION_BYTES = 256 * 1024**2
+# The filter fields of a view state: the rest (map position, layers, selection) does not change a selection.
+_FILTER_FIELDS = ("date_from", "date_to", "actors", "event_types", "nationalities", "sides", "regions",
+                  "min_fatalities", "text")
 
 
-def stored_layers(store: Store | None = None) -> tuple[MapLayer, ...]:
+@dataclass(frozen=True)
+class Selection:
+    """What one view shows of a dataset: its records (at most ``MAX_SHOWN``) and how many match."""
+
+    records: gpd.GeoDataFrame
+    matching: int
+
+
+def _selection_bytes(selection: Selection) -> int:
+    return int(selection.records.memory_usage(deep=True).sum())
+
+
+# Keyed by (store URL, dataset id, revision, filters); pruned to the datasets the store
+# still holds whenever its list of datasets changes.
+_SELECTIONS: ByteBoundedCache[Selection] = ByteBoundedCache(MAX_SELECTION_BYTES, sizeof=_selection_bytes)
+# Sessions asking for the same selection at once wait for one query instead of each running it.
+_QUERYING = [threading.Lock() for _ in range(16)]
+
+
+def filters_of(state: ViewState) -> ViewState:
+    """The part of ``state`` that selects records, with actors as the store holds them (canonical)."""
+    return ViewState(**{name: getattr(state, name) for name in _FILTER_FIELDS}).replace(
+        actors=query.canonical_actors(state.actors), text=state.text.strip())
+
+
+@dataclass(frozen=True)
+class StoredLayer(MapLayer):
+    key: str
+    label: str
+    color: str | None
+    url: str
+    dataset_id: int
+    revision: int
+    event_count: int
+
+    def selection(self, state: ViewState) -> Selection:
+        filters = filters_of(state)
+        key = (self.url, self.dataset_id, self.revision, filters)
+        found = _SELECTIONS.get(key)
+        if found is not None:
+            return found
+        with _QUERYING[hash(key) % len(_QUERYING)]:
+            found = _SELECTIONS.get(key)
+            if found is None:
+                span = self.summary().longest_span_days
+                with open_store(self.url).reading() as conn:
+                    found = select_shown(conn, self.dataset_id, filters, span)
+                _SELECTIONS.put(key, found)
+        return found
+
+    def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
+        return self.selection(state).records
+
+    def matching(self, state: ViewState) -> int:
+        return self.selection(state).matching
+
+    def total(self) -> int:
+        return self.event_count
+
+    def record(self, record_id: str) -> pd.Series | None:
+        with open_store(self.url).reading() as conn:
+            found = select_records(conn, self.dataset_id, t.events.c.event_id_cnty == record_id, limit=1)
+        return with_dates(found).iloc[0] if len(found) else None
+
+    def summary(self) -> LayerSummary:
+        return stored_summary(self.url, self.dataset_id, self.revision)
+
+
+def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
+                 limit: int | None = None) -> Selection:
+    """The records ``state`` selects, or if more than ``limit`` (default ``MAX_SHOWN``) do, the first by date.
+
+    ``longest_span_days``: the dataset's longest event_date..end_date span (its summary's).
+    """
+    limit = MAX_SHOWN if limit is None else limit
+    e = t.events.c
+    where = conditions(state, postgis=conn.dialect.name == "postgresql")
+    if state.date_from:
+        # Implied by "end_date >= date_from" given the longest span; it bounds the window on
+        # both sides of the (event_date, end_date) index instead of one (seconds -> ~1 s at 1M events).
+        where.append(e.event_date >= (state.date_from - dt.timedelta(days=longest_span_days)).isoformat())
+    mine = e.dataset_id == dataset_id  # select_records adds it itself
+    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(mine, *where)).scalar_one()
+    if matching <= limit:
+        return Selection(with_dates(select_records(conn, dataset_id, *where)), matching)
+    # The date of the limit-th record by date: every record before it fits, that day fills the rest.
+    cutoff = conn.execute(sa.select(e.event_date).where(mine, *where)
+                          .order_by(e.event_date).offset(limit - 1).limit(1)).scalar_one()
+    before = select_records(conn, dataset_id, *where, e.event_date < cutoff)
+    on_cutoff = select_records(conn, dataset_id, *where, e.event_date == cutoff, limit=limit - len(before))
+    shown = pd.concat([before, on_cutoff], ignore_index=True) if len(before) else on_cutoff
+    return Selection(with_dates(shown), matching)
+
+
+def stored_layers(store: Store | None = None) -> tuple[StoredLayer, ...]:
     """A layer per imported dataset in the store, oldest first."""
     store = store or open_store()
     return _layers(store.url, store.revisions()["imports"])
 
 
-@functools.lru_cache(maxsize=1)  # only the current revision: an older one would keep removed datasets alive
-def _layers(url: str, _revision: int) -> tuple[MapLayer, ...]:
+@functools.lru_cache(maxsize=1)  # only the current revision: an older one would list removed datasets
+def _layers(url: str, _revision: int) -> tuple[StoredLayer, ...]:
     with open_store(url).reading() as conn:
         datasets = list_datasets(conn)
     current = {(url, ds.id, ds.revision) for ds in datasets}
-    _BUILT.retain(lambda key: key[0] != url or key in current)
-    return tuple(_layer(url, ds.id, ds.revision, ds.name, index) for index, ds in enumerate(datasets))
+    _SELECTIONS.retain(lambda key: key[0] != url or key[:3] in current)
+    return tuple(StoredLayer(key=import_key(ds.name), label=ds.name, color=style.import_color(index), url=url,
+                             dataset_id=ds.id, revision=ds.revision, event_count=ds.event_count)
+                 for index, ds in enumerate(datasets))
 
-
-def _layer(url: str, dataset_id: int, revision: int, name: str, color_index: int) -> MapLayer:
-    key = (url, dataset_id, revision)
-    layer = _BUILT.get(key)
-    if layer is None or layer.label != name:
-        with open_store(url).reading() as conn:
-            records = dataset_records(conn, dataset_id)
-        layer = imported_layer(name, records, color_index)
-        _BUILT.put(key, layer)
-    return layer

@@ -10,7 +10,7 @@ import streamlit as st
 from panjmap import export, geodata, identity
 from panjmap.importers import FORMATS, ImportRejected
 from panjmap.importers.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB, mb
-from panjmap.layers import MapLayer, curated_layer, import_key
+from panjmap.layers import MapLayer, capped_notice, curated_layer, import_key
 from panjmap.record_text import count_column, several_mask
 from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.store import StoreError, open_store
@@ -50,7 +50,10 @@ def render(ctx: PageContext) -> None:
 
     for layer in ctx.imports:
         rows = layer.filtered(ctx.view)
-        with st.expander(f"Imported: {md(layer.label)} ({len(rows)} of {len(layer.records.records)} in the current filters)"):
+        with st.expander(f"Imported: {md(layer.label)} ({layer.matching(ctx.view)} of {layer.total()} in the current filters)"):
+            notice = capped_notice(layer, ctx.view, len(rows))
+            if notice:
+                st.info(notice)
             st.dataframe(_table(rows), hide_index=True, width="stretch", height=300)
             _remove_controls(ctx, layer)
 
@@ -90,7 +93,7 @@ def _remove_controls(ctx: PageContext, layer: MapLayer) -> None:
         if not st.button(f"Remove {md(layer.label)}", key=f"remove_{layer.key}"):
             return
         st.session_state[CONFIRM_KEY] = layer.key
-    st.warning(f"Remove the dataset {md(layer.label)} and its {len(layer.records.records)} events from the store, "
+    st.warning(f"Remove the dataset {md(layer.label)} and its {layer.total()} events from the store, "
                "for every user? This cannot be undone (re-import the file to get it back).")
     yes, no = st.columns(2)
     if yes.button("Yes, remove it", key=f"confirm_remove_{layer.key}", type="primary"):

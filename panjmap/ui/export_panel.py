@@ -16,7 +16,7 @@ import streamlit as st
 
 from panjmap import export, playback_video, snapshot
 from panjmap.data import Dataset
-from panjmap.layers import CURATED_KEY, MapLayer, curated_layer, visible_layers
+from panjmap.layers import CURATED_KEY, MapLayer, capped_notice, curated_layer, visible_layers
 from panjmap.state import ViewState
 from panjmap.ui.text import md
 
@@ -98,6 +98,10 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
     failures.clear()
     with st.expander("Export this view: snapshot, standalone map, data, permalink", expanded=False):
         st.caption(f"Everything below reflects: {md(view.describe())}. Files are made when you click.")
+        for layer in visible_layers(view, dataset, extra):
+            notice = capped_notice(layer, view, len(layer.filtered(view)))
+            if notice:
+                st.caption(f"{md(layer.label)}: the files hold what the map shows. {notice}")
         row = st.columns(3)
         row[0].download_button("PNG for a slide (1600×900)", _reported("PNG for a slide", _png(view, dataset, extra, "slide")),
                                file_name=f"{stem}.png", mime="image/png", on_click="ignore", key="dl_png_slide")

@@ -21,7 +21,7 @@ from streamlit_folium import st_folium
 
 from panjmap import query, record_text
 from panjmap.data import Dataset
-from panjmap.layers import CURATED_KEY, MapLayer, visible_layers
+from panjmap.layers import CURATED_KEY, MapLayer, capped_notice, visible_layers
 from panjmap.mapview.base import build_base_map
 from panjmap.mapview.elements import LEGEND_CSS
 from panjmap.mapview.incidents import selection_group
@@ -160,9 +160,11 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
         map_col, detail_col = st.columns([13, 7], gap="medium")
         with map_col:
             for layer in layers:
-                total = len(layer.records.records)
-                summary = query.summarize(filtered[layer.key], total)
+                summary = query.summarize(filtered[layer.key], layer.total())
                 st.markdown(f"**{md(layer.label)}:** {summary.sentence()}")
+                notice = capped_notice(layer, shown, summary.shown)
+                if notice:
+                    st.info(notice)
             if st.session_state.get(PLAYING_KEY):
                 st.caption(f"Playing: window {shown.date_from} to {shown.date_to}")
             # st.html, not st.markdown(unsafe_allow_html=True) (also below and in the sidebar): on the

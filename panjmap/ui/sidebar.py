@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from panjmap import query
 from panjmap.cache import ByteBoundedCache
-from panjmap.layers import MapLayer
+from panjmap.layers import MapLayer, summary_dates
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
-from panjmap.schema import CONTEXT_SCOPE, EVENT_TYPES
+from panjmap.schema import EVENT_TYPES
 from panjmap.state import ALL_LAYERS, IMPORT_LAYER_PREFIX, MAX_MIN_FATALITIES, SIDES, ViewState
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
@@ -47,31 +46,39 @@ class Options:
         return f"{actor} ({count})"
 
 
-# Options of the layers' record tables, by table identity: the tables are made once (the
-# curated dataset is cached with its claims, imported ones live in the session) but
-# options_for runs on every rerun, and walking every record's actors takes ~0.3 s at 100k
-# records. The cache holds the tables only weakly: an entry goes when a session's import
-# does (an entry that kept its tables alive held every closed session's imports, issue 17).
+# Options by the identities of the layers' summaries: each layer keeps its own summary
+# (in-memory layers per table, held weakly; stored ones per dataset revision), so the
+# options of the same layers are one object across reruns and sessions.
 _OPTIONS_CACHE: ByteBoundedCache[Options] = ByteBoundedCache(max_bytes=64 * 1024**2)
 
 
 def options_for(layers: list[MapLayer]) -> Options:
-    tables = [layer.records.records for layer in layers]  # a layer's actors follow from its table
-    cached = _OPTIONS_CACHE.get_for(tables)
+    summaries = [layer.summary() for layer in layers]
+    cached = _OPTIONS_CACHE.get_for(summaries)
     if cached is not None:
         return cached
-    sets = [layer.records for layer in layers]
-    first, last = query.date_bounds(sets)
-    regions = sorted({r for rs in sets for r in rs.records["admin1"] if r})
-    border_counts = query.actor_counts(sets, ViewState())
-    all_counts = query.actor_counts(sets, ViewState(context=True))
-    context_records = sum(int((rs.records["scope"] == CONTEXT_SCOPE).sum()) for rs in sets if "scope" in rs.records)
-    counts = [rs.records["fatalities"].max() for rs in sets if len(rs.records)]
-    known = [int(c) for c in counts if pd.notna(c)]
-    options = Options(first, last, query.actor_options(sets), query.nationality_options(sets), regions,
-                      border_counts, all_counts, context_records, max(known) if known else None)
-    _OPTIONS_CACHE.put_for(tables, options)
+    first, last = summary_dates(summaries)
+    known = [s.max_fatalities for s in summaries if s.max_fatalities is not None]
+    options = Options(
+        first, last,
+        query.actor_options(name for s in summaries for name in s.all_counts),
+        sorted(set().union(*(s.nationalities for s in summaries))),
+        sorted(set().union(*(s.regions for s in summaries))),
+        _added([s.border_counts for s in summaries]),
+        _added([s.all_counts for s in summaries]),
+        sum(s.context_records for s in summaries),
+        max(known) if known else None,
+    )
+    _OPTIONS_CACHE.put_for(summaries, options)
     return options
+
+
+def _added(counts: list[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for each in counts:
+        for name, count in each.items():
+            total[name] = total.get(name, 0) + count
+    return total
 
 
 def _widget_values(view: ViewState, opts: Options, imports: list[MapLayer]) -> dict[str, object]:
