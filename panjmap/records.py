@@ -8,7 +8,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from panjmap.data import Dataset
-from panjmap.layers import MapLayer, curated_layer
+from panjmap.layers import CURATED_KEY, MapLayer, curated_layer
+from panjmap.memo import once_per
 from panjmap.schema import GEO_PRECISION, TIME_PRECISION
 
 # The incident tooltip ends with "ID: <id> [<layer key>]" (mapview.elements).
@@ -41,9 +42,20 @@ def find_record(selected: str, dataset: Dataset, imports: list[MapLayer]) -> tup
         if selected.startswith(layer.key + "/"):
             record_id = selected[len(layer.key) + 1:]
             records = layer.records.records
+            if layer.key == CURATED_KEY:  # asked on every rerun with a selection; small: indexed once
+                position = once_per(records, _positions).get(record_id)
+                return (layer, records.iloc[position]) if position is not None else None
             match = records[records["event_id_cnty"].astype(str) == record_id]
             return (layer, match.iloc[0]) if len(match) else None
     return None
+
+
+def _positions(records: pd.DataFrame) -> dict[str, int]:
+    """Each record id's first row position."""
+    positions: dict[str, int] = {}
+    for position, record_id in enumerate(records["event_id_cnty"].astype(str)):
+        positions.setdefault(record_id, position)
+    return positions
 
 
 def describe_precision(record: pd.Series) -> tuple[str, str]:

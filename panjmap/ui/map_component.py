@@ -13,6 +13,7 @@ sees the same component identity and keeps the mounted map.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -110,6 +111,12 @@ def feature_groups_script(groups: list[folium.FeatureGroup]) -> str:
                    for idx, group in enumerate(groups))
 
 
+@functools.lru_cache(maxsize=BASE_CACHE_SIZE)
+def _identity(script: str, key: str) -> str:
+    """streamlit-folium's component key: a hash of the map's script (a regex pass over it)."""
+    return generate_js_hash(script, key, False)
+
+
 def map_component(base: RenderedBase, groups: list[folium.FeatureGroup], key: str, height: int,
                   center: tuple[float, float], zoom: int, returned_objects: Iterable[str],
                   on_change: Callable[[], None] | None = None) -> Any:
@@ -117,7 +124,7 @@ def map_component(base: RenderedBase, groups: list[folium.FeatureGroup], key: st
     center=center, zoom=zoom, returned_objects=returned_objects)`` for a cached base map."""
     returned = list(returned_objects)
     defaults = {name: base.defaults.get(name) for name in RETURNABLE if name in returned}
-    hash_key = generate_js_hash(base.script, key, False)
+    hash_key = _identity(base.script, key)
 
     def changed() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
