@@ -4,11 +4,14 @@ process, and exactly the arguments st_folium itself would send the browser."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
 import streamlit_folium
 
+from panjmap import assets
 from panjmap.data import load_dataset
 from panjmap.layers import visible_layers
 from panjmap.mapview import base as base_module
@@ -58,7 +61,7 @@ def _show(view: ViewState, mount: ViewState = ViewState()) -> None:
 def test_arguments_are_the_ones_st_folium_sends(sent: list[dict[str, Any]], view: ViewState) -> None:
     dataset = load_dataset()
     folium_map = base_module.build_base_map(view, dataset.sites, center=view.center, zoom=view.zoom,
-                                            legend_in_map=False)
+                                            legend_in_map=False, served_geography=True)
     streamlit_folium.st_folium(folium_map, key="panj_map", height=640, use_container_width=True,
                                feature_group_to_add=_groups(view), center=view.center, zoom=view.zoom,
                                returned_objects=RETURNED)
@@ -69,6 +72,19 @@ def test_arguments_are_the_ones_st_folium_sends(sent: list[dict[str, Any]], view
         if name != "on_change":
             assert ours[name] == expected[name], name
     assert "incidentLayer" in ours["feature_group"] and "placeLabels" in ours["script"]
+
+
+def test_geography_is_served_not_sent(sent: list[dict[str, Any]]) -> None:
+    """The base map's script names each geography file; each file holds what an export carries inline."""
+    _show(ViewState())
+    script = sent[0]["script"]
+    urls = re.findall(r'\{"url":"(/app/static/data/geo-[a-z]+-[0-9a-f]{16}\.json)"\}', script)
+    assert [url.split("/")[-1].split("-")[1] for url in urls] == ["countries", "regions", "rivers", "border"]
+    carried = base_module.build_base_map(ViewState(), load_dataset().sites).get_root().render()  # as exported
+    for url in urls:
+        text = (assets.STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
+        assert json.loads(text)["features"] and text in carried and text not in script
+    assert len(script) < 100_000
 
 
 def test_base_map_is_built_once_and_identical_across_views(sent: list[dict[str, Any]], builds: list[ViewState]) -> None:

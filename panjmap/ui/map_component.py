@@ -96,7 +96,8 @@ def cached_base(view: ViewState, sites: gpd.GeoDataFrame, version: str,
             _cache.move_to_end(key)
             return hit
     # Built outside the lock: two sessions may build the same map at once; both results are equal.
-    rendered = render_base(build_base_map(view, sites, center=center, zoom=zoom, legend_in_map=False))
+    rendered = render_base(build_base_map(view, sites, center=center, zoom=zoom, legend_in_map=False,
+                                          served_geography=True))
     with _lock:
         _cache[key] = rendered
         while len(_cache) > BASE_CACHE_SIZE:

@@ -197,7 +197,19 @@ window.PANJ = window.PANJ || (function () {
   }
   // A geography layer; its ``tooltip`` property names each feature on hover (escaped).
   // style: a Leaflet path style, or {by: property, yes: style, no: style} by a true/false property.
+  // In the app the geography is a static file (the same for every rerun, so not resent with each
+  // one): read synchronously so each layer is drawn in its place in the order, as when inline.
+  function served(data) {
+    if (!data.url) return data;
+    var request = new XMLHttpRequest();
+    request.open("GET", data.url, false);
+    request.send();
+    if (request.status === 200) return JSON.parse(request.responseText);
+    console.error("geography not loaded: " + data.url + " (" + request.status + ")");
+    return {type: "FeatureCollection", features: []};
+  }
   function geoLayer(data, style, tooltip) {
+    data = served(data);
     var styleOf = style.by ? function (f) { return f.properties[style.by] ? style.yes : style.no; }
                            : function () { return style; };
     return L.geoJSON(data, {style: styleOf, onEachFeature: function (feature, layer) {
