@@ -6,9 +6,11 @@ template calls) although on the map page only the feature groups change. Here
 the base map's share of the component's arguments is rendered once per base
 map (visible layers, basemap, the mount view, the curated records' version)
 and shared by every session and rerun; each rerun renders only its feature
-groups. The arguments are the ones ``st_folium`` itself sends
-(tests/test_map_component.py compares them), so streamlit-folium's front end
-sees the same component identity and keeps the mounted map.
+groups. The geography is not in the script at all but served as static files
+(``build_base_map(served_geography=True)``). The arguments are the ones
+``st_folium`` itself sends (tests/test_map_component.py compares them), so
+streamlit-folium's front end sees the same component identity and keeps the
+mounted map.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import folium
 import folium.elements
@@ -119,18 +121,15 @@ def _identity(script: str, key: str) -> str:
 
 
 def map_component(base: RenderedBase, groups: list[folium.FeatureGroup], key: str, height: int,
-                  center: tuple[float, float], zoom: int, returned_objects: Iterable[str],
-                  on_change: Callable[[], None] | None = None) -> Any:
+                  center: tuple[float, float], zoom: int, returned_objects: Iterable[str]) -> Any:
     """``st_folium(map, key=key, height=height, use_container_width=True, feature_group_to_add=groups,
     center=center, zoom=zoom, returned_objects=returned_objects)`` for a cached base map."""
     returned = list(returned_objects)
     defaults = {name: base.defaults.get(name) for name in RETURNABLE if name in returned}
     hash_key = _identity(base.script, key)
 
-    def changed() -> None:
+    def changed() -> None:  # as st_folium: the map's latest report under ``key``
         st.session_state[key] = st.session_state.get(hash_key, {})
-        if on_change is not None:
-            on_change()
 
     return streamlit_folium._component_func(
         script=base.script, header=base.header, html=base.html, id=base.map_id, key=hash_key,
