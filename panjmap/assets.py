@@ -17,9 +17,12 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
+import hashlib
 import mimetypes
+import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import folium
@@ -68,6 +71,23 @@ def ensure_static(target: Path = VENDOR_DIR) -> Path:
         if not dest.is_dir() or sorted(p.name for p in dest.iterdir()) != sorted(p.name for p in source.iterdir()):
             shutil.copytree(source, dest, dirs_exist_ok=True)
     return target
+
+
+PUBLISHED_DIR = STATIC_DIR / "data"
+PUBLISHED_URL_PREFIX = "/app/static/data/"
+
+
+def publish(stem: str, text: str) -> str:
+    """Serve ``text`` (data the app makes, e.g. the geography) at a URL named by its content's hash,
+    so a browser can cache it and a changed text gets a new URL; returns that URL."""
+    name = f"{stem}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.json"
+    path = PUBLISHED_DIR / name
+    if not path.exists():
+        PUBLISHED_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)  # whole or absent: another process may be serving it meanwhile
+    return PUBLISHED_URL_PREFIX + name
 
 
 def _file_for_url(url: str) -> Path | None:

@@ -22,6 +22,7 @@ from panjmap.cache import ByteBoundedCache
 from panjmap.data import Dataset
 from panjmap.mapview import style
 from panjmap.mapview.incidents import incident_layer
+from panjmap.memo import once_per
 from panjmap.schema import CONTEXT_SCOPE
 from panjmap.state import IMPORT_LAYER_PREFIX, ViewState
 
@@ -115,9 +116,10 @@ class MemoryLayer(MapLayer):
         return len(self.records.records)
 
     def record(self, record_id: str) -> pd.Series | None:
+        # Asked on every rerun with a selection: the ids are indexed once per loaded table.
         records = self.records.records
-        match = records[records["event_id_cnty"].astype(str) == record_id]
-        return match.iloc[0] if len(match) else None
+        position = once_per(records, _positions).get(record_id)
+        return records.iloc[position] if position is not None else None
 
     def summary(self) -> LayerSummary:
         table = self.records.records
@@ -190,3 +192,11 @@ def visible_layers(state: ViewState, dataset: Dataset, imported: tuple[MapLayer,
     if CURATED_KEY in state.layers:
         layers.append(curated_layer(dataset))
     return layers
+
+
+def _positions(records: pd.DataFrame) -> dict[str, int]:
+    """Each record id's first row position."""
+    positions: dict[str, int] = {}
+    for position, record_id in enumerate(records["event_id_cnty"].astype(str)):
+        positions.setdefault(record_id, position)
+    return positions

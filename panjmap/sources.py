@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from panjmap.data import Dataset
+from panjmap.memo import once_per
 from panjmap.state import ViewState
 
 # Lines that are web-page furniture, matched whole (case-insensitive).
@@ -53,9 +54,17 @@ SOURCES_PAGE = "./sources"  # the Sources reader's path (pages/sources.py)
 _TITLE_CHARS = 90
 
 
+def _rows_by_file(sources: pd.DataFrame) -> dict[str, pd.Series]:
+    rows: dict[str, pd.Series] = {}
+    for _, row in sources.iterrows():
+        rows.setdefault(row["source_file"], row)
+    return rows
+
+
 def _source_row(dataset: Dataset, source_file: str) -> pd.Series | None:
-    match = dataset.sources[dataset.sources["source_file"] == source_file]
-    return match.iloc[0] if len(match) else None
+    """The source's (first) row. The detail panel cites a record's sources on every rerun: a
+    column comparison per citation was ~15% of the server's time under load (docs/benchmarks.md)."""
+    return once_per(dataset.sources, _rows_by_file).get(source_file)
 
 
 def outlet(row: pd.Series) -> str:

@@ -209,11 +209,15 @@ def test_map_renders_offline_with_every_located_incident(session: Session, app_u
 
     box = frame.locator(".leaflet-container").bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300, box
-    # the Panj border is drawn as an SVG path in its red, over the other GeoJSON layers
-    border = frame.locator(".leaflet-overlay-pane svg path[stroke='#C00000']")
+    # the Panj border is drawn as an SVG path in its red, over the other GeoJSON layers (in the app
+    # they come from static files, drawn in their own pane under the road and the symbols)
+    geography = frame.locator(".leaflet-panjGeography-pane svg path")
+    border = geography.and_(frame.locator("[stroke='#C00000']"))
     expect(border.first).to_be_attached(timeout=WAIT_MS)
     assert len(border.first.get_attribute("d") or "") > 100
-    assert frame.locator(".leaflet-overlay-pane svg path").count() > 10  # countries, regions, rivers...
+    assert geography.count() > 10  # countries, regions, rivers...
+    assert frame.evaluate("() => [...document.querySelectorAll('.leaflet-panjGeography-pane svg path')]"
+                          ".at(-1).getAttribute('stroke')") == "#C00000"  # drawn last: on top
     # the map's controls, and a legend (in the map or beside it) whose every row shows its symbol
     expect(frame.locator(".leaflet-control-zoom-in")).to_be_visible()
     deadline = time.monotonic() + WAIT_MS / 1000

@@ -63,34 +63,42 @@ def _geojson(name: str, columns: tuple[str, ...]) -> str:
     return js_json(layer[list(columns) + ["geometry"]].__geo_interface__)
 
 
+@functools.lru_cache(maxsize=None)
+def _geojson_url(name: str, columns: tuple[str, ...]) -> str:
+    return assets.publish(f"geo-{name}", _geojson(name, columns))
+
+
 def _style(style: dict) -> str:
     """A path style for PANJ.geoLayer (a {by, yes, no} dict styles by a true/false property)."""
     return js_json(style)
 
 
-def _geo_group(m: folium.Map, name: str, columns: tuple[str, ...], style_js: str) -> None:
+def _geo_group(m: folium.Map, served: bool, name: str, columns: tuple[str, ...], style_js: str) -> None:
     group = folium.FeatureGroup(name=LAYER_LABELS[name])
-    GeoLayer(_geojson(name, columns), style_js, "name").add_to(group)
+    payload = js_json({"url": _geojson_url(name, columns)}) if served else _geojson(name, columns)
+    GeoLayer(payload, style_js, "name").add_to(group)
     group.add_to(m)
 
 
-def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool) -> None:
-    """Vector geography; over an online basemap the fills turn translucent so the tiles show."""
+def _geography(m: folium.Map, layers: tuple[str, ...], over_tiles: bool, served: bool) -> None:
+    """Vector geography; over an online basemap the fills turn translucent so the tiles show.
+    ``served``: the map loads each layer's GeoJSON from the app's static files instead of
+    carrying it (see build_base_map)."""
     fill = 0.25 if over_tiles else 1.0
     if "countries" in layers:
-        _geo_group(m, "countries", ("name",), _style(
+        _geo_group(m, served, "countries", ("name",), _style(
             {"color": "#8A8A8A", "weight": 1, "fillColor": style.COUNTRY_FILL, "fillOpacity": 0 if over_tiles else 1}))
     if "regions" in layers:
         emphasis = {"color": "#7A5C1E", "weight": 1.6, "fillColor": style.EMPHASIS_FILL, "fillOpacity": 0.9 * fill}
         muted = {"color": "#B0B0B0", "weight": 0.8, "fillColor": style.MUTED_FILL, "fillOpacity": 0.6 * fill}
-        _geo_group(m, "regions", ("name", "emphasis"), _style({"by": "emphasis", "yes": emphasis, "no": muted}))
+        _geo_group(m, served, "regions", ("name", "emphasis"), _style({"by": "emphasis", "yes": emphasis, "no": muted}))
     if "districts" in layers:
-        _geo_group(m, "districts", ("name",), _style(
+        _geo_group(m, served, "districts", ("name",), _style(
             {"color": "#9C8B6E", "weight": 0.6, "dashArray": "3 3", "fillOpacity": 0}))
     if "rivers" in layers:
-        _geo_group(m, "rivers", ("name",), _style({"color": style.RIVER_COLOR, "weight": 1.6, "opacity": 0.9}))
+        _geo_group(m, served, "rivers", ("name",), _style({"color": style.RIVER_COLOR, "weight": 1.6, "opacity": 0.9}))
     if "border" in layers:
-        _geo_group(m, "border", ("name",), _style(
+        _geo_group(m, served, "border", ("name",), _style(
             {"color": style.BORDER_COLOR, "weight": 3.2, "opacity": 0.95, "dashArray": "10 4"}))
 
 
@@ -183,11 +191,16 @@ def build_base_map(
     zoom: int | None = None,
     import_labels: tuple[tuple[str, str], ...] = (),
     legend_in_map: bool = True,
+    served_geography: bool = False,
 ) -> folium.Map:
     """The map without incidents. ``center``/``zoom`` default to the state's view.
 
     The app shows the legend beside the map (in the map it would hide markers);
     standalone exports have no page around them, so they carry it in the map.
+    With ``served_geography`` (the app) the geography (~270 KB) is not in the map's
+    script but a static file the map reads, so it is not sent again with every
+    rerun's component message and the browser keeps it in its cache; standalone
+    exports carry it.
     """
     assets.configure_folium()
     m = folium.Map(
@@ -206,7 +219,7 @@ def build_base_map(
     if online:
         name, url, attr = online
         folium.TileLayer(tiles=url, attr=html.escape(attr), name=name, max_zoom=17).add_to(m)
-    _geography(m, state.layers, over_tiles=online is not None)
+    _geography(m, state.layers, over_tiles=online is not None, served=served_geography)
     if "places" in state.layers:
         _places(m)
     if "sites" in state.layers:

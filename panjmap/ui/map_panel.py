@@ -3,8 +3,9 @@
 It runs as a Streamlit fragment: map clicks, pans and playback steps rerun
 only this part. The base map is built at the session's first view so its
 content (and so streamlit-folium's component identity) never changes with
-filters; filtered incidents travel as ``feature_group_to_add`` and the view is
-passed as ``center``/``zoom`` (map-engineering-notes.md §2). Playback moves
+filters, and rendered once per process (map_component); filtered incidents
+travel as ``feature_group_to_add`` and the view is passed as
+``center``/``zoom`` (map-engineering-notes.md §2). Playback moves
 the window's end date one step per run; the map keeps its pan and zoom.
 """
 
@@ -17,12 +18,10 @@ import re
 
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit_folium import st_folium
 
 from panjmap import query, record_text
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, capped_notice, visible_layers
-from panjmap.mapview.base import build_base_map
 from panjmap.mapview.elements import LEGEND_CSS
 from panjmap.mapview.incidents import selection_group
 from panjmap.mapview.legend import legend_html
@@ -30,6 +29,7 @@ from panjmap.records import describe_precision, find_record, selection_from_tool
 from panjmap.state import ViewState
 from panjmap.ui.detail import render_detail
 from panjmap.ui.export_panel import render_export_panel
+from panjmap.ui.map_component import cached_base, map_component
 from panjmap.ui.sidebar import PLAYING_KEY, Options
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
@@ -152,8 +152,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
         filtered = {layer.key: layer.filtered(shown) for layer in layers}
         mount_center, mount_zoom = st.session_state.setdefault(MOUNT_VIEW_KEY, (view.center, view.zoom))
         import_labels = tuple((l.label, l.color) for l in layers if l.color)
-        base = build_base_map(shown, dataset.sites, center=mount_center, zoom=mount_zoom,
-                              import_labels=import_labels, legend_in_map=False)
+        base = cached_base(shown, dataset.sites, dataset.version, center=mount_center, zoom=mount_zoom)
         groups = [layer.feature_group(shown, filtered[layer.key]) for layer in layers]  # filter once per rerun
         groups.append(selection_group(view.selected))
 
@@ -170,12 +169,11 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
             # st.html, not st.markdown(unsafe_allow_html=True) (also below and in the sidebar): on the
             # map page that alone made the browser load Streamlit's 188 KB rehype-raw chunk.
             st.html(f'<span id="{RECORDS_ANCHOR}" tabindex="-1"></span>')
-            out = st_folium(
+            out = map_component(
                 base,
+                groups,
                 key=MAP_KEY,
                 height=MAP_HEIGHT,
-                use_container_width=True,
-                feature_group_to_add=groups,
                 center=view.center,
                 zoom=view.zoom,
                 returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],

@@ -197,12 +197,28 @@ window.PANJ = window.PANJ || (function () {
   }
   // A geography layer; its ``tooltip`` property names each feature on hover (escaped).
   // style: a Leaflet path style, or {by: property, yes: style, no: style} by a true/false property.
+  // data: GeoJSON, or (in the app) {url} of a static file with it: the same for every rerun, so not
+  // resent with each. Files are fetched at once and drawn in call order, in a pane of their own
+  // under the other layers (the road, symbols), so nothing else waits for them.
+  var GEO_PANE = "panjGeography", geographyDrawn = Promise.resolve();
   function geoLayer(data, style, tooltip) {
     var styleOf = style.by ? function (f) { return f.properties[style.by] ? style.yes : style.no; }
                            : function () { return style; };
-    return L.geoJSON(data, {style: styleOf, onEachFeature: function (feature, layer) {
+    var options = {style: styleOf, onEachFeature: function (feature, layer) {
       layer.bindTooltip(esc(feature.properties[tooltip]), {sticky: true});
-    }});
+    }};
+    if (!data.url) return L.geoJSON(data, options);
+    options.pane = GEO_PANE;
+    var layer = L.geoJSON(null, options), onAdd = layer.onAdd;
+    layer.onAdd = function (map) {
+      if (!map.getPane(GEO_PANE)) { map.createPane(GEO_PANE).style.zIndex = 350; }  // tiles 200, overlays 400
+      onAdd.call(this, map);
+    };
+    var loaded = fetch(data.url).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+    geographyDrawn = geographyDrawn.then(function () { return loaded; }).then(
+      function (geojson) { layer.addData(geojson); },
+      function (error) { console.error("geography not loaded: " + data.url + " (" + error + ")"); });
+    return layer;
   }
   // Data text as content: escaped, and isolated so a right-to-left override in it cannot flip what follows.
   function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
