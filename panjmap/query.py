@@ -62,28 +62,44 @@ def record_set(
         for record_id, quote in zip(evidence["record_id"], evidence["quote"]):
             quotes.setdefault(record_id, []).append(quote)
 
+    # Per distinct (actor cells, claim status), not per record: imports repeat a few actors many times.
+    columns = [records[f].tolist() for f in (*ACTOR_FIELDS, "claim_status")]
+    known: dict[tuple, tuple[str, ...]] = {}
     actors = []
-    for rid, *values in zip(ids, *(records[f] for f in ACTOR_FIELDS), records["claim_status"]):
-        names = [name for value in values[:-1] for name in _split(value, ";")]
-        names += claimed.get(rid, [])
-        if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
-            names.append(UNKNOWN_ACTOR)
-        actors.append(tuple(dict.fromkeys(_resolve(dictionary, n) for n in names)))
+    for rid, *values in zip(ids.tolist(), *columns):
+        if rid in claimed:
+            actors.append(_actors_of(dictionary, values, claimed[rid]))
+            continue
+        cells = tuple(values)
+        found = known.get(cells)
+        if found is None:
+            found = known[cells] = _actors_of(dictionary, values, [])
+        actors.append(found)
 
     # Column-wise, not a row-wise DataFrame.agg: that builds a Series per row (seconds at 100k records).
     fields = [records[f].fillna("").astype(str).tolist() for f in SEARCH_FIELDS]
     # Alternative spellings analysts search for (Shuroobod, Darwaz, Vanch, Maimay...)
-    places = {p for col in ("admin1", "admin2") for p in set(records[col].fillna("").astype(str)) if p}
+    places = {p for col in ("admin1", "admin2") for p in records[col].fillna("").astype(str).unique() if p}
     aliases = {place: " ".join(geodata.place_aliases(place)) for place in places}
-    fields += [[aliases.get(p, "") for p in records[col].fillna("").astype(str)] for col in ("admin1", "admin2")]
+    fields += [[aliases.get(p, "") for p in fields[SEARCH_FIELDS.index(col)]] for col in ("admin1", "admin2")]
     text = [" ".join(parts) for parts in zip(*fields)]
-    search = [f"{t} {' '.join(quotes.get(rid, []))}".casefold() for rid, t in zip(ids, text)]
+    search = [f"{t} {' '.join(quotes[rid])}".casefold() if rid in quotes else f"{t} ".casefold()
+              for rid, t in zip(ids.tolist(), text)]
     return RecordSet(
         key=key,
         records=records,
         actors=pd.Series(actors, index=records.index, dtype=object),
         search=pd.Series(search, index=records.index, dtype=object),
     )
+
+
+def _actors_of(dictionary: ActorDictionary, values: list, claimed: list[str]) -> tuple[str, ...]:
+    """Canonical actors of one record: its actor cells (then its claim status), and who claimed it."""
+    names = [name for value in values[:-1] for name in _split(value, ";")]
+    names += claimed
+    if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
+        names.append(UNKNOWN_ACTOR)
+    return tuple(dict.fromkeys(_resolve(dictionary, n) for n in names))
 
 
 def _resolve(dictionary: ActorDictionary, name: str) -> str:

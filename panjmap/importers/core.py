@@ -137,7 +137,7 @@ class Staged:
     source_format: str
     frame: pd.DataFrame  # TARGET_COLUMNS present in the file, as text ("" when empty)
     lines: np.ndarray  # line number of each row
-    originals: list[str]  # JSON of each full original row
+    originals: pd.Series  # JSON of each full original row (str)
     mapped: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)  # our column -> original name, for messages
     problems: Problems = field(default_factory=Problems)
@@ -259,7 +259,7 @@ def _records(staged: Staged, out: dict[str, object], keep: np.ndarray, dataset_n
     for name in ACTOR_COLUMNS:  # one actor, one name: "ISKP", "IS-K" -> the dictionary's canonical name
         columns[name] = resolve_column(columns[name], lists=name.startswith("assoc"))
     columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=str)
-    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep, strict=True) if k], dtype=str)
+    columns["original"] = staged.originals[keep].reset_index(drop=True)
     frame = pd.DataFrame(columns)[list(RESULT_COLUMNS)]
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs="EPSG:4326"

@@ -234,9 +234,9 @@ def _underflows(text: pd.Series, number: np.ndarray) -> np.ndarray:
 
 def _country_boxes(country: pd.Series) -> np.ndarray:
     """(n, 4) array of each row's country box, NaN where the country is not in the table."""
-    key = _text(country).str.lower()
-    rows = [BBOXES.get(k, (np.nan,) * 4) for k in key]
-    return np.array(rows, dtype=float).reshape(len(key), 4)
+    codes, names = pd.factorize(_text(country).str.lower())
+    boxes = np.array([BBOXES.get(name, (np.nan,) * 4) for name in names], dtype=float).reshape(len(names), 4)
+    return boxes[codes]
 
 
 def _inside(boxes: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
