@@ -9,6 +9,7 @@ filters need per record (its actors, its searchable text) is computed once in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -51,7 +52,7 @@ def record_set(
     "Islamic State Khorasan Province (ISKP)" in actor1 are one actor.
     """
     dictionary = load_actors()
-    ids = records["event_id_cnty"].astype(str)
+    ids = records["event_id_cnty"].astype(str).tolist()
     claimed: dict[str, list[str]] = {}
     quotes: dict[str, list[str]] = {}
     if claims is not None:
@@ -62,18 +63,25 @@ def record_set(
         for record_id, quote in zip(evidence["record_id"], evidence["quote"]):
             quotes.setdefault(record_id, []).append(quote)
 
-    # Per distinct (actor cells, claim status), not per record: imports repeat a few actors many times.
+    # Per distinct name and per distinct (actor cells, claim status), not per record:
+    # an imported file names a few actors many times.
+    canonical: dict[str, str] = {}
+
+    def resolve(name: str) -> str:
+        if (found := canonical.get(name)) is None:
+            found = canonical[name] = _resolve(dictionary, name)
+        return found
+
     columns = [records[f].tolist() for f in (*ACTOR_FIELDS, "claim_status")]
     known: dict[tuple, tuple[str, ...]] = {}
     actors = []
-    for rid, *values in zip(ids.tolist(), *columns):
+    for rid, *values in zip(ids, *columns):
         if rid in claimed:
-            actors.append(_actors_of(dictionary, values, claimed[rid]))
+            actors.append(_actors_of(resolve, values, claimed[rid]))
             continue
         cells = tuple(values)
-        found = known.get(cells)
-        if found is None:
-            found = known[cells] = _actors_of(dictionary, values, [])
+        if (found := known.get(cells)) is None:
+            found = known[cells] = _actors_of(resolve, values, [])
         actors.append(found)
 
     # Column-wise, not a row-wise DataFrame.agg: that builds a Series per row (seconds at 100k records).
@@ -84,7 +92,7 @@ def record_set(
     fields += [[aliases.get(p, "") for p in fields[SEARCH_FIELDS.index(col)]] for col in ("admin1", "admin2")]
     text = [" ".join(parts) for parts in zip(*fields)]
     search = [f"{t} {' '.join(quotes[rid])}".casefold() if rid in quotes else f"{t} ".casefold()
-              for rid, t in zip(ids.tolist(), text)]
+              for rid, t in zip(ids, text)]
     return RecordSet(
         key=key,
         records=records,
@@ -93,13 +101,13 @@ def record_set(
     )
 
 
-def _actors_of(dictionary: ActorDictionary, values: list, claimed: list[str]) -> tuple[str, ...]:
+def _actors_of(resolve: Callable[[str], str], values: list, claimed: list[str]) -> tuple[str, ...]:
     """Canonical actors of one record: its actor cells (then its claim status), and who claimed it."""
     names = [name for value in values[:-1] for name in _split(value, ";")]
     names += claimed
     if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
         names.append(UNKNOWN_ACTOR)
-    return tuple(dict.fromkeys(_resolve(dictionary, n) for n in names))
+    return tuple(dict.fromkeys(resolve(n) for n in names))
 
 
 def _resolve(dictionary: ActorDictionary, name: str) -> str:

@@ -211,7 +211,8 @@ def _check_dates(staged: Staged, out: dict[str, object]) -> None:
     backwards = (start != "") & (end != "") & (end < start)
     staged.problems.add(backwards, f"{staged.label('end_date')} is before {staged.label('event_date')}")
     out["event_date"], out["end_date"] = start, end
-    out["year"] = pd.array([int(d[:4]) if d else None for d in start], dtype="Int64")
+    years = {d: int(d[:4]) for d in pd.unique(start.to_numpy(dtype=object)) if d}
+    out["year"] = pd.array(start.map(years).to_numpy(dtype=float, na_value=np.nan), dtype="Int64")
 
 
 def _check_numbers(staged: Staged, out: dict[str, object], notes: dict[str, np.ndarray]) -> None:
