@@ -9,7 +9,7 @@ filters need per record (its actors, its searchable text) is computed once in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -52,7 +52,7 @@ def record_set(
     "Islamic State Khorasan Province (ISKP)" in actor1 are one actor.
     """
     dictionary = load_actors()
-    ids = records["event_id_cnty"].astype(str)
+    ids = records["event_id_cnty"].astype(str).tolist()
     claimed: dict[str, list[str]] = {}
     quotes: dict[str, list[str]] = {}
     if claims is not None:
@@ -63,28 +63,51 @@ def record_set(
         for record_id, quote in zip(evidence["record_id"], evidence["quote"]):
             quotes.setdefault(record_id, []).append(quote)
 
+    # Per distinct name and per distinct (actor cells, claim status), not per record:
+    # an imported file names a few actors many times.
+    canonical: dict[str, str] = {}
+
+    def resolve(name: str) -> str:
+        if (found := canonical.get(name)) is None:
+            found = canonical[name] = _resolve(dictionary, name)
+        return found
+
+    columns = [records[f].tolist() for f in (*ACTOR_FIELDS, "claim_status")]
+    known: dict[tuple, tuple[str, ...]] = {}
     actors = []
-    for rid, *values in zip(ids, *(records[f] for f in ACTOR_FIELDS), records["claim_status"]):
-        names = [name for value in values[:-1] for name in _split(value, ";")]
-        names += claimed.get(rid, [])
-        if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
-            names.append(UNKNOWN_ACTOR)
-        actors.append(tuple(dict.fromkeys(_resolve(dictionary, n) for n in names)))
+    for rid, *values in zip(ids, *columns):
+        if rid in claimed:
+            actors.append(_actors_of(resolve, values, claimed[rid]))
+            continue
+        cells = tuple(values)
+        if (found := known.get(cells)) is None:
+            found = known[cells] = _actors_of(resolve, values, [])
+        actors.append(found)
 
     # Column-wise, not a row-wise DataFrame.agg: that builds a Series per row (seconds at 100k records).
     fields = [records[f].fillna("").astype(str).tolist() for f in SEARCH_FIELDS]
     # Alternative spellings analysts search for (Shuroobod, Darwaz, Vanch, Maimay...)
-    places = {p for col in ("admin1", "admin2") for p in set(records[col].fillna("").astype(str)) if p}
+    places = {p for col in ("admin1", "admin2") for p in records[col].fillna("").astype(str).unique() if p}
     aliases = {place: " ".join(geodata.place_aliases(place)) for place in places}
-    fields += [[aliases.get(p, "") for p in records[col].fillna("").astype(str)] for col in ("admin1", "admin2")]
+    fields += [[aliases.get(p, "") for p in fields[SEARCH_FIELDS.index(col)]] for col in ("admin1", "admin2")]
     text = [" ".join(parts) for parts in zip(*fields)]
-    search = [f"{t} {' '.join(quotes.get(rid, []))}".casefold() for rid, t in zip(ids, text)]
+    search = [f"{t} {' '.join(quotes[rid])}".casefold() if rid in quotes else f"{t} ".casefold()
+              for rid, t in zip(ids, text)]
     return RecordSet(
         key=key,
         records=records,
         actors=pd.Series(actors, index=records.index, dtype=object),
         search=pd.Series(search, index=records.index, dtype=object),
     )
+
+
+def _actors_of(resolve: Callable[[str], str], values: list, claimed: list[str]) -> tuple[str, ...]:
+    """Canonical actors of one record: its actor cells (then its claim status), and who claimed it."""
+    names = [name for value in values[:-1] for name in _split(value, ";")]
+    names += claimed
+    if values[-1] == "unclaimed" or any(n.startswith("Unidentified") for n in names):
+        names.append(UNKNOWN_ACTOR)
+    return tuple(dict.fromkeys(resolve(n) for n in names))
 
 
 def _resolve(dictionary: ActorDictionary, name: str) -> str:

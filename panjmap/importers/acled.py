@@ -44,9 +44,10 @@ def convert_codes(
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Numeric codes -> text; -> (values, converted rows, unknown numeric codes kept as given)."""
     text = values.astype(str).str.strip()
-    codes = [u for u in pd.unique(text.to_numpy(dtype=object)) if re.fullmatch(r"\d{1,2}(\.0)?", u)]
+    uniques = pd.unique(text.to_numpy(dtype=object))
+    codes = [u for u in uniques if re.fullmatch(r"\d{1,2}(\.0)?", u)]
     known = {u: label for u in codes if (label := convert(int(float(u)))) is not None}
-    result = text.map(lambda u: known.get(u, u)).astype(object)
+    result = text.map({u: known.get(u, u) for u in uniques}).astype(object)
     converted = text.isin(list(known)).to_numpy()
     unknown = text.isin([u for u in codes if u not in known]).to_numpy()
     return result, converted, unknown

@@ -137,7 +137,7 @@ class Staged:
     source_format: str
     frame: pd.DataFrame  # TARGET_COLUMNS present in the file, as text ("" when empty)
     lines: np.ndarray  # line number of each row
-    originals: list[str]  # JSON of each full original row
+    originals: pd.Series  # JSON of each full original row (str)
     mapped: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)  # our column -> original name, for messages
     problems: Problems = field(default_factory=Problems)
@@ -211,7 +211,8 @@ def _check_dates(staged: Staged, out: dict[str, object]) -> None:
     backwards = (start != "") & (end != "") & (end < start)
     staged.problems.add(backwards, f"{staged.label('end_date')} is before {staged.label('event_date')}")
     out["event_date"], out["end_date"] = start, end
-    out["year"] = pd.array([int(d[:4]) if d else None for d in start], dtype="Int64")
+    years = {d: int(d[:4]) for d in pd.unique(start.to_numpy(dtype=object)) if d}
+    out["year"] = pd.array(start.map(years).to_numpy(dtype=float, na_value=np.nan), dtype="Int64")
 
 
 def _check_numbers(staged: Staged, out: dict[str, object], notes: dict[str, np.ndarray]) -> None:
@@ -259,7 +260,7 @@ def _records(staged: Staged, out: dict[str, object], keep: np.ndarray, dataset_n
     for name in ACTOR_COLUMNS:  # one actor, one name: "ISKP", "IS-K" -> the dictionary's canonical name
         columns[name] = resolve_column(columns[name], lists=name.startswith("assoc"))
     columns["dataset"] = pd.Series([dataset_name] * int(keep.sum()), dtype=str)
-    columns["original"] = pd.Series([o for o, k in zip(staged.originals, keep, strict=True) if k], dtype=str)
+    columns["original"] = staged.originals[keep].reset_index(drop=True)
     frame = pd.DataFrame(columns)[list(RESULT_COLUMNS)]
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs="EPSG:4326"

@@ -14,9 +14,13 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from json.encoder import encode_basestring
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from panjmap.importers.core import ImportRejected, Problems, Staged
 from panjmap.importers.limits import MAX_COLUMNS, MAX_FIELD_CHARS, MAX_VALUES
@@ -36,13 +40,24 @@ class Table:
     hxl_line: int | None = None
     header_line: int = 1
 
-    def frame(self) -> pd.DataFrame:
-        """The rows as text, columns named by their matching keys."""
-        return pd.DataFrame(self.rows, columns=self.keys, dtype=object)
+    @cached_property
+    def columns(self) -> list[pa.Array]:
+        """The rows a column at a time, as Arrow text (what pandas' str dtype holds)."""
+        values = zip(*self.rows) if self.rows else [()] * len(self.keys)
+        return [pa.array(column, type=pa.string()) for column in values]
 
-    def originals(self) -> list[str]:
-        """Each row as JSON: every original column under its original name."""
-        return [json.dumps(dict(zip(self.header, row, strict=True)), ensure_ascii=False) for row in self.rows]
+    def frame(self) -> pd.DataFrame:
+        """The rows as text (str dtype), columns named by their matching keys."""
+        return pd.DataFrame({key: pd.Series(column, dtype=str) for key, column in zip(self.keys, self.columns)})
+
+    def originals(self) -> pd.Series:
+        """Each row as JSON: every original column under its original name, exactly as
+        ``json.dumps(dict(zip(header, row)), ensure_ascii=False)`` writes it, built a column at a time."""
+        if not self.rows:
+            return pd.Series([], dtype=str)
+        fields = [_json_field(name, column) for name, column in zip(self.header, self.columns, strict=True)]
+        return pd.Series(pc.binary_join_element_wise("{", pc.binary_join_element_wise(*fields, ", "), "}", ""),
+                         dtype=str)
 
     def original_name(self, key: str) -> str:
         return self.header[self.keys.index(key)]
@@ -65,6 +80,17 @@ class Table:
         )
 
 
+def _json_field(name: str, column: pa.Array) -> pa.Array:
+    """'"name": "value"' per row; a value with a quote, backslash or control character is escaped by json."""
+    key = json.dumps(name, ensure_ascii=False) + ": "
+    fields = pc.binary_join_element_wise(key + '"', column, '"', "")
+    special = pc.match_substring_regex(column, r'[\x00-\x1f"\\]')
+    if not pc.any(special).as_py():
+        return fields
+    escaped = [key + encode_basestring(value) for value in column.filter(special).to_pylist()]
+    return pc.replace_with_mask(fields, special, pa.array(escaped, type=pa.string()))
+
+
 def _delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
@@ -76,28 +102,23 @@ def _is_hxl(row: list[str]) -> bool:
     return bool(cells) and all(cell.startswith("#") for cell in cells)
 
 
-def _next_row(reader, text: str, last: int, offset: int) -> list[str] | None:  # type: ignore[no-untyped-def]
-    """The next record, None at the end; csv.Error propagates. ``last``: lines of ``text`` read so far;
+def _refuse_unreadable(err: csv.Error, text: str, last: int, offset: int) -> None:
+    """Raise ImportRejected when ``err`` means the rest of the file cannot be read (an unclosed
+    quote, a field over the csv module's limit). ``last``: lines of ``text`` read so far;
     ``offset``: lines cut off its top (the ``sep=`` line)."""
-    try:
-        return next(reader)
-    except StopIteration:
-        return None
-    except csv.Error as err:
-        message = str(err)
-        too_long = "field larger than field limit" in message
-        if "unexpected end of data" in message or (too_long and _quotes_after_line(text, last) % 2):
-            raise ImportRejected(
-                f"Line {last + 1 + offset}: a quoted field starting on or after this line is never closed "
-                '(missing closing "), so the rest of the file cannot be read as CSV.'
-            ) from None
-        if too_long:
-            raise ImportRejected(
-                f"Line {last + 1 + offset}: a field is longer than {MAX_FIELD_CHARS:,} characters, the most one CSV "
-                "field may hold. An event table's fields are short: check that this is a CSV file with one "
-                "record per line."
-            ) from None
-        raise
+    message = str(err)
+    too_long = "field larger than field limit" in message
+    if "unexpected end of data" in message or (too_long and _quotes_after_line(text, last) % 2):
+        raise ImportRejected(
+            f"Line {last + 1 + offset}: a quoted field starting on or after this line is never closed "
+            '(missing closing "), so the rest of the file cannot be read as CSV.'
+        ) from None
+    if too_long:
+        raise ImportRejected(
+            f"Line {last + 1 + offset}: a field is longer than {MAX_FIELD_CHARS:,} characters, the most one CSV "
+            "field may hold. An event table's fields are short: check that this is a CSV file with one "
+            "record per line."
+        ) from None
 
 
 def _quotes_after_line(text: str, line: int) -> int:
@@ -155,8 +176,11 @@ def read_table(text: str) -> Table:
     while True:
         start = last + 1 + offset
         try:
-            row = _next_row(reader, text, last, offset)
+            row = next(reader)
+        except StopIteration:
+            break
         except csv.Error as err:
+            _refuse_unreadable(err, text, last, offset)
             last = reader.line_num
             if header is not None:
                 rows_read += 1
@@ -164,8 +188,6 @@ def read_table(text: str) -> Table:
                 continue
             raise ImportRejected(f"Line {start}: the header row has broken CSV quoting ({err}).") from None
         last = reader.line_num
-        if row is None:
-            break
         if not any(row) or (len(row) == 1 and not row[0].strip()):
             blank += header is not None
             continue

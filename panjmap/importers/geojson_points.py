@@ -304,7 +304,7 @@ def stage(text: str) -> Staged:
         source_format="geojson",
         frame=frame,
         lines=np.asarray([line for line, *_ in kept], dtype=int),
-        originals=originals,
+        originals=pd.Series(originals, dtype=str),
         mapped=mapped,
         labels={target: key for target, key in sources.items()},
         skipped=skipped,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from panjmap.importers.core import ImportRejected
 from panjmap.importers.limits import mb
 
@@ -14,6 +16,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database (GeoPackage?); export the layer as GeoJSON"),
     (b"PAR1", "a Parquet file; export it as CSV"),
 )
+# Control characters other than tab, newline, carriage return and form feed.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -73,7 +77,7 @@ def decode(data: bytes, limit: int) -> str:
             "Windows-1252/Latin-1; re-save it as UTF-8 ('CSV UTF-8') and import again."
         ) from None
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 100):
         raise ImportRejected(
             f"The file looks like binary data, not text: {controls} control characters in its first "

@@ -51,7 +51,7 @@ def full_year(two_or_four: str) -> int:
     return 2000 + year if year <= today().year % 100 else 1900 + year
 
 
-def _numeric_order(values: np.ndarray) -> str:
+def _numeric_order(values: list[str]) -> str:
     """Day/month order of the file's d/m/y-style dates: 'dmy', 'mdy', '' (unknown) or 'mixed'."""
     first_big = second_big = False
     for value in values:
@@ -101,12 +101,26 @@ def parse_date(value: str, label: str, order: str = "") -> tuple[str, str]:
     return date.isoformat(), ""
 
 
+def _plain_dates(values: np.ndarray) -> dict[str, tuple[str, str]]:
+    """The values already written YYYY-MM-DD that :func:`parse_date` accepts as they are, checked
+    all at once (most exports write every date so); -> {value: (value, "")}."""
+    text = pd.Series(values, dtype=str)
+    plain = text[text.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    if plain.empty:
+        return {}
+    dates = pd.to_datetime(plain, format="%Y-%m-%d", errors="coerce")
+    fine = dates.notna() & (dates.dt.year >= 1900) & (dates <= pd.Timestamp(today() + dt.timedelta(days=1)))
+    return {value: (value, "") for value in plain[fine]}
+
+
 def parse_dates(raw: pd.Series, label: str, missing_ok: bool = False) -> tuple[pd.Series, pd.Series]:
     """A column of dates -> (ISO strings, problems). Each distinct value is parsed once."""
     text = raw.astype(object).fillna("").astype(str).str.strip()
     uniques = pd.unique(text.to_numpy(dtype=object))
-    order = _numeric_order(uniques)
-    parsed = {u: ("", "") if (missing_ok and not u) else parse_date(u, label, order) for u in uniques}
+    parsed = _plain_dates(uniques)
+    rest = [u for u in uniques if u not in parsed]
+    order = _numeric_order(rest)
+    parsed.update({u: ("", "") if (missing_ok and not u) else parse_date(u, label, order) for u in rest})
     iso = text.map({u: p[0] for u, p in parsed.items()}).astype(object)
     errors = text.map({u: p[1] for u, p in parsed.items()}).astype(object)
     return iso, errors
@@ -234,9 +248,9 @@ def _underflows(text: pd.Series, number: np.ndarray) -> np.ndarray:
 
 def _country_boxes(country: pd.Series) -> np.ndarray:
     """(n, 4) array of each row's country box, NaN where the country is not in the table."""
-    key = _text(country).str.lower()
-    rows = [BBOXES.get(k, (np.nan,) * 4) for k in key]
-    return np.array(rows, dtype=float).reshape(len(key), 4)
+    codes, names = pd.factorize(_text(country).str.lower())
+    boxes = np.array([BBOXES.get(name, (np.nan,) * 4) for name in names], dtype=float).reshape(len(names), 4)
+    return boxes[codes]
 
 
 def _inside(boxes: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
