@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import json
 import re
+from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -106,18 +108,18 @@ def _announcement(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
 _LIVE_REGION = ('<div role="status" aria-live="polite" style="position:absolute;width:1px;height:1px;'
                 'overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">{}</div>')
 
-# Brings the details into view when they are off screen (on a phone they are below the map).
-# Checked again while the page settles: the map and its popup lay out after the details and
-# can move them out of view again.
-_SHOW_DETAILS = """<script>/* {selected} */
-let checks = 0;
-(function show() {{
-  const el = window.parent.document.querySelector(".st-key-{key}");
-  if (el) {{ const top = el.getBoundingClientRect().top;
-    if (top < 0 || top > window.parent.innerHeight - 120) el.scrollIntoView({{block: "start"}}); }}
-  if (++checks < 15) setTimeout(show, 400);
-}})();
-</script>"""
+_SHOW_DETAILS_JS = (Path(__file__).parent / "js" / "show_details.js").read_text(encoding="utf-8")
+
+
+def _show_details_script(selected: str) -> str:
+    """A zero-height component's page that runs show_details.js in the app's page (same origin).
+    The selection, in a comment, makes each new selection a new component."""
+    source = json.dumps(_SHOW_DETAILS_JS).replace("</", "<\\/")
+    selector = json.dumps(f".st-key-{DETAIL_KEY}")
+    note = html.escape(selected).replace("*", "")
+    return (f"<script>/* {note} */\nconst page = window.parent;\n"
+            f"if (!page.panjShowDetails) {{ const s = page.document.createElement('script'); s.textContent = {source};"
+            f" page.document.head.appendChild(s); }}\npage.panjShowDetails({selector});\n</script>")
 
 
 def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, entered: bool) -> None:
@@ -189,8 +191,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
                 st.html(LEGEND_CSS + f'<div class="panj-legend">{_svg_as_img(legend_html(view.layers, import_labels))}</div>')
             changed = render_detail(new_view.selected, dataset, imports)
             if new_view.selected and new_view.selected != st.session_state.get(SHOWN_SELECTION_KEY):
-                components.html(_SHOW_DETAILS.format(selected=html.escape(new_view.selected).replace("*", ""),
-                                                     key=DETAIL_KEY), height=0)
+                components.html(_show_details_script(new_view.selected), height=0)
             st.session_state[SHOWN_SELECTION_KEY] = new_view.selected
         if changed is not None:
             save_view(new_view.replace(selected=changed))
