@@ -380,6 +380,7 @@ def import_dataset(
                 conn, lambda ids: t.events.delete().where(e.dataset_id == dataset_id, e.event_id_cnty.in_(ids)),
                 list(deletions))
             count = conn.execute(sa.select(sa.func.count()).where(e.dataset_id == dataset_id)).scalar_one()
+            analyze(conn)
             conn.execute(t.datasets.update().where(d.id == dataset_id).values(
                 source_format=report.source_format, filename=filename, file_sha256=digest.hexdigest(),
                 updated_at=now(), event_count=count, revision=mark,
@@ -391,6 +392,14 @@ def import_dataset(
     except sa.exc.IntegrityError as exc:  # another session created the same name meanwhile
         raise StoreError(f"A dataset named '{name}' already exists: choose another name.") from exc
     return report
+
+
+def analyze(conn: Connection) -> None:
+    """Fresh planner statistics for the events and their actor rows: without them the planner
+    takes ``dataset_id = ?`` for a selective condition and reads a whole dataset's index
+    instead of looking the matching ids up (SQLite samples, see ``analysis_limit``)."""
+    for table in (t.events, t.event_actors):
+        conn.execute(sa.text(f"ANALYZE {table.name}"))
 
 
 def _take_chunk_report(report: ImportReport, result: ImportResult) -> None:
@@ -438,7 +447,10 @@ def select_records(
     e = t.events.c
     columns = [c for c in RESULT_COLUMNS if c != "dataset" and (with_original or c != "original")]
     statement = sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id, *conditions).order_by(e.id)
-    frame = pd.DataFrame(conn.execute(statement.limit(limit)).all(), columns=columns)
+    rows = conn.execute(statement.limit(limit)).all()
+    # Column by column from plain tuples: a DataFrame made from Row objects costs more than the query.
+    values = dict(zip(columns, zip(*rows), strict=True)) if rows else {col: () for col in columns}
+    frame = pd.DataFrame({col: pd.Series(values[col], dtype=object) for col in columns}, columns=columns)
     for col in columns:
         if col in t.EVENT_INT_COLUMNS:
             frame[col] = frame[col].astype("Int64")

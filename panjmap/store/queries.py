@@ -6,7 +6,8 @@ shows if its date span meets the window; actors match whole names (the
 importer's actors plus "Unknown / unclaimed", looked up in ``event_actors``);
 text is a substring of the casefolded search text built at import (PostgreSQL:
 LIKE, which the pg_trgm index answers; SQLite: the FTS5 trigram index finds the
-candidates for a needle of 3 or more characters, LIKE confirms them). ``bounds``
+candidates for a needle of 3 or more characters, LIKE confirms them; shorter
+needles are scanned). ``bounds``
 limits to the map extent (PostGIS: the GiST-indexed geometry; SQLite: lon/lat index).
 """
 
@@ -44,9 +45,12 @@ def _has_text(needle: str, postgis: bool) -> Any:
     contains = e.search.contains(needle, autoescape=True)
     if postgis or len(needle) < TRIGRAM:
         return contains
-    phrase = '"' + needle.replace('"', '""') + '"'  # FTS5 string: the needle as one trigram phrase
+    # Every trigram of the needle, each an FTS5 string: events holding them all (the index keeps
+    # no positions), of which LIKE keeps those holding the needle itself.
+    trigrams = dict.fromkeys(needle[i:i + TRIGRAM] for i in range(len(needle) - TRIGRAM + 1))
+    terms = " ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
     fts = sa.table(t.FTS_TABLE, sa.column("rowid"))
-    candidates = sa.select(fts.c.rowid).where(sa.text(f"{t.FTS_TABLE} MATCH :phrase").bindparams(phrase=phrase))
+    candidates = sa.select(fts.c.rowid).where(sa.text(f"{t.FTS_TABLE} MATCH :terms").bindparams(terms=terms))
     return sa.and_(e.id.in_(candidates), contains)
 
 

@@ -14,7 +14,8 @@ whole row. ``event_actors`` lists each event's actor names (one row per name,
 indexed by dataset and actor) so an actor filter is an index lookup; it follows
 the events (the import writes it, deleting an event deletes its names). Text
 search has an index the migration makes: on SQLite an FTS5 trigram table
-``events_fts`` over ``events.search`` (kept in sync by triggers), on PostgreSQL
+``events_fts`` over ``events.search`` (external content, kept in sync by
+triggers), on PostgreSQL
 a pg_trgm GIN index on ``events.search``.
 """
 
@@ -177,7 +178,7 @@ events = sa.Table(
     sa.Column("sync_mark", sa.Integer, nullable=False, server_default="0"),  # last re-sync that saw it
     sa.UniqueConstraint("dataset_id", "event_id_cnty", name="uq_events_dataset_event"),
     sa.Index("ix_events_dates", "dataset_id", "event_date", "end_date"),
-    sa.Index("ix_events_end", "dataset_id", "end_date"),
+    sa.Index("ix_events_end_dates", "dataset_id", "end_date", "event_date"),
     sa.Index("ix_events_type_dates", "dataset_id", "event_type", "end_date", "event_date"),
     sa.Index("ix_events_country", "dataset_id", "country"),
     sa.Index("ix_events_admin1_dates", "dataset_id", "admin1", "end_date", "event_date"),
