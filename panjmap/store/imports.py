@@ -380,7 +380,7 @@ def import_dataset(
                 conn, lambda ids: t.events.delete().where(e.dataset_id == dataset_id, e.event_id_cnty.in_(ids)),
                 list(deletions))
             count = conn.execute(sa.select(sa.func.count()).where(e.dataset_id == dataset_id)).scalar_one()
-            analyze(conn)
+            _analyze(conn)
             conn.execute(t.datasets.update().where(d.id == dataset_id).values(
                 source_format=report.source_format, filename=filename, file_sha256=digest.hexdigest(),
                 updated_at=now(), event_count=count, revision=mark,
@@ -394,7 +394,7 @@ def import_dataset(
     return report
 
 
-def analyze(conn: Connection) -> None:
+def _analyze(conn: Connection) -> None:
     """Fresh planner statistics for the events and their actor rows: without them the planner
     takes ``dataset_id = ?`` for a selective condition and reads a whole dataset's index
     instead of looking the matching ids up (SQLite samples, see ``analysis_limit``)."""
