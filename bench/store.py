@@ -6,7 +6,9 @@ Writes a deterministic synthetic CSV (fixed seed; every actor, place and note
 invented), imports it with ``python -m panjmap import`` in a child process
 (wall time and the child's peak RSS, sampled), then times SQL filter changes
 (``panjmap.store.queries``: rows fetched as records, and a count) on the stored
-dataset, and the time and RSS of its map layer's summary and an all-dates view.
+dataset, with the bytes the map would be sent for them (the JSON of
+``incident_payload``, the compact columns the map draws), and the time and RSS
+of its map layer's summary and an all-dates view.
 PostGIS runs in a throwaway cluster (tests/postgis.py). Prints a Markdown table.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import os
 import random
 import subprocess
@@ -85,12 +88,20 @@ STATES = {
     "region + side, one year": ViewState(date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31),
                                          regions=("Province 3",), sides=("Tajikistan",)),
     "text 'village 42.'": ViewState(text="village 42."),
+    "text '42' (short: scanned on SQLite)": ViewState(text="42"),
 }
 BOUNDS = (68.0, 37.0, 70.0, 38.5)  # a map view over the Panj
 
 
-def time_filters(url: str) -> list[tuple[str, int, float, float]]:
-    """(filter, rows, seconds to fetch the records, seconds to count), best of 3 each."""
+def payload_bytes(records) -> int:  # type: ignore[no-untyped-def]
+    """Bytes of the map's payload for ``records`` (JSON, as the page receives it)."""
+    from panjmap.mapview.incidents import incident_payload
+
+    return len(json.dumps(incident_payload(records), separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def time_filters(url: str) -> list[tuple[str, int, float, float, int]]:
+    """(filter, rows, seconds to fetch the records, seconds to count, map payload bytes), best of 3 each."""
     from panjmap.store import imports, open_store
     from panjmap.store.queries import count_events, filter_events
 
@@ -101,17 +112,17 @@ def time_filters(url: str) -> list[tuple[str, int, float, float]]:
     cases = [(name, state, None) for name, state in STATES.items()]
     cases.append(("one month + map bounds", STATES["one month"], BOUNDS))
     for name, state, bounds in cases:
-        fetch, count, rows = [], [], 0
+        fetch, count = [], []
         for _ in range(3):
             with store.reading() as conn:
                 t0 = time.perf_counter()
-                rows = len(filter_events(conn, dataset_id, state, bounds))
+                records = filter_events(conn, dataset_id, state, bounds)
                 t1 = time.perf_counter()
                 count_events(conn, dataset_id, state, bounds)
                 t2 = time.perf_counter()
             fetch.append(t1 - t0)
             count.append(t2 - t1)
-        results.append((name, rows, min(fetch), min(count)))
+        results.append((name, len(records), min(fetch), min(count), payload_bytes(records)))
     return results
 
 
@@ -159,9 +170,11 @@ def main(argv: list[str] | None = None) -> int:
                 open_store(url)  # migrate + seed outside the timed import
                 seconds, peak = run_import(url, path)
                 print(f"\n### {engine}\n\nimport: {seconds:.0f} s, peak RSS {peak:.0f} MB", flush=True)
-                print("\n| filter | rows | fetch records (s) | count (s) |\n|---|---|---|---|")
-                for name, rows, fetch, count in time_filters(url):
-                    print(f"| {name} | {rows:,} | {fetch:.3f} | {count:.3f} |", flush=True)
+                print(f"load average {os.getloadavg()[0]:.1f}")
+                print("\n| filter | rows | fetch records (s) | count (s) | map payload (MB) |\n|---|---|---|---|---|")
+                for name, rows, fetch, count, size in time_filters(url):
+                    print(f"| {name} | {rows:,} | {fetch:.3f} | {count:.3f} | {size / 1e6:.2f} |", flush=True)
+                print(f"load average {os.getloadavg()[0]:.1f}")
                 if not args.skip_layer:
                     summary, view, rss = time_layer(url)
                     print(f"\nmap layer: sidebar summary {summary:.1f} s, all-dates view (the earliest 50k) "

@@ -35,10 +35,46 @@ def test_migrations_up_to_head_and_down_to_base(store_url: str) -> None:
         assert {c["name"] for c in inspector.get_columns(table.name)} - {"geom"} == set(table.c.keys()), table.name
     if store.is_postgres:
         assert "geom" in {c["name"] for c in inspector.get_columns("events")}
-        assert "ix_events_geom" in {i["name"] for i in inspector.get_indexes("events")}
+        assert {"ix_events_geom", "ix_events_search"} <= {i["name"] for i in inspector.get_indexes("events")}
+    else:
+        assert t.FTS_TABLE in inspector.get_table_names()
     store.migrate("base", down=True)
     assert store.schema_revision() is None
     assert set(sa.inspect(store.engine).get_table_names()) <= {"alembic_version", "spatial_ref_sys"}
+
+
+def test_filter_index_migration_backfills_and_goes_back(store_url: str) -> None:
+    """0002 on a store holding events: their actor rows and text index are made; downgrade removes them."""
+    from panjmap.state import ViewState
+    from panjmap.store.queries import count_events
+
+    store = open_store(store_url, ready=False)
+    store.migrate("0001")
+    sep = t.ACTOR_SEP
+    with store.writing() as conn:
+        conn.execute(sa.text("INSERT INTO datasets (name, source_format, imported_at, updated_at, event_count) "
+                             "VALUES ('Old', 'acled-current', '2026-01-01', '2026-01-01', 3)"))
+        dataset_id = conn.execute(sa.text("SELECT id FROM datasets")).scalar_one()
+        for event_id, actors, search in (("A1", f"{sep}Taliban{sep}Unknown / unclaimed{sep}", "border post шахр"),
+                                         ("A2", "", "другое место"), ("A3", f"{sep}Civilians (China){sep}", "post")):
+            conn.execute(sa.text("INSERT INTO events (dataset_id, event_id_cnty, original, actors, search) "
+                                 "VALUES (:d, :e, '{}', :a, :s)"), {"d": dataset_id, "e": event_id, "a": actors, "s": search})
+        ids = dict(conn.execute(sa.text("SELECT event_id_cnty, id FROM events")).all())
+    store.migrate()
+    a = t.event_actors.c
+    with store.reading() as conn:
+        assert sorted(conn.execute(sa.select(a.event_id, a.actor, a.dataset_id)).all()) == sorted([
+            (ids["A1"], "Taliban", dataset_id), (ids["A1"], "Unknown / unclaimed", dataset_id),
+            (ids["A3"], "Civilians (China)", dataset_id)])
+        assert count_events(conn, dataset_id, ViewState(actors=("Unknown / unclaimed",))) == 1
+        assert count_events(conn, dataset_id, ViewState(text="post")) == 2
+        assert count_events(conn, dataset_id, ViewState(text="руго")) == 1
+    store.migrate("0001", down=True)
+    names = set(sa.inspect(store.engine).get_table_names())
+    assert "event_actors" not in names and not any(n.startswith("events_fts") for n in names)
+    assert "ix_events_search" not in {i["name"] for i in sa.inspect(store.engine).get_indexes("events")}
+    with store.reading() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one() == 3
 
 
 def test_seed_load_and_byte_identical_dump(store_url: str, tmp_path: Path) -> None:

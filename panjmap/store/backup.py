@@ -30,6 +30,7 @@ BATCH = 5000
 # Parents before children; restore deletes in reverse.
 ORDER: tuple[sa.Table, ...] = (
     t.sources, t.sites, t.incidents, t.claims, t.evidence, t.actors, t.meta, t.change_log, t.datasets, t.events,
+    t.event_actors,
 )
 
 

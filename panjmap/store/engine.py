@@ -25,6 +25,8 @@ SQLITE_BUSY_TIMEOUT_S = 600
 # Execution option that makes a SQLite transaction take the write lock at BEGIN, so a
 # writer never fails midway with "database is locked" after reading an old snapshot.
 WRITE_OPTION = "panj_write"
+# ANALYZE reads about this many rows per index: statistics in well under a second at 1M events.
+SQLITE_ANALYSIS_ROWS = 2000
 
 
 def data_dir() -> Path:
@@ -69,6 +71,7 @@ def create(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_ROWS}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -205,23 +205,45 @@ def event_rows(records: gpd.GeoDataFrame, dataset_id: int, sync_mark: int) -> tu
     return [*names, "dataset_id", "actors", "search", "sync_mark"], list(zip(*columns, strict=True))
 
 
-def bulk_insert(conn: Connection, columns: list[str], rows: list[tuple]) -> None:
-    """Insert event rows fast, in the connection's transaction: COPY on PostgreSQL, a plain
-    DBAPI executemany on SQLite (SQLAlchemy's per-row processing costs more than the insert)."""
-    if not rows:
-        return
+def _new_event_ids(conn: Connection, n: int) -> list[int]:
+    """Ids for ``n`` new events, so their actor rows can name them without reading them back.
+
+    PostgreSQL takes them from the id sequence; SQLite counts on from the highest id,
+    which no other writer moves meanwhile (the import holds the write lock)."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(sa.text(
+            "SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, :n)"), {"n": n}).scalars())
+    top = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.events.c.id), 0))).scalar_one()
+    return list(range(top + 1, top + 1 + n))
+
+
+def _copy_or_insert(conn: Connection, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
     raw = conn.connection.driver_connection
     quoted = ", ".join(f'"{c}"' for c in columns)
     if conn.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY events ({quoted}) FROM STDIN") as copy:
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
     cursor = raw.cursor()
     try:
-        cursor.executemany(f"INSERT INTO events ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows)
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows)
     finally:
         cursor.close()
+
+
+def bulk_insert(conn: Connection, columns: list[str], rows: list[tuple]) -> None:
+    """Insert event rows (as ``event_rows`` makes them) and their ``event_actors`` rows fast, in the
+    connection's transaction: COPY on PostgreSQL, a plain DBAPI executemany on SQLite
+    (SQLAlchemy's per-row processing costs more than the insert)."""
+    if not rows:
+        return
+    ids = _new_event_ids(conn, len(rows))
+    _copy_or_insert(conn, "events", ["id", *columns], ((i, *row) for i, row in zip(ids, rows, strict=True)))
+    at_actors, at_dataset = columns.index("actors"), columns.index("dataset_id")
+    _copy_or_insert(conn, "event_actors", ["event_id", "actor", "dataset_id"], (
+        (i, name, row[at_dataset]) for i, row in zip(ids, rows, strict=True)
+        for name in row[at_actors].split(t.ACTOR_SEP) if name))
 
 
 def _existing(conn: Connection, dataset_id: int, ids: list[str]) -> dict[str, tuple[int, str, str, int]]:
@@ -358,6 +380,7 @@ def import_dataset(
                 conn, lambda ids: t.events.delete().where(e.dataset_id == dataset_id, e.event_id_cnty.in_(ids)),
                 list(deletions))
             count = conn.execute(sa.select(sa.func.count()).where(e.dataset_id == dataset_id)).scalar_one()
+            _analyze(conn)
             conn.execute(t.datasets.update().where(d.id == dataset_id).values(
                 source_format=report.source_format, filename=filename, file_sha256=digest.hexdigest(),
                 updated_at=now(), event_count=count, revision=mark,
@@ -369,6 +392,14 @@ def import_dataset(
     except sa.exc.IntegrityError as exc:  # another session created the same name meanwhile
         raise StoreError(f"A dataset named '{name}' already exists: choose another name.") from exc
     return report
+
+
+def _analyze(conn: Connection) -> None:
+    """Fresh planner statistics for the events and their actor rows: without them the planner
+    takes ``dataset_id = ?`` for a selective condition and reads a whole dataset's index
+    instead of looking the matching ids up (SQLite samples, see ``analysis_limit``)."""
+    for table in (t.events, t.event_actors):
+        conn.execute(sa.text(f"ANALYZE {table.name}"))
 
 
 def _take_chunk_report(report: ImportReport, result: ImportResult) -> None:
@@ -408,12 +439,18 @@ def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
     return select_records(conn, dataset_id)
 
 
-def select_records(conn: Connection, dataset_id: int, *conditions: Any, limit: int | None = None) -> gpd.GeoDataFrame:
-    """The events of a dataset that meet ``conditions`` (SQL expressions), in import order."""
+def select_records(
+    conn: Connection, dataset_id: int, *conditions: Any, limit: int | None = None, with_original: bool = True,
+) -> gpd.GeoDataFrame:
+    """The events of a dataset that meet ``conditions`` (SQL expressions), in import order;
+    without the ``original`` column unless ``with_original``."""
     e = t.events.c
-    columns = [c for c in RESULT_COLUMNS if c != "dataset"]
+    columns = [c for c in RESULT_COLUMNS if c != "dataset" and (with_original or c != "original")]
     statement = sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id, *conditions).order_by(e.id)
-    frame = pd.DataFrame(conn.execute(statement.limit(limit)).all(), columns=columns)
+    rows = conn.execute(statement.limit(limit)).all()
+    # Column by column from plain tuples: a DataFrame made from Row objects costs more than the query.
+    values = dict(zip(columns, zip(*rows), strict=True)) if rows else {col: () for col in columns}
+    frame = pd.DataFrame({col: pd.Series(values[col], dtype=object) for col in columns}, columns=columns)
     for col in columns:
         if col in t.EVENT_INT_COLUMNS:
             frame[col] = frame[col].astype("Int64")

@@ -3,9 +3,12 @@
 ``conditions(state)`` gives the same selection as ``panjmap.query.mask`` on the
 dataset loaded in memory (a test checks both engines against it): a record
 shows if its date span meets the window; actors match whole names (the
-importer's actors plus "Unknown / unclaimed", stored delimited at import);
-text matches the casefolded search text built at import. ``bounds`` limits to
-the map extent (PostGIS: the GiST-indexed geometry; SQLite: lon/lat index).
+importer's actors plus "Unknown / unclaimed", looked up in ``event_actors``);
+text is a substring of the casefolded search text built at import (PostgreSQL:
+LIKE, which the pg_trgm index answers; SQLite: the FTS5 trigram index finds the
+candidates for a needle of 3 or more characters, LIKE confirms them; shorter
+needles are scanned). ``bounds``
+limits to the map extent (PostGIS: the GiST-indexed geometry; SQLite: lon/lat index).
 """
 
 from __future__ import annotations
@@ -16,18 +19,45 @@ import geopandas as gpd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from panjmap.query import canonical_actors
 from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.imports import select_records
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
+TRIGRAM = 3  # the shortest needle the FTS5 trigram index can look up
 
 
 def _any_contains(column: Any, needles: list[str]) -> Any:
     return sa.or_(*(column.contains(needle, autoescape=True) for needle in needles))
 
 
-def conditions(state: ViewState, bounds: Bounds | None = None, postgis: bool = False) -> list[Any]:
+def _has_actor(names: tuple[str, ...], dataset_id: int | None) -> Any:
+    a = t.event_actors.c
+    named = sa.select(a.event_id).where(a.actor.in_(canonical_actors(names)))
+    if dataset_id is not None:
+        named = named.where(a.dataset_id == dataset_id)
+    return t.events.c.id.in_(named)
+
+
+def _has_text(needle: str, postgis: bool) -> Any:
+    e = t.events.c
+    contains = e.search.contains(needle, autoescape=True)
+    if postgis or len(needle) < TRIGRAM:
+        return contains
+    # Every trigram of the needle, each an FTS5 string: events holding them all (the index keeps
+    # no positions), of which LIKE keeps those holding the needle itself.
+    trigrams = dict.fromkeys(needle[i:i + TRIGRAM] for i in range(len(needle) - TRIGRAM + 1))
+    terms = " ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
+    fts = sa.table(t.FTS_TABLE, sa.column("rowid"))
+    candidates = sa.select(fts.c.rowid).where(sa.text(f"{t.FTS_TABLE} MATCH :terms").bindparams(terms=terms))
+    return sa.and_(e.id.in_(candidates), contains)
+
+
+def conditions(
+    state: ViewState, bounds: Bounds | None = None, postgis: bool = False, dataset_id: int | None = None,
+) -> list[Any]:
+    """SQL conditions on ``events`` for ``state``; ``dataset_id`` narrows the actor lookup to one dataset."""
     e = t.events.c
     where: list[Any] = []
     if state.date_from:
@@ -35,7 +65,7 @@ def conditions(state: ViewState, bounds: Bounds | None = None, postgis: bool = F
     if state.date_to:
         where.append(e.event_date <= state.date_to.isoformat())
     if state.actors:
-        where.append(_any_contains(e.actors, [t.ACTOR_SEP + name + t.ACTOR_SEP for name in state.actors]))
+        where.append(_has_actor(state.actors, dataset_id))
     if state.event_types:
         where.append(e.event_type.in_(state.event_types))
     if state.nationalities:
@@ -49,7 +79,7 @@ def conditions(state: ViewState, bounds: Bounds | None = None, postgis: bool = F
     if state.min_fatalities:
         where.append(sa.func.coalesce(e.fatalities, 0) >= state.min_fatalities)
     if state.text.strip():
-        where.append(e.search.contains(state.text.strip().casefold(), autoescape=True))
+        where.append(_has_text(state.text.strip().casefold(), postgis))
     if bounds is not None:
         west, south, east, north = bounds
         if postgis:
@@ -62,13 +92,17 @@ def conditions(state: ViewState, bounds: Bounds | None = None, postgis: bool = F
 
 def filter_events(
     conn: Connection, dataset_id: int, state: ViewState, bounds: Bounds | None = None, limit: int | None = None,
+    with_original: bool = False,
 ) -> gpd.GeoDataFrame:
-    """The dataset's events the view shows, as the importer's records."""
+    """The dataset's events the view shows, as the importer's records without ``original`` (the
+    file's whole row, which the map does not draw and the detail panel reads for one record)
+    unless ``with_original``."""
     postgis = conn.dialect.name == "postgresql"
-    return select_records(conn, dataset_id, *conditions(state, bounds, postgis), limit=limit)
+    return select_records(conn, dataset_id, *conditions(state, bounds, postgis, dataset_id), limit=limit,
+                          with_original=with_original)
 
 
 def count_events(conn: Connection, dataset_id: int, state: ViewState, bounds: Bounds | None = None) -> int:
     postgis = conn.dialect.name == "postgresql"
     return conn.execute(sa.select(sa.func.count()).select_from(t.events).where(
-        t.events.c.dataset_id == dataset_id, *conditions(state, bounds, postgis))).scalar_one()
+        t.events.c.dataset_id == dataset_id, *conditions(state, bounds, postgis, dataset_id))).scalar_one()

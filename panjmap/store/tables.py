@@ -10,7 +10,13 @@ with a GiST index, made by the migration and not listed here).
 
 Imported datasets are a ``datasets`` row plus its ``events``: the importer's
 mapped columns (typed, for filtering) and ``original``, the JSON of the file's
-whole row.
+whole row. ``event_actors`` lists each event's actor names (one row per name,
+indexed by dataset and actor) so an actor filter is an index lookup; it follows
+the events (the import writes it, deleting an event deletes its names). Text
+search has an index the migration makes: on SQLite an FTS5 trigram table
+``events_fts`` over ``events.search`` (external content, kept in sync by
+triggers), on PostgreSQL
+a pg_trgm GIN index on ``events.search``.
 """
 
 from __future__ import annotations
@@ -158,9 +164,11 @@ def _event_column(name: str) -> sa.Column:
     return sa.Column(name, sa.Text)
 
 
+EVENT_ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
 events = sa.Table(
     "events", metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("id", EVENT_ID, primary_key=True, autoincrement=True),
     sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
     *[_event_column(name) for name in dict.fromkeys(
         INCIDENT_COLUMNS + PLANNED_COLUMNS["incidents"] + ("fatalities_low", "fatalities_high"))],
@@ -170,9 +178,19 @@ events = sa.Table(
     sa.Column("sync_mark", sa.Integer, nullable=False, server_default="0"),  # last re-sync that saw it
     sa.UniqueConstraint("dataset_id", "event_id_cnty", name="uq_events_dataset_event"),
     sa.Index("ix_events_dates", "dataset_id", "event_date", "end_date"),
-    sa.Index("ix_events_end", "dataset_id", "end_date"),
-    sa.Index("ix_events_type", "dataset_id", "event_type"),
+    sa.Index("ix_events_end_dates", "dataset_id", "end_date", "event_date"),
+    sa.Index("ix_events_type_dates", "dataset_id", "event_type", "end_date", "event_date"),
     sa.Index("ix_events_country", "dataset_id", "country"),
-    sa.Index("ix_events_admin1", "dataset_id", "admin1"),
+    sa.Index("ix_events_admin1_dates", "dataset_id", "admin1", "end_date", "event_date"),
     sa.Index("ix_events_lonlat", "dataset_id", "longitude", "latitude"),
 )
+
+event_actors = sa.Table(
+    "event_actors", metadata,
+    sa.Column("event_id", EVENT_ID, sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("actor", sa.Text, primary_key=True),
+    sa.Column("dataset_id", sa.Integer, nullable=False),
+    sa.Index("ix_event_actors_actor", "dataset_id", "actor", "event_id"),
+    sqlite_with_rowid=False,
+)
+FTS_TABLE = "events_fts"  # SQLite only (see the module docstring)
