@@ -5,7 +5,8 @@ restores into PostGIS and back): a header naming the format and schema
 revision, then per table its column names and one JSON array per row (binary
 values as ``{"b64": ...}``), then an end line with the row counts. Restore
 replaces everything in one transaction: a damaged, truncated or foreign file
-changes nothing.
+changes nothing. A backup taken at an older schema revision is loaded at that
+revision and migrated to the store's, in the same transaction.
 """
 
 from __future__ import annotations
@@ -94,10 +95,13 @@ def restore(store: Store, path: Path, who: str | None = None) -> dict[str, int]:
     header = next(lines, None)
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise StoreError(f"{Path(path).name} is not a panjmap store backup")
-    if header.get("version") != FORMAT_VERSION or header.get("schema_revision") != store.schema_revision():
+    current, revision = store.schema_revision(), header.get("schema_revision")
+    known = store.known_revisions()
+    if header.get("version") != FORMAT_VERSION or revision not in known or \
+            current not in known or known.index(revision) > known.index(current):
         raise StoreError(
-            f"{Path(path).name} holds schema {header.get('schema_revision')!r} (format {header.get('version')}); "
-            f"this store is at {store.schema_revision()!r}: migrate one of them first"
+            f"{Path(path).name} holds schema {revision!r} (format {header.get('version')}); "
+            f"this store is at {current!r}: upgrade the app (or `db init` this store) first"
         )
     by_name = {table.name: table for table in ORDER}
     counts: dict[str, int] = {}
@@ -105,6 +109,8 @@ def restore(store: Store, path: Path, who: str | None = None) -> dict[str, int]:
         before = store.revisions()
         for table in reversed(ORDER):
             conn.execute(table.delete())
+        if revision != current:  # an older backup: loaded at its own schema, then migrated with it
+            store.migrate_in(conn, revision, down=True)
         table: sa.Table | None = None
         columns: list[str] = []
         batch: list[dict[str, Any]] = []
@@ -136,6 +142,8 @@ def restore(store: Store, path: Path, who: str | None = None) -> dict[str, int]:
                 ended = True
         if not ended:
             raise StoreError(f"{Path(path).name} ends early (no end line); the backup is incomplete")
+        if revision != current:
+            store.migrate_in(conn, current)
         _reset_sequences(store, conn)
         # Counters move forward past both histories, so every process reloads.
         restored = {key: int(value) for key, value in conn.execute(

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from panjmap.store import engine as engines
@@ -96,8 +97,19 @@ class Store:
         """Upgrade (or downgrade) the schema; one process at a time."""
         with self.writing() as conn:
             self._lock(conn)
-            config = self._alembic(conn)
-            (command.downgrade if down else command.upgrade)(config, revision)
+            self.migrate_in(conn, revision, down)
+
+    def migrate_in(self, conn: Connection, revision: str, down: bool = False) -> None:
+        """Upgrade (or downgrade) inside the caller's write transaction."""
+        config = self._alembic(conn)
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+    @staticmethod
+    def known_revisions() -> list[str]:
+        """Every schema revision the migrations know, oldest first."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
 
     def _lock(self, conn: Connection) -> None:
         if self.is_postgres:  # SQLite: BEGIN IMMEDIATE already serialises writers

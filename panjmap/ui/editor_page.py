@@ -123,7 +123,6 @@ def _record_tab(store: Store) -> None:
     form.draw_fields(table, fields, errors, actors, own_choices)
     if table != "claims":
         form.draw_citations(table, labels, errors)
-    form.draw_quote_reader(table, labels, lambda source_file: _source_text(store, source_file))
     st.text_input("Why (goes into the history)", key="edit_reason")
     st.button("Save", type="primary", on_click=_save, args=(store, table, record_id))
     if record_id is not None:
@@ -224,12 +223,6 @@ def _source_tab(store: Store) -> None:
         _source_fields("srcedit_")
         st.text_input("Why (goes into the history)", key="srcedit_why")
         st.button("Save details", on_click=_update_source, args=(store,))
-
-
-def _source_text(store: Store, source_file: str) -> str:
-    """The text quotes are checked against (an HTML source's extracted article text)."""
-    content = _source_row(store, source_file).get("content")
-    return bytes(content).decode("utf-8") if content is not None else ""
 
 
 def _source_row(store: Store, source_file: str) -> dict:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import json
 import re
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import streamlit.components.v1 as components
 from panjmap import query, record_text
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, capped_notice, visible_layers
-from panjmap.mapview.elements import LEGEND_CSS
+from panjmap.mapview.elements import LEGEND_CSS, js_json
 from panjmap.mapview.incidents import selection_group
 from panjmap.mapview.legend import legend_html
 from panjmap.records import describe_precision, find_record, selection_from_tooltip
@@ -41,7 +40,6 @@ PLAY_CURSOR_KEY = "panj_play_cursor"
 CLICK_COUNT_KEY = "panj_click_count"
 MAP_KEY = "panj_map"  # st_folium keeps the map's latest report under its key
 MAP_APPLIED_KEY = "panj_map_applied"
-SHOWN_SELECTION_KEY = "panj_shown_selection"  # the selection whose details were last brought into view
 RECORDS_ANCHOR = "records"  # the sidebar's skip link jumps here, just before the map
 DETAIL_KEY = "panj_detail"  # the detail column's container (class st-key-panj_detail)
 PLAY_SECONDS = 1.2
@@ -112,14 +110,12 @@ _SHOW_DETAILS_JS = (Path(__file__).parent / "js" / "show_details.js").read_text(
 
 
 def _show_details_script(selected: str) -> str:
-    """A zero-height component's page that runs show_details.js in the app's page (same origin).
-    The selection, in a comment, makes each new selection a new component."""
-    source = json.dumps(_SHOW_DETAILS_JS).replace("</", "<\\/")
-    selector = json.dumps(f".st-key-{DETAIL_KEY}")
-    note = html.escape(selected).replace("*", "")
-    return (f"<script>/* {note} */\nconst page = window.parent;\n"
+    """A zero-height component's page that runs show_details.js in the app's page (same origin)
+    for ``selected`` ("" when nothing is selected)."""
+    source, selector, selection = map(js_json, (_SHOW_DETAILS_JS, f".st-key-{DETAIL_KEY}", selected))
+    return (f"<script>\nconst page = window.parent;\n"
             f"if (!page.panjShowDetails) {{ const s = page.document.createElement('script'); s.textContent = {source};"
-            f" page.document.head.appendChild(s); }}\npage.panjShowDetails({selector});\n</script>")
+            f" page.document.head.appendChild(s); }}\npage.panjShowDetails({selector}, {selection});\n</script>")
 
 
 def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, entered: bool) -> None:
@@ -190,9 +186,10 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
             with st.expander("Legend", expanded=not new_view.selected):
                 st.html(LEGEND_CSS + f'<div class="panj-legend">{_svg_as_img(legend_html(view.layers, import_labels))}</div>')
             changed = render_detail(new_view.selected, dataset, imports)
-            if new_view.selected and new_view.selected != st.session_state.get(SHOWN_SELECTION_KEY):
-                components.html(_show_details_script(new_view.selected), height=0)
-            st.session_state[SHOWN_SELECTION_KEY] = new_view.selected
+            # On every run, not only the one that changed the selection: a run that follows at once
+            # (the map reporting its view after the popup opened) would remove the component
+            # before its page loaded; the page-side script acts once per selection.
+            components.html(_show_details_script(new_view.selected or ""), height=0)
         if changed is not None:
             save_view(new_view.replace(selected=changed))
             st.rerun(scope="fragment")

@@ -4,8 +4,6 @@ panjmap.editorial decides whether it is written."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -13,7 +11,6 @@ import streamlit as st
 from panjmap import schema
 from panjmap.editorial.records import Citation, Edit
 from panjmap.editorial.places import precision_words
-from panjmap.ui.quote_picker import quote_picker
 from panjmap.ui.text import md
 
 CITATION_SLOTS = 3  # free slots below a record's own citations
@@ -116,36 +113,6 @@ def draw_citations(table: str, source_labels: dict[str, str], errors: dict[str, 
         cols[2].text_input(f"Supports {slot + 1}", key=f"cite_{table}_{slot}_supports", placeholder="date; place")
     for message in errors.get("quote", []) + errors.get("source_file", []):
         st.error(md(message))
-
-
-def quote_targets(table: str) -> dict[str, tuple[str, str]]:
-    """Where a quote selected in the reader goes: label -> (source widget key, quote widget key)."""
-    if table == "claims":  # a claim is itself one source's words
-        return {"The claim's quote": (widget_key(table, "source_file"), widget_key(table, "quote"))}
-    return {f"Quote {slot + 1}": (f"cite_{table}_{slot}_source", f"cite_{table}_{slot}_quote")
-            for slot in range(_slots(table))}
-
-
-def _use_selection(table: str, source_file: str) -> None:
-    picked = st.session_state.get(f"read_{table}_picker") or {}
-    target = quote_targets(table).get(st.session_state.get(f"read_{table}_target"))
-    if picked.get("quote") and target:
-        st.session_state[target[0]] = source_file
-        st.session_state[target[1]] = picked["quote"]
-
-
-def draw_quote_reader(table: str, source_labels: dict[str, str], read_text: Callable[[str], str]) -> None:
-    """A source's text to select the quote in, as the alternative to pasting it."""
-    with st.expander("Select the quote in a source's text"):
-        cols = st.columns([3, 1])
-        source_file = cols[0].selectbox("Source to read", [""] + list(source_labels), key=f"read_{table}_source",
-                                        format_func=lambda f: source_labels.get(f, "—"))
-        cols[1].selectbox("The selection goes into", list(quote_targets(table)), key=f"read_{table}_target")
-        if source_file:
-            st.caption("Select a passage with the mouse, a finger or Shift + arrow keys: it becomes the quote, "
-                       "exactly as written, and this source the quote's source.")
-            quote_picker(read_text(source_file), key=f"read_{table}_picker",
-                         on_change=functools.partial(_use_selection, table, source_file))
 
 
 def load_citations(table: str, citations: list[dict[str, str]]) -> None:
