@@ -130,6 +130,13 @@ def open_spider_and_check(where: Page | Frame, page: Page, coords: dict[str, tup
     for r in check_every_symbol_in_place(where, coords, 9):
         if r["kind"] == "leg":
             assert abs(r["dx"]) <= TOLERANCE_PX and abs(r["dy"]) <= TOLERANCE_PX
+    # Tab goes on to the group's first record; Escape closes the group and returns to its count symbol
+    count.focus()
+    page.keyboard.press("Tab")
+    assert where.evaluate("() => document.activeElement.dataset.symbol") == "incidents/PNJ007"
+    page.keyboard.press("Escape")
+    expect(where.locator(".panj-leg")).to_have_count(0)
+    assert where.evaluate("() => document.activeElement.dataset.group || ''").startswith("incidents/PNJ007|")
 
 
 @pytest.fixture(scope="module")

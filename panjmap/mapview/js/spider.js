@@ -63,6 +63,13 @@
     if (e.key === "Enter" || e.key === " ") {
       L.DomEvent.preventDefault(e);
       this.fire("click", {latlng: this.getLatLng(), originalEvent: e});
+    } else if (e.key === "Escape" && state) {  // close the open group, back to its count symbol
+      var marker = this, g = findGroup(function (g) { return g.members.some(function (m) { return m.marker === marker; }); });
+      if (g && opened[g.key]) {
+        L.DomEvent.stop(e);
+        toggle(g.key, false);
+        g.marker.getElement().focus();
+      }
     }
   }
 
