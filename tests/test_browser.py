@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Frame, Page, expect
 
 from panjmap.paths import SEEDS_DIR
 from tests.offline import cut_off
+from tests import settling
 
 FIRST_LOAD_MS = 60_000
 WAIT_MS = 30_000
@@ -127,18 +128,7 @@ def map_view(frame: Frame) -> dict:
 
 def settle(page: Page, frame: Frame | None = None, timeout_s: float = 30) -> None:
     """Wait until Streamlit is idle and the URL (and the map view) stop changing."""
-    deadline = time.monotonic() + timeout_s
-    last, same = None, 0
-    while same < 3:
-        state = (
-            page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"),
-            page.url,
-            map_view(frame) if frame else None,
-        )
-        same = same + 1 if state == last and state[0] == "notRunning" else 0
-        assert time.monotonic() < deadline, f"page never settled; last state {state}"
-        last = state
-        page.wait_for_timeout(300)
+    settling.settle(page, timeout_s, interval_ms=300, also=(lambda: map_view(frame)) if frame else None)
 
 
 def url_params(page: Page) -> dict[str, str]:

@@ -39,6 +39,7 @@ from panjmap.store import dispose_all, open_store
 from panjmap.store import tables as t
 from tests.conftest import ARTIFACTS, _free_port
 from tests.offline import cut_off
+from tests.settling import settle
 
 LOAD_MS = 90_000
 WAIT_MS = 45_000
@@ -166,19 +167,6 @@ def users(browser: Browser) -> Iterator:
 # Driving Streamlit
 
 
-def idle(page: Page, timeout_s: float = 45) -> None:
-    """Until Streamlit has stopped running and the URL is stable for a moment."""
-    deadline = time.monotonic() + timeout_s
-    last, same = None, 0
-    while same < 3:
-        state = (page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')"
-                               "?.getAttribute('data-test-script-state')"), page.url)
-        same = same + 1 if state == last and state[0] == "notRunning" else 0
-        last = state
-        assert time.monotonic() < deadline, f"page never settled: {state}"
-        page.wait_for_timeout(150)
-
-
 def shot(user: User, server: Server, moment: str) -> None:
     user.page.screenshot(path=str(ARTIFACTS / f"editorial-{server.engine}-{moment}.png"), full_page=True)
 
@@ -186,7 +174,7 @@ def shot(user: User, server: Server, moment: str) -> None:
 def open_page(user: User, server: Server, path: str = "") -> None:
     user.page.goto(f"{server.url}/{path}", timeout=LOAD_MS)
     expect(user.page.locator("[data-testid='stApp']")).to_be_visible(timeout=LOAD_MS)
-    idle(user.page, LOAD_MS / 1000)
+    settle(user.page, LOAD_MS / 1000)
 
 
 def open_editor(user: User, server: Server, role: str) -> None:
@@ -197,7 +185,7 @@ def open_editor(user: User, server: Server, role: str) -> None:
 
 def tab(user: User, name: str) -> Locator:
     user.page.get_by_role("tab", name=name, exact=True).click()
-    idle(user.page)
+    settle(user.page)
     return user.page.locator("[role='tabpanel']:visible")
 
 
@@ -205,7 +193,7 @@ def type_into(scope: Locator, label: str, value: str) -> None:
     box = scope.get_by_label(label, exact=True)
     box.fill(value)
     box.press("Tab" if box.evaluate("e => e.tagName") == "INPUT" else "Control+Enter")
-    idle(scope.page)
+    settle(scope.page)
 
 
 def choose(scope: Locator, label: str, option: str) -> None:
@@ -220,12 +208,12 @@ def choose(scope: Locator, label: str, option: str) -> None:
     matching = [n for n, text in enumerate(texts) if text.startswith(option)]
     assert matching, f"{label}: no option starts with {option!r}: {texts}"
     options.nth(matching[0]).click()
-    idle(scope.page)
+    settle(scope.page)
 
 
 def click(scope: Locator, name: str) -> None:
     scope.get_by_role("button", name=name, exact=True).click()
-    idle(scope.page)
+    settle(scope.page)
 
 
 def count(server: Server, table: sa.Table) -> int:
@@ -293,7 +281,7 @@ def test_an_editor_adds_a_russian_source_and_an_incident_a_reviewer_publishes_an
 
     # Its claim: who the GKNB says crossed the border, with the stance.
     panel.get_by_role("radiogroup").first.get_by_text("Claim", exact=True).click()
-    idle(alice.page)
+    settle(alice.page)
     choose(panel, "Record", "(new record)")
     type_into(panel, "incident id", record_id)
     choose(panel, "actor", CLAIM_ACTOR)

@@ -19,6 +19,7 @@ Screenshots: test-artifacts/hostile-*.png.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -45,6 +46,7 @@ from panjmap.paths import SEEDS_DIR
 from panjmap.state import DEFAULT_CENTER, DEFAULT_ZOOM, GEOGRAPHY_LAYERS, ViewState
 from tests import hostile as H
 from tests.offline import cut_off
+from tests import settling
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 WAIT_MS = 45_000
@@ -383,15 +385,8 @@ def new_tab(browser: Browser) -> Tab:
     return tab
 
 
-def settle(page: Page, timeout_s: float = 40) -> None:
-    """Wait until the Streamlit script has stopped running for 1.5 s (the map reports its view late)."""
-    deadline = time.monotonic() + timeout_s
-    quiet = 0
-    while quiet < 6:
-        state = page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')")
-        quiet = quiet + 1 if state == "notRunning" else 0
-        assert time.monotonic() < deadline, f"the app never settled (script state {state})"
-        page.wait_for_timeout(250)
+# Settled once the script has stayed idle for 1.5 s (the map reports its view late).
+settle = functools.partial(settling.settle, timeout_s=40, polls=6, interval_ms=250)
 
 
 def go(tab: Tab, title: str, heading: str) -> None:

@@ -44,6 +44,7 @@ from panjmap.state import ViewState
 from tests import hostile as H
 from tests.conftest import ARTIFACTS, CHROMIUM_ARGS
 from tests.offline import is_local
+from tests.settling import settle_async
 
 SESSIONS = 10
 IMPORTERS = {8: "LoadAlpha", 9: "LoadBravo"}  # session number -> its layer name (also its records' tag)
@@ -157,10 +158,7 @@ async def wait_summary(page: Page, want: dict[str, tuple[int, int]]) -> None:
 
 
 async def idle(page: Page) -> None:
-    async def ok():
-        state = await page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')")
-        return True if state == "notRunning" else state
-    await wait_for(page, ok, "an idle script")
+    await settle_async(page, ACTION_TIMEOUT_S)
 
 
 async def nav(page: Page, title: str, heading: str) -> None:

@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.offline import cut_off
+from tests.settling import settle
 
 LOAD_MS = 60_000
 WAIT_MS = 30_000
@@ -45,19 +46,6 @@ def params(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
-def idle(page: Page, timeout_s: float = 30) -> None:
-    """Until Streamlit has stopped running and the URL is stable for a moment."""
-    deadline = time.monotonic() + timeout_s
-    last, same = None, 0
-    while same < 3:
-        state = (page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')"
-                               "?.getAttribute('data-test-script-state')"), page.url)
-        same = same + 1 if state == last and state[0] == "notRunning" else 0
-        last = state
-        assert time.monotonic() < deadline, f"page never settled: {state}"
-        page.wait_for_timeout(200)
-
-
 def summary(page: Page):
     return page.locator("[data-testid='stMarkdownContainer']", has_text="Curated incidents (seed articles):")
 
@@ -65,7 +53,7 @@ def summary(page: Page):
 def test_typing_iskp_and_enter_selects_iskp(page: Page, app_url: str, artifacts) -> None:
     page.goto(app_url + "/", timeout=LOAD_MS)
     expect(summary(page)).to_be_visible(timeout=LOAD_MS)
-    idle(page)
+    settle(page)
     actor_filter = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']",
                                 has_text="Actor (involved, attributed or suspected)")
     box = actor_filter.locator("input")
@@ -76,7 +64,7 @@ def test_typing_iskp_and_enter_selects_iskp(page: Page, app_url: str, artifacts)
     expect(options.first).to_contain_text(f"{ISKP} (3)")
     page.screenshot(path=str(artifacts / "trust-actor-filter-iskp.png"))
     box.press("Enter")
-    idle(page)
+    settle(page)
     expect(actor_filter).to_contain_text(f"{ISKP} (3)")
     assert params(page).get("actors") == [ISKP]
     # PNJ002 (rockets into Tajikistan, 2022) and the attacks of 26 and 30 November 2025 it is suspected of.
@@ -102,7 +90,7 @@ def test_timeline_follows_the_window_zooms_and_reads_at_1440(page: Page, app_url
     page.goto(app_url + "/timeline", timeout=LOAD_MS)
     chart = _chart(page)
     expect(chart).to_be_visible(timeout=LOAD_MS)
-    idle(page)
+    settle(page)
     before = chart.screenshot()
 
     # The wheel zooms the axis (the brush and the shared window are untouched).
@@ -117,11 +105,11 @@ def test_timeline_follows_the_window_zooms_and_reads_at_1440(page: Page, app_url
 
     # One click to the dense period: the shared window follows, and the chart opens on it.
     page.get_by_role("button", name="Zoom to the densest period").click()
-    idle(page)
+    settle(page)
     assert params(page).get("date_from") == ["2025-11-01"] and params(page).get("date_to") == ["2025-12-31"]
     chart = _chart(page)
     expect(chart).to_be_visible(timeout=WAIT_MS)
-    idle(page)
+    settle(page)
     chart.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "trust-timeline-1440.png"))
     box = chart.bounding_box()
@@ -151,7 +139,7 @@ def test_a_citation_opens_the_sources_reader_at_its_passage(page: Page, app_url:
     page.goto(app_url + "/?selected=incidents%2FPNJ029", timeout=LOAD_MS)
     detail = page.locator("[data-testid='stVerticalBlock']", has=page.get_by_role("heading", name="PNJ029: Shodaki"))
     expect(detail.last).to_be_visible(timeout=LOAD_MS)
-    idle(page)
+    settle(page)
     # The map's popup says the same (text made in Python, not numbers formatted in JS).
     popup = _map_frame(page).locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Shodaki", timeout=WAIT_MS)
