@@ -179,7 +179,8 @@ def test_fresh_clients_from_one_address_spread_over_both_processes_and_each_stay
 
 
 def upload(page: Page, data: Path, name: str) -> None:
-    page.locator("input[type=file]").first.set_input_files(str(data))
+    # The import's own uploader, by its label: the page has a second one (ACLED deleted-events).
+    page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(str(data))
     page.get_by_label("Layer name (optional)").fill(name)
     page.get_by_role("button", name="Import", exact=True).click()
 
