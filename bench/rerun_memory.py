@@ -17,9 +17,11 @@ import argparse
 import tempfile
 import threading
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import store
+from panjmap.layers import MapLayer
 from panjmap.mapview.incidents import selection_group
 from panjmap.state import ViewState
 from panjmap.store.layers import stored_layers
@@ -29,13 +31,13 @@ from panjmap.ui.map_component import feature_groups_script
 MB = 2**20
 
 
-def rerun(layer, view: ViewState) -> int:  # type: ignore[no-untyped-def]
+def rerun(layer: MapLayer, view: ViewState) -> int:
     """The map's share of one rerun for ``view``; the script's length."""
     records = layer.filtered(view)
     return len(feature_groups_script([layer.feature_group(view, records), selection_group("")]))
 
 
-def peak_mb(work) -> float:  # type: ignore[no-untyped-def]
+def peak_mb(work: Callable[[], object]) -> float:
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
     work()
