@@ -1,6 +1,7 @@
 """Capacity matrix (issue 15): one app process direct vs. two behind nginx, seed data vs. a 100k import.
 
     python -m bench.capacity [--processes 1 2] [--data seed 100k] [--users 10 50 100] [--duration 60]
+                             [--think 1 3]
 
 For each configuration it starts the team stack with ``deploy/run-local.sh start N``
 (its own PostGIS cluster, stack directory and free loopback ports), optionally
@@ -88,7 +89,7 @@ def load_average() -> str:
 
 
 def run_matrix(processes: list[int], data: list[str], users: list[int], duration_s: float,
-               output: Path) -> list[dict[str, Any]]:
+               output: Path, think_s: tuple[float, float] = (1.0, 3.0)) -> list[dict[str, Any]]:
     rows = []
     csv_dir = Path(tempfile.mkdtemp(prefix="panj-capacity-csv-"))
     try:
@@ -104,9 +105,10 @@ def run_matrix(processes: list[int], data: list[str], users: list[int], duration
                     for count in users:
                         before = load_average()
                         summary = asyncio.run(ws_load.run_load(
-                            running.url, count, min(duration_s, MAX_DURATION_S), pid=running.pids(),
+                            running.url, count, min(duration_s, MAX_DURATION_S), think_s, pid=running.pids(),
                             layer=LAYER if kind == "100k" else "", warm_urls=running.app_urls))
-                        row = {"processes": n, "data": kind, "import_s": import_s, "load_before": before,
+                        row = {"processes": n, "data": kind, "import_s": import_s, "think_s": list(think_s),
+                               "load_before": before,
                                "load_after": load_average(), **summary}
                         rows.append(row)
                         with output.open("a", encoding="utf-8") as handle:
@@ -117,9 +119,9 @@ def run_matrix(processes: list[int], data: list[str], users: list[int], duration
     return rows
 
 
-HEADER = ("| processes | data | users | actions | errors | throughput | p50 | p95 | p99 "
-          "| CPU per process (core share) | RSS max per process | load avg before → after |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = ("| processes | data | users | think | actions | errors | throughput | p50 | p95 | p99 "
+          "| CPU per process (core share) | CPU-s per action | RSS max per process | load avg before → after |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def table_row(row: dict[str, Any]) -> str:
@@ -127,9 +129,11 @@ def table_row(row: dict[str, Any]) -> str:
     cpu = " + ".join(f"{s['cpu_share']:.2f}" for s in servers)
     rss = " / ".join(f"{s['rss_max_mb']} MB" for s in servers)
     where = "1 direct" if row["processes"] == 1 else f"{row['processes']} via nginx"
-    return (f"| {where} | {row['data']} | {row['users']} | {row['actions']} | {row['errors']} "
+    think = "–".join(f"{t:g}" for t in row.get("think_s", (1, 3)))
+    per_action = row.get("server_cpu_s", 0) / max(row["actions"], 1)
+    return (f"| {where} | {row['data']} | {row['users']} | {think} s | {row['actions']} | {row['errors']} "
             f"| {row['throughput_per_s']} /s | {row['p50_s']} s | {row['p95_s']} s | {row['p99_s']} s "
-            f"| {cpu} | {rss} | {row['load_before']} → {row['load_after']} |")
+            f"| {cpu} | {per_action:.3f} s | {rss} | {row['load_before']} → {row['load_after']} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,10 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", nargs="+", default=["seed", "100k"], choices=["seed", "100k"])
     parser.add_argument("--users", type=int, nargs="+", default=[10, 50, 100])
     parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN_S", "MAX_S"),
+                        help="each virtual user's think time between actions (5 15: an analyst reading)")
     parser.add_argument("-o", "--output", type=Path, default=Path("capacity.jsonl"))
     args = parser.parse_args(argv)
     print(HEADER, flush=True)
-    rows = run_matrix(args.processes, args.data, args.users, args.duration, args.output)
+    rows = run_matrix(args.processes, args.data, args.users, args.duration, args.output, tuple(args.think))
     return 1 if any(row["errors"] for row in rows) else 0
 
 

@@ -348,6 +348,21 @@ def summarize(results: list[Result], users: int, wall_s: float) -> dict[str, Any
     }
 
 
+async def warm(urls: Sequence[str], layer: str = "") -> list[Result]:
+    """One session on each app process (``ws://127.0.0.1:PORT``), opened and closed: its first run."""
+    async def one(target: str) -> Result:
+        if urlsplit(target).hostname not in LOOPBACK:
+            raise ValueError(f"loopback only, not {urlsplit(target).hostname!r}")
+        try:
+            session, result = await Session.open(target, permalink(0, layer))
+        except (OSError, websockets.WebSocketException, TimeoutError) as exc:
+            return Result("open", 0.0, 0, f"connect failed: {exc}")
+        await session.close()
+        return result
+
+    return list(await asyncio.gather(*(one(target) for target in urls)))
+
+
 async def run_load(url: str, users: int, duration_s: float, think_s: tuple[float, float] = (1.0, 3.0),
                    pid: int | Sequence[int] | None = None, ramp_s: float = 5.0, layer: str = "",
                    warm_urls: Sequence[str] = ()) -> dict[str, Any]:
@@ -361,9 +376,7 @@ async def run_load(url: str, users: int, duration_s: float, think_s: tuple[float
     users = max(1, min(users, MAX_USERS))
     duration_s = max(1.0, min(duration_s, MAX_DURATION_S))
     ids = curated_ids()
-    for target in warm_urls or (url,):  # a server's first run imports and indexes: not capacity
-        warm, _ = await Session.open(target, permalink(0, layer))
-        await warm.close()
+    await warm(warm_urls or (url,), layer)  # a server's first run imports and indexes: not capacity
     probe = ServerProbe([pid] if isinstance(pid, int) else pid or [])
     stop = asyncio.Event()
     sampler = asyncio.create_task(probe.sample(stop))

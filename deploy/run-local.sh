@@ -71,7 +71,14 @@ start_apps() {
       --server.enableWebsocketCompression true \
       >"$run/app-$port.log" 2>&1 & echo $! >"$run/app-$port.pid")
   done
-  for ((i = 0; i < n; i++)); do wait_for "http://127.0.0.1:$((app_port + i))/_stcore/health" 90; done
+  local urls=()
+  for ((i = 0; i < n; i++)); do
+    wait_for "http://127.0.0.1:$((app_port + i))/_stcore/health" 90
+    urls+=("ws://127.0.0.1:$((app_port + i))")
+  done
+  # One session per process now, so no user pays a process's first run (imports, the base map).
+  # A process that cannot be warmed still serves: its first user waits longer, nothing fails.
+  (cd "$root" && "$py" -m bench.warm "${urls[@]}" >"$run/warm.log" 2>&1) || echo "warm-up failed; see $run/warm.log" >&2
 }
 
 start_nginx() {

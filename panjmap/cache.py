@@ -69,8 +69,8 @@ class ByteBoundedCache(Generic[V]):
         return len(self._entries)
 
     @staticmethod
-    def owner_key(owners: Iterable[object]) -> tuple[int, ...]:
-        return tuple(id(obj) for obj in owners)
+    def owner_key(owners: Iterable[object], extra: Hashable = None) -> tuple[Hashable, ...]:
+        return (*(id(obj) for obj in owners), extra)
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
@@ -80,17 +80,18 @@ class ByteBoundedCache(Generic[V]):
             self._entries.move_to_end(key)
             return entry[0]
 
-    def get_for(self, owners: Iterable[object]) -> V | None:
-        """The value stored for exactly these live objects (in this order), if any."""
-        return self.get(self.owner_key(owners))
+    def get_for(self, owners: Iterable[object], extra: Hashable = None) -> V | None:
+        """The value stored for exactly these live objects (in this order) and ``extra``, if any."""
+        return self.get(self.owner_key(owners, extra))
 
     def put(self, key: Hashable, value: V) -> None:
         self._store(key, value, ())
 
-    def put_for(self, owners: Iterable[object], value: V) -> None:
-        """Store ``value`` for these objects; it is dropped when any of them is collected."""
+    def put_for(self, owners: Iterable[object], value: V, extra: Hashable = None) -> None:
+        """Store ``value`` for these objects (and ``extra``, e.g. the filters that made it from them);
+        it is dropped when any of the objects is collected."""
         owners = tuple(owners)
-        key = self.owner_key(owners)
+        key = self.owner_key(owners, extra)
         refs = tuple(weakref.ref(obj, lambda _ref, key=key: self._discard(key)) for obj in owners)
         self._store(key, value, refs)
 

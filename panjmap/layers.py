@@ -97,6 +97,11 @@ def capped_notice(layer: MapLayer, state: ViewState, shown: int) -> str:
 
 # Summaries of in-memory tables, held only as long as their table (see panjmap.cache).
 _SUMMARIES: ByteBoundedCache[LayerSummary] = ByteBoundedCache(max_bytes=64 * 1024**2)
+# Filtered views of in-memory tables per (table, filters), shared by every session and rerun with
+# those filters (their payload for the map is then made once too: mapview.incidents). A filtered
+# frame's own bytes, about 8 per cell: its strings and geometries are the table's.
+_FILTERED: ByteBoundedCache[gpd.GeoDataFrame] = ByteBoundedCache(
+    max_bytes=128 * 1024**2, sizeof=lambda frame: 8 * (frame.shape[0] + 1) * (frame.shape[1] + 1))
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,16 @@ class MemoryLayer(MapLayer):
     color: str | None = None
 
     def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
-        return query.filter_records(self.records, state)
+        """Shared, so never to be changed in place."""
+        table, key = self.records.records, query.filter_key(state)
+        found = _FILTERED.get_for([table], key)
+        if found is None:
+            found = query.filter_records(self.records, state)
+            _FILTERED.put_for([table], found, key)
+        return found
 
     def matching(self, state: ViewState) -> int:
-        return int(query.mask(self.records, state).sum())
+        return len(self.filtered(state))
 
     def total(self) -> int:
         return len(self.records.records)

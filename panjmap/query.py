@@ -116,6 +116,8 @@ def _resolve(dictionary: ActorDictionary, name: str) -> str:
 
 def canonical_actors(names: tuple[str, ...]) -> tuple[str, ...]:
     """Filter values as canonical actor names, so an alias in an old URL ("ISKP") still selects its actor."""
+    if not names:  # most views: no need to stat the dictionary's file
+        return ()
     dictionary = load_actors()
     return tuple(dict.fromkeys(_resolve(dictionary, n) for n in names))
 
@@ -196,6 +198,15 @@ def mask(rs: RecordSet, state: ViewState) -> np.ndarray:
 
 def filter_records(rs: RecordSet, state: ViewState) -> gpd.GeoDataFrame:
     return rs.records[mask(rs, state)]
+
+
+def filter_key(state: ViewState) -> tuple:
+    """What ``mask`` reads of ``state``, normalised: two states with one key select the same records."""
+    def sort(values: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(set(values)))
+    return (state.date_from, state.date_to, sort(canonical_actors(state.actors)), sort(state.event_types),
+            sort(state.nationalities), sort(state.sides), sort(state.regions), state.min_fatalities,
+            state.text.strip().casefold(), state.context)
 
 
 @dataclass(frozen=True)

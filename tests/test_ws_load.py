@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from bench import ws_load
+from bench import warm, ws_load
 from panjmap.paths import ROOT
 from panjmap.state import DEFAULT_LAYERS, ViewState
 
@@ -44,6 +44,20 @@ def test_virtual_users_run_every_action_without_error(server) -> None:
     assert summary["by_action"]["open"]["n"] == USERS
     assert set(summary["by_action"]) == {"open", *ws_load.ACTIONS}, summary["by_action"]
     assert summary["bytes_received"] > 0 and summary["server_rss_max_mb"] > 0
+
+
+def test_warming_runs_each_process_first_session_to_its_end(server, capsys) -> None:
+    """bench.warm (deploy/run-local.sh runs it) opens one session per process; a dead port is an error."""
+    _, url = server
+    [result] = asyncio.run(ws_load.warm([url]))
+    assert result.error is None and result.nbytes > 0
+    dead = f"ws://127.0.0.1:{ws_load.free_ports()}"
+    assert warm.main([url, dead]) == 1
+    out, err = capsys.readouterr()
+    assert re.search(rf"^{re.escape(url)}: first run \d+\.\d s$", out, re.M), out
+    assert f"{dead}: not warmed: connect failed" in err
+    with pytest.raises(ValueError, match="loopback only"):
+        asyncio.run(ws_load.warm(["ws://example.org:8501"]))
 
 
 def test_refuses_anything_but_loopback() -> None:

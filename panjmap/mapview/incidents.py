@@ -6,6 +6,9 @@ imported layer draws in its own colour so provenance reads at a glance.
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -13,6 +16,7 @@ import pandas as pd
 import pyarrow as pa  # installed with streamlit (and pandas' string columns)
 import pyarrow.compute as pc
 
+from panjmap.cache import ByteBoundedCache
 from panjmap.data import located
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer, SelectionSync
@@ -163,6 +167,31 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     return types, columns
 
 
+def _payload_bytes(payload: tuple[list[dict], dict[str, list]]) -> int:
+    """An estimate: a list's pointers plus ~32 bytes per item (small ints are shared, strings are not)."""
+    return sum(sys.getsizeof(v) + (32 * len(v) if isinstance(v, list) else 0) for v in payload[1].values())
+
+
+# Payloads per (records frame, colour): the layers hand out one frame per filters and dataset
+# (panjmap.layers, panjmap.store.layers), so sessions on the same view share one payload, and
+# sessions asking for it at once wait for one build instead of each holding its own.
+_PAYLOADS: ByteBoundedCache[tuple[list[dict], dict[str, list]]] = ByteBoundedCache(
+    max_bytes=128 * 1024**2, sizeof=_payload_bytes)
+_BUILDING = [threading.Lock() for _ in range(8)]
+
+
+def shared_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple[list[dict], dict[str, list]]:
+    """``incident_payload(records, color)``, made once per records object (read-only: it is shared)."""
+    found = _PAYLOADS.get_for([records], color)
+    if found is None:
+        with _BUILDING[id(records) % len(_BUILDING)]:
+            found = _PAYLOADS.get_for([records], color)
+            if found is None:
+                found = incident_payload(records, color)
+                _PAYLOADS.put_for([records], found, color)
+    return found
+
+
 def incident_layer(
     records: gpd.GeoDataFrame,
     key: str,
@@ -171,7 +200,7 @@ def incident_layer(
     mode: str | None = None,
 ) -> folium.FeatureGroup:
     """A feature group drawing ``records``; mode defaults by size (icons, or canvas when large)."""
-    types, columns = incident_payload(records, color)
+    types, columns = shared_payload(records, color)
     mode = mode or ("icons" if len(columns["lat"]) <= ICON_LIMIT else "canvas")
     # The name is plain text: only our LayerControl shows it, escaped (never folium's templates).
     group = folium.FeatureGroup(name=label)

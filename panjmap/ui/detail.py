@@ -20,6 +20,8 @@ from panjmap.schema import CONTEXT_SCOPE, INCIDENT_COLUMNS, STANCES
 from panjmap.sources import citation, passage_link
 from panjmap.ui.text import md
 
+_BLOCKS = "\n\n"  # Markdown blocks in one element: a blank line ends a quote and its source line
+
 
 def _field_table(record: pd.Series, columns: list[str]) -> pd.DataFrame:
     rows = []
@@ -90,16 +92,19 @@ def _curated_sections(record: pd.Series, dataset: Dataset) -> None:
         st.caption("No attribution reported in the sources.")
     else:
         st.caption("Stances: " + "; ".join(f"{k}: {v}" for k, v in STANCES.items()) + ".")
-        for _, claim in claims.iterrows():
-            st.markdown(
-                f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(actor_words(claim['actor']))}**  \n"
-                f"> {md(claim['quote'])}\n\nsource: {_cite(dataset, claim['source_file'], claim['quote'])}"
-                + (f" · note: {md(claim['notes'])}" if claim["notes"] else "")
-            )
+        # One element for all claims (and one for all quotes): each element is a message the
+        # server hashes and queues per rerun; the blocks read the same as separate ones.
+        st.markdown(_BLOCKS.join(
+            f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(actor_words(claim['actor']))}**  \n"
+            f"> {md(claim['quote'])}\n\nsource: {_cite(dataset, claim['source_file'], claim['quote'])}"
+            + (f" · note: {md(claim['notes'])}" if claim["notes"] else "")
+            for claim in claims.to_dict("records")
+        ))
     st.markdown("**Sources, in their own words**")
-    for _, row in dataset.evidence_for(record["event_id_cnty"]).iterrows():
-        st.markdown(f"> {md(row['quote'])}\n\nsource: {_cite(dataset, row['source_file'], row['quote'])} · "
-                    f"supports: {md(row['supports'])}")
+    quotes = dataset.evidence_for(record["event_id_cnty"]).to_dict("records")
+    if quotes:
+        st.markdown(_BLOCKS.join(f"> {md(row['quote'])}\n\nsource: {_cite(dataset, row['source_file'], row['quote'])} · "
+                                 f"supports: {md(row['supports'])}" for row in quotes))
     if record["related_ids"]:
         st.markdown("**Related or conflicting reports:** " + ", ".join(md(r) for r in record["related_ids"].split("|")))
 

@@ -1,0 +1,65 @@
+"""Views with the same filters share one filtered frame and one map payload (issue 15, capacity).
+
+Every session of a process asks for the same few views (a shared link, the default
+view); the filtered records and the map's payload for them are made once and shared,
+and they go when the table they came from goes.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pandas as pd
+
+from panjmap import layers, query
+from panjmap.data import load_dataset
+from panjmap.layers import curated_layer, imported_layer
+from panjmap.mapview import incidents
+from panjmap.state import ViewState
+
+
+def test_filter_key_ignores_what_does_not_select_records() -> None:
+    a = ViewState(event_types=("Battles", "Explosions/Remote violence"), text=" Drone ")
+    moved = a.replace(center=(37.0, 70.0), zoom=9, selected="incidents/X", layers=(), basemap="osm",
+                      event_types=("Explosions/Remote violence", "Battles"), text="drone")
+    assert query.filter_key(a) == query.filter_key(moved)
+    for other in (a.replace(text="border"), a.replace(context=True), a.replace(min_fatalities=1),
+                  a.replace(event_types=("Battles",)), a.replace(date_to=pd.Timestamp("2024-01-01").date())):
+        assert query.filter_key(other) != query.filter_key(a)
+
+
+def test_same_filters_share_one_frame_equal_to_the_query() -> None:
+    layer = curated_layer(load_dataset())
+    view = ViewState(event_types=("Battles",))
+    first = layer.filtered(view)
+    again = layer.filtered(view.replace(zoom=11, selected="incidents/anything"))
+    assert again is first
+    pd.testing.assert_frame_equal(first, query.filter_records(layer.records, view))
+    wider = layer.filtered(ViewState())
+    assert wider is not first and len(wider) > len(first)
+    pd.testing.assert_frame_equal(wider, query.filter_records(layer.records, ViewState()))
+    assert layer.matching(view) == len(first)
+
+
+def test_payload_made_once_per_frame_and_colour() -> None:
+    records = curated_layer(load_dataset()).filtered(ViewState())
+    shared = incidents.shared_payload(records)
+    assert incidents.shared_payload(records) is shared
+    assert shared == incidents.incident_payload(records)
+    red = incidents.shared_payload(records, "#ff0000")
+    assert red is not shared and {t["color"] for t in red[0]} == {"#ff0000"}
+
+
+def test_shared_entries_go_with_their_table() -> None:
+    curated = load_dataset().incidents
+    table = curated[curated.geometry.notna()].head(5).copy()
+    table["event_date"] = table["event_date"].dt.strftime("%Y-%m-%d")
+    table["end_date"] = table["end_date"].dt.strftime("%Y-%m-%d")
+    layer = imported_layer("gone", table, 0)
+    shown = layer.filtered(ViewState())
+    incidents.shared_payload(shown, layer.color)
+    filtered_before, payloads_before = len(layers._FILTERED), len(incidents._PAYLOADS)
+    del layer, shown
+    gc.collect()
+    assert len(layers._FILTERED) == filtered_before - 1
+    assert len(incidents._PAYLOADS) == payloads_before - 1
