@@ -46,8 +46,11 @@ def pair(store_url: str) -> tuple[stored.StoredLayer, layers_module.MemoryLayer]
     return layer, imported_layer(NAME, records, 0)
 
 
-def _same_records(left: pd.DataFrame, right: pd.DataFrame) -> None:
-    assert list(left.columns) == list(right.columns)
+def _same_records(stored_view: pd.DataFrame, loaded: pd.DataFrame) -> None:
+    """A stored layer's view carries the view's columns (not ``original``), as the loaded records hold them."""
+    assert list(stored_view.columns) == [*stored.VIEW_COLUMNS, "geometry"]
+    assert "original" in loaded.columns
+    left, right = stored_view, loaded[list(stored_view.columns)]
     if left.empty or right.empty:  # an empty table's date unit is arbitrary
         assert left.empty and right.empty
         return

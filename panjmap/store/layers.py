@@ -27,14 +27,18 @@ from panjmap import query
 from panjmap.cache import ByteBoundedCache
 from panjmap.layers import MAX_SHOWN, LayerSummary, MapLayer, import_key, with_dates
 from panjmap.mapview import style
+from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.core import Store, open_store
 from panjmap.store.imports import list_datasets, select_records
-from panjmap.store.queries import conditions
+from panjmap.store.queries import Bounds, conditions
 from panjmap.store.summary import stored_summary
 
 MAX_SELECTION_BYTES = 256 * 1024**2
+# What a view's records carry: what the map, the table, the timeline and the exports read. Not
+# ``original`` (the file's whole row), which only the detail panel reads, for one record (``record``).
+VIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "dataset")
 # The filter fields of a view state: the rest (map position, layers, selection) does not change a selection.
 _FILTER_FIELDS = ("date_from", "date_to", "actors", "event_types", "nationalities", "sides", "regions",
                   "min_fatalities", "text")
@@ -109,28 +113,25 @@ class StoredLayer(MapLayer):
 
 
 def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
-                 limit: int | None = None) -> Selection:
-    """The records ``state`` selects, or if more than ``limit`` (default ``MAX_SHOWN``) do, the first by date.
+                 limit: int | None = None, bounds: Bounds | None = None) -> Selection:
+    """The records ``state`` selects (within ``bounds`` if given), or if more than ``limit`` (default
+    ``MAX_SHOWN``) do, the first by date; ``VIEW_COLUMNS`` only.
 
     ``longest_span_days``: the dataset's longest event_date..end_date span (its summary's).
     """
     limit = MAX_SHOWN if limit is None else limit
     e = t.events.c
-    where = conditions(state, postgis=conn.dialect.name == "postgresql")
+    where = conditions(state, bounds, postgis=conn.dialect.name == "postgresql", dataset_id=dataset_id)
     if state.date_from:
         # Implied by "end_date >= date_from" given the longest span; it bounds the window on
         # both sides of the (event_date, end_date) index instead of one (seconds -> ~1 s at 1M events).
         where.append(e.event_date >= (state.date_from - dt.timedelta(days=longest_span_days)).isoformat())
-    mine = e.dataset_id == dataset_id  # select_records adds it itself
-    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(mine, *where)).scalar_one()
+    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events)
+                            .where(e.dataset_id == dataset_id, *where)).scalar_one()
     if matching <= limit:
-        return Selection(with_dates(select_records(conn, dataset_id, *where)), matching)
-    # The date of the limit-th record by date: every record before it fits, that day fills the rest.
-    cutoff = conn.execute(sa.select(e.event_date).where(mine, *where)
-                          .order_by(e.event_date).offset(limit - 1).limit(1)).scalar_one()
-    before = select_records(conn, dataset_id, *where, e.event_date < cutoff)
-    on_cutoff = select_records(conn, dataset_id, *where, e.event_date == cutoff, limit=limit - len(before))
-    shown = pd.concat([before, on_cutoff], ignore_index=True) if len(before) else on_cutoff
+        return Selection(with_dates(select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS)), matching)
+    # One query, the earliest first (ties in import order): it walks the date index and stops at the limit.
+    shown = select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS, order_by=(e.event_date,), limit=limit)
     return Selection(with_dates(shown), matching)
 
 
