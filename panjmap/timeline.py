@@ -59,7 +59,7 @@ def chronology(records: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def daily_totals(layer: MapLayer, state: ViewState) -> pd.DataFrame:
     """An imported layer as events and fatalities per day, over every record ``state`` selects."""
-    grouped = layer.daily_counts(state)
+    grouped = layer.daily_counts(state).copy()  # a stored layer's counts are shared by every session
     grouped["killed_text"] = [
         f"{int(k)}" if not u else f"at least {int(k)}; {int(u)} with no number" if k else NOT_REPORTED
         for k, u in zip(grouped["killed"], grouped["no_number"])

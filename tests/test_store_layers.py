@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from panjmap import layers as layers_module
-from panjmap import query
+from panjmap import query, timeline
 from panjmap.data import store_dataset
 from panjmap.layers import capped_notice, curated_layer, imported_layer
 from panjmap.paths import ROOT
@@ -261,3 +261,6 @@ def test_daily_counts_come_from_sql_over_every_matching_record(pair, monkeypatch
     pd.testing.assert_frame_equal(counts, memory.daily_counts(state))
     assert counts["events"].sum() == memory.matching(state) == len(memory.filtered(state))
     assert counts["killed"].sum() == pd.to_numeric(memory.filtered(state)["fatalities"]).fillna(0).sum()
+    # The timeline's lane leaves the shared counts as they were.
+    assert len(timeline.daily_totals(layer, state)) == len(counts)
+    pd.testing.assert_frame_equal(layer.daily_counts(state), memory.daily_counts(state))
