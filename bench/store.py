@@ -130,8 +130,8 @@ def time_filters(url: str) -> list[tuple[str, int, float, float, int]]:
 
 
 VIEWS = {
-    "all dates (1M match, capped)": ViewState(),
-    "one event type, all dates (capped)": ViewState(event_types=("Battles",)),
+    "all dates (capped at 1M events)": ViewState(),
+    "one event type, all dates (capped at 1M events)": ViewState(event_types=("Battles",)),
     "actor, all dates": ViewState(actors=("Taliban",)),
     "one month": STATES["one month"],
     "text 'village 42.'": STATES["text 'village 42.'"],
@@ -174,7 +174,8 @@ def print_views(url: str) -> None:
     print(f"load average {os.getloadavg()[0]:.1f}")
     print("\n| view | matching | drawn | view (s) | timeline's daily counts (s) |\n|---|---|---|---|---|")
     for name, matching, drawn, view, days in time_views(url):
-        print(f"| {name} | {matching:,} | {drawn:,} | {view:.2f} | {days:.2f} |", flush=True)
+        print(f"| {name} | {matching:,} | {drawn:,} | {view:.2f} | {'—' if days != days else f'{days:.2f}'} |",
+              flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 
