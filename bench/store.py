@@ -1,6 +1,7 @@
 """Store benchmark: import a large ACLED-shaped file and filter it in SQL, on SQLite and PostGIS.
 
     python -m bench.store [--events 1000000] [--engines sqlite,postgis]
+    python -m bench.store --views-of DATABASE_URL   # only the views, on a store it imported into
 
 Writes a deterministic synthetic CSV (fixed seed; every actor, place and note
 invented), imports it with ``python -m panjmap import`` in a child process
@@ -8,7 +9,9 @@ invented), imports it with ``python -m panjmap import`` in a child process
 (``panjmap.store.queries``: rows fetched as records, and a count) on the stored
 dataset, with the bytes the map would be sent for them (the JSON of
 ``incident_payload``, the compact columns the map draws), and the time and RSS
-of its map layer's summary and an all-dates view.
+of its map layer's summary and an all-dates view; then a stored layer's views as the
+map asks for them (``select_shown``: capped over all dates, within the map's bounds)
+and the timeline's daily counts.
 PostGIS runs in a throwaway cluster (tests/postgis.py). Prints a Markdown table.
 """
 
@@ -126,6 +129,56 @@ def time_filters(url: str) -> list[tuple[str, int, float, float, int]]:
     return results
 
 
+VIEWS = {
+    "all dates (capped at 1M events)": ViewState(),
+    "one event type, all dates (capped at 1M events)": ViewState(event_types=("Battles",)),
+    "actor, all dates": ViewState(actors=("Taliban",)),
+    "one month": STATES["one month"],
+    "text 'village 42.'": STATES["text 'village 42.'"],
+}
+
+
+def time_views(url: str, repeat: int = 2) -> list[tuple[str, int, int, float, float]]:
+    """What a stored layer's view costs server-side (``select_shown``: count + the drawn records, not
+    cached), and its timeline's daily counts (``count_days``, SQL GROUP BY), best of ``repeat``:
+    (view, matching, drawn, seconds for the view, seconds for the daily counts). The capped views
+    are also timed within the map's bounds (``BOUNDS``, padded as the map asks)."""
+    from panjmap.store import imports, open_store
+    from panjmap.store.layers import count_days, padded, select_shown
+    from panjmap.store.summary import stored_summary
+
+    store = open_store(url)
+    with store.reading() as conn:
+        dataset = imports.list_datasets(conn)[0]
+    span = stored_summary(url, dataset.id, dataset.revision).longest_span_days
+    cases = [(name, state, None) for name, state in VIEWS.items()]
+    cases += [(f"{name}, in the map's bounds", state, padded(BOUNDS)) for name, state in VIEWS.items() if "capped" in name]
+    results = []
+    for name, state, bounds in cases:
+        view, days = [], []
+        for _ in range(repeat):
+            with store.reading() as conn:
+                t0 = time.perf_counter()
+                selection = select_shown(conn, dataset.id, state, span, bounds=bounds)
+                t1 = time.perf_counter()
+                if bounds is None:
+                    count_days(conn, dataset.id, state, span)
+                t2 = time.perf_counter()
+            view.append(t1 - t0)
+            days.append(t2 - t1)
+        results.append((name, selection.matching, len(selection.records), min(view), min(days) if bounds is None else float("nan")))
+    return results
+
+
+def print_views(url: str) -> None:
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print("\n| view | matching | drawn | view (s) | timeline's daily counts (s) |\n|---|---|---|---|---|")
+    for name, matching, drawn, view, days in time_views(url):
+        print(f"| {name} | {matching:,} | {drawn:,} | {view:.2f} | {'—' if days != days else f'{days:.2f}'} |",
+              flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
 def time_layer(url: str) -> tuple[float, float, float]:
     """(seconds for the sidebar's summary, seconds for an all-dates view, RSS MB after) of the
     dataset's map layer (which holds no events: both come from SQL), in a child process."""
@@ -146,7 +199,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--engines", default="sqlite,postgis")
     parser.add_argument("--skip-layer", action="store_true", help="do not time the map layer's summary and view")
+    parser.add_argument("--views-of", metavar="DATABASE_URL",
+                        help="only time the stored layer's views on a store this bench already imported into")
     args = parser.parse_args(argv)
+    if args.views_of:
+        print_views(args.views_of)
+        return 0
     with tempfile.TemporaryDirectory(prefix="panj-bench-store-") as folder:
         path = Path(folder) / "events.csv"
         t0 = time.perf_counter()
@@ -174,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n| filter | rows | fetch records (s) | count (s) | map payload (MB) |\n|---|---|---|---|---|")
                 for name, rows, fetch, count, size in time_filters(url):
                     print(f"| {name} | {rows:,} | {fetch:.3f} | {count:.3f} | {size / 1e6:.2f} |", flush=True)
-                print(f"load average {os.getloadavg()[0]:.1f}")
+                print_views(url)
                 if not args.skip_layer:
                     summary, view, rss = time_layer(url)
                     print(f"\nmap layer: sidebar summary {summary:.1f} s, all-dates view (the earliest 50k) "

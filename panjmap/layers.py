@@ -31,6 +31,7 @@ CURATED_LABEL = "Curated incidents (seed articles)"
 # The most records of one layer a view draws: the map draws ~50k in about half a second
 # server-side and sends ~2 MB per rerun (docs/benchmarks.md, "Per filter change").
 MAX_SHOWN = 50_000
+Bounds = tuple[float, float, float, float]  # a map extent: west, south, east, north (degrees)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,22 @@ class MapLayer(ABC):
 
     @abstractmethod
     def summary(self) -> LayerSummary: ...
+
+    def drawn(self, state: ViewState, bounds: Bounds | None = None) -> tuple[gpd.GeoDataFrame, str]:
+        """The records the map draws for ``state`` while it shows ``bounds``, and what that leaves out
+        in words ("" if nothing): ``filtered(state)`` here; a layer that caps its views overrides it."""
+        records = self.filtered(state)
+        return records, capped_notice(self, state, len(records))
+
+    def daily_counts(self, state: ViewState) -> pd.DataFrame:
+        """Per day (``day``, a timestamp) the records ``state`` selects starting then: ``events``,
+        ``killed`` (the fatalities given, summed) and ``no_number`` (records giving none)."""
+        records = self.filtered(state)
+        killed = pd.to_numeric(records["fatalities"], errors="coerce")
+        days = pd.DataFrame({"day": pd.to_datetime(records["event_date"]).dt.floor("D"),
+                             "killed": killed.fillna(0).astype(float), "unknown": killed.isna()})
+        return days.groupby("day").agg(events=("killed", "size"), killed=("killed", "sum"),
+                                       no_number=("unknown", "sum")).reset_index()
 
     def feature_group(self, state: ViewState, filtered: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
         """The layer's map group for ``state``; pass ``filtered`` (= self.filtered(state)) if already made."""

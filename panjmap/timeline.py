@@ -57,13 +57,9 @@ def chronology(records: gpd.GeoDataFrame) -> pd.DataFrame:
     return frame.sort_values("start").reset_index(drop=True)
 
 
-def daily_totals(layer: MapLayer, records: gpd.GeoDataFrame) -> pd.DataFrame:
-    """An imported layer as events and fatalities per day."""
-    day = pd.to_datetime(records["event_date"]).dt.floor("D")
-    killed = pd.to_numeric(records["fatalities"], errors="coerce")
-    grouped = pd.DataFrame({"day": day, "killed": killed.fillna(0), "unknown": killed.isna()})
-    grouped = grouped.groupby("day").agg(events=("killed", "size"), killed=("killed", "sum"),
-                                         no_number=("unknown", "sum")).reset_index()
+def daily_totals(layer: MapLayer, state: ViewState) -> pd.DataFrame:
+    """An imported layer as events and fatalities per day, over every record ``state`` selects."""
+    grouped = layer.daily_counts(state).copy()  # a stored layer's counts are shared by every session
     grouped["killed_text"] = [
         f"{int(k)}" if not u else f"at least {int(k)}; {int(u)} with no number" if k else NOT_REPORTED
         for k, u in zip(grouped["killed"], grouped["no_number"])

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from panjmap import layers as layers_module
-from panjmap import query
+from panjmap import query, timeline
 from panjmap.data import store_dataset
 from panjmap.layers import capped_notice, curated_layer, imported_layer
 from panjmap.paths import ROOT
@@ -27,7 +27,7 @@ from panjmap.records import find_record
 from panjmap.state import DEFAULT_LAYERS, ViewState
 from panjmap.store import imports, open_store
 from panjmap.store import layers as stored
-from panjmap.ui import export_panel
+from panjmap.ui import export_panel, map_panel
 from panjmap.ui.sidebar import options_for
 from tests.importer_fixtures import acled_csv, acled_row, ucdp_csv, ucdp_row
 from tests.test_store_query import STATES, _events
@@ -46,8 +46,11 @@ def pair(store_url: str) -> tuple[stored.StoredLayer, layers_module.MemoryLayer]
     return layer, imported_layer(NAME, records, 0)
 
 
-def _same_records(left: pd.DataFrame, right: pd.DataFrame) -> None:
-    assert list(left.columns) == list(right.columns)
+def _same_records(stored_view: pd.DataFrame, loaded: pd.DataFrame) -> None:
+    """A stored layer's view carries the view's columns (not ``original``), as the loaded records hold them."""
+    assert list(stored_view.columns) == [*stored.VIEW_COLUMNS, "geometry"]
+    assert "original" in loaded.columns
+    left, right = stored_view, loaded[list(stored_view.columns)]
     if left.empty or right.empty:  # an empty table's date unit is arbitrary
         assert left.empty and right.empty
         return
@@ -114,7 +117,7 @@ def test_the_process_holds_only_what_a_view_showed(store_url: str) -> None:
     assert all(not isinstance(getattr(layer, f.name), pd.DataFrame) for f in dataclasses.fields(layer))
     # ... and what the process cached for this dataset is that month's rows, once for every session.
     cached = [stored._SELECTIONS.get(key) for key in list(stored._SELECTIONS._entries)
-              if key[:3] == (layer.url, layer.dataset_id, layer.revision)]
+              if key[:4] == (layer.url, layer.dataset_id, layer.revision, "shown")]
     assert [len(selection.records) for selection in cached] == [len(shown)]
     (again,) = stored.stored_layers(store)
     assert again.filtered(month.replace(center=(37.0, 70.0), zoom=9)) is shown
@@ -190,3 +193,74 @@ def test_the_app_says_what_a_capped_view_leaves_out(pair, store_url: str, monkey
     assert notice in [i.value for i in at.info]
     assert f"{NAME}: the files hold what the map shows. {notice}" in [c.value for c in at.caption]
     assert f"**{NAME}:** 7 of 60 records" in " ".join(m.value for m in at.markdown)
+    # The map reports where it looks: the capped layer draws what matches there.
+    at.session_state[map_panel.MAP_KEY] = {"bounds": {"_southWest": {"lat": 36.0, "lng": 69.01},
+                                                      "_northEast": {"lat": 38.0, "lng": 69.19}}}
+    at.run()
+    assert not at.exception, at.exception
+    assert ("Showing 5 of 5 records in the map's view (60 match the filters; pan or zoom out to see the others)."
+            in [i.value for i in at.info])
+    # The timeline counts every matching record in SQL: nothing left out to say.
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, at.exception
+    assert not [i.value for i in at.info if "Showing" in i.value]
+
+
+def test_the_map_bounds_as_reported() -> None:
+    corners = {"_southWest": {"lat": 36.0, "lng": -200.0}, "_northEast": {"lat": 38.0, "lng": 69.19}}
+    assert map_panel.map_bounds({"bounds": corners}) == (-180.0, 36.0, 69.19, 38.0)
+    assert map_panel.map_bounds({"bounds": {"_southWest": {"lat": None, "lng": None},
+                                            "_northEast": {"lat": None, "lng": None}}}) is None
+    assert map_panel.map_bounds(None) is None and map_panel.map_bounds({"center": {}}) is None
+
+
+def _within(records: pd.DataFrame, bounds: tuple[float, float, float, float]) -> pd.DataFrame:
+    west, south, east, north = bounds
+    return records[records.geometry.x.between(west, east) & records.geometry.y.between(south, north)]
+
+
+def test_a_capped_view_draws_what_matches_in_the_map_bounds(pair, monkeypatch) -> None:
+    layer, memory = pair
+    monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)
+    monkeypatch.setattr(stored, "MAX_SHOWN", 7)
+    state = ViewState(event_types=("Battles", "Protests"))  # 40 of 60: capped
+    everything = memory.filtered(state)
+    # A view holding 4 of them (all drawn), then one holding 16 (the earliest 7 there drawn).
+    for bounds, in_view in (((69.01, 36.0, 69.19, 38.0), 4), ((69.01, 36.0, 70.0, 38.0), 16)):
+        expected = _within(everything, stored.padded(bounds)).sort_values("event_date", kind="stable")
+        assert len(expected) == in_view
+        records, notice = layer.drawn(state, bounds)
+        assert sorted(records["event_id_cnty"]) == sorted(expected.head(7)["event_id_cnty"])
+        _same_records(records.sort_values("event_date", kind="stable"), expected.head(7))
+        left_out = ("the earliest by date; zoom in or narrow the filters to see the rest" if in_view > 7
+                    else "pan or zoom out to see the others")
+        assert notice == f"Showing {min(in_view, 7)} of {in_view} records in the map's view (40 match the filters; {left_out})."
+    # Before the map has reported its bounds: the earliest by date, as before.
+    records, notice = layer.drawn(state)
+    assert len(records) == 7 and notice.startswith("Showing 7 of 40 records (the earliest by date)")
+
+
+def test_an_uncapped_view_ignores_the_map_bounds(pair) -> None:
+    layer, memory = pair
+    state = ViewState(event_types=("Battles",))
+    records, notice = layer.drawn(state, (69.01, 36.0, 69.19, 38.0))
+    _same_records(records, memory.filtered(state))
+    assert notice == "" and memory.drawn(state, (69.01, 36.0, 69.19, 38.0))[1] == ""
+
+
+def test_padded_bounds_grow_outwards() -> None:
+    assert stored.padded((69.01, 36.0, 69.19, 38.0)) == (68.99, 35.8, 69.21, 38.2)
+
+
+@pytest.mark.parametrize("state", STATES[:12], ids=[s.query_string() or "all" for s in STATES[:12]])
+def test_daily_counts_come_from_sql_over_every_matching_record(pair, monkeypatch, state: ViewState) -> None:
+    layer, memory = pair
+    monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)
+    monkeypatch.setattr(stored, "MAX_SHOWN", 7)  # the view is capped; the counts are not
+    counts = layer.daily_counts(state)
+    pd.testing.assert_frame_equal(counts, memory.daily_counts(state))
+    assert counts["events"].sum() == memory.matching(state) == len(memory.filtered(state))
+    assert counts["killed"].sum() == pd.to_numeric(memory.filtered(state)["fatalities"]).fillna(0).sum()
+    # The timeline's lane leaves the shared counts as they were.
+    assert len(timeline.daily_totals(layer, state)) == len(counts)
+    pd.testing.assert_frame_equal(layer.daily_counts(state), memory.daily_counts(state))

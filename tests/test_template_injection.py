@@ -343,7 +343,7 @@ def test_timeline_spec_keeps_names_out_of_vega_expressions(corpus, canary: Path)
     """Vega expressions (filter, calculate, test, expr, signal) never carry user text; names are data values."""
     found = [layer for _, layers, _ in corpus.values() for layer in layers]
     texts = {text for text, _, _ in corpus.values()} | {layer.label for layer in found}
-    totals = [timeline.daily_totals(layer, layer.records.records) for layer in found]
+    totals = [timeline.daily_totals(layer, ViewState(context=True)) for layer in found]
     frame = timeline.chronology(found[0].records.records)
     spec = timeline.chart(frame, totals, ViewState()).to_dict()
 

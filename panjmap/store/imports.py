@@ -18,11 +18,12 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -441,26 +442,37 @@ def dataset_records(conn: Connection, dataset_id: int) -> gpd.GeoDataFrame:
 
 def select_records(
     conn: Connection, dataset_id: int, *conditions: Any, limit: int | None = None, with_original: bool = True,
+    columns: Sequence[str] | None = None, order_by: Sequence[Any] = (),
 ) -> gpd.GeoDataFrame:
-    """The events of a dataset that meet ``conditions`` (SQL expressions), in import order;
-    without the ``original`` column unless ``with_original``."""
+    """The events of a dataset that meet ``conditions`` (SQL expressions), in import order unless
+    ``order_by``; ``columns`` of RESULT_COLUMNS (default: all, without ``original`` unless ``with_original``)."""
     e = t.events.c
-    columns = [c for c in RESULT_COLUMNS if c != "dataset" and (with_original or c != "original")]
-    statement = sa.select(*(e[c] for c in columns)).where(e.dataset_id == dataset_id, *conditions).order_by(e.id)
-    rows = conn.execute(statement.limit(limit)).all()
-    # Column by column from plain tuples: a DataFrame made from Row objects costs more than the query.
-    values = dict(zip(columns, zip(*rows), strict=True)) if rows else {col: () for col in columns}
-    frame = pd.DataFrame({col: pd.Series(values[col], dtype=object) for col in columns}, columns=columns)
-    for col in columns:
-        if col in t.EVENT_INT_COLUMNS:
-            frame[col] = frame[col].astype("Int64")
-        elif col in t.EVENT_FLOAT_COLUMNS:
-            frame[col] = frame[col].astype(float)
-        else:
-            frame[col] = frame[col].fillna("").astype(str)
-    name = conn.execute(sa.select(t.datasets.c.name).where(t.datasets.c.id == dataset_id)).scalar_one()
-    frame.insert(list(RESULT_COLUMNS).index("dataset"), "dataset", pd.Series([name] * len(frame), dtype=str))
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=CRS)
+    wanted = columns or [c for c in RESULT_COLUMNS if with_original or c != "original"]
+    stored = [c for c in RESULT_COLUMNS if c in wanted and c != "dataset"]
+    stored += [c for c in ("longitude", "latitude") if c not in stored]  # the geometry's
+    statement = sa.select(*(e[c] for c in stored)).where(e.dataset_id == dataset_id, *conditions)
+    rows = conn.execute(statement.order_by(*order_by, e.id).limit(limit)).all()
+    # Column by column from plain tuples, each converted at once: a DataFrame made from Row
+    # objects, or per-column pandas conversions of object Series, cost more than the query.
+    values = dict(zip(stored, zip(*rows), strict=True)) if rows else {col: () for col in stored}
+    frame = pd.DataFrame({col: _column(col, values[col]) for col in stored})
+    if "dataset" in wanted:
+        name = conn.execute(sa.select(t.datasets.c.name).where(t.datasets.c.id == dataset_id)).scalar_one()
+        frame["dataset"] = pd.Series([name] * len(frame), dtype=str)
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"])
+    return gpd.GeoDataFrame(frame[[c for c in RESULT_COLUMNS if c in wanted]], geometry=geometry, crs=CRS)
+
+
+def _column(name: str, values: tuple[Any, ...]) -> Any:
+    if name in t.EVENT_INT_COLUMNS:
+        numbers = np.array(values, dtype=float)  # None -> NaN; the counts and codes are far below 2**53
+        missing = np.isnan(numbers)
+        return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
+    if name in t.EVENT_FLOAT_COLUMNS:
+        return np.array(values, dtype=float)
+    if None in values:
+        values = tuple("" if v is None else v for v in values)
+    return pd.Series(np.array(values, dtype=object), dtype=str)
 
 
 def remove_dataset(store: Store, name: str, who: str | None = None) -> int:

@@ -8,25 +8,34 @@ views show, not the size of the datasets nor the number of sessions. A write
 through any process bumps the store's revision and shows at the next rerun.
 
 A view never draws more than ``MAX_SHOWN`` records of one layer: past that it
-shows the earliest ``MAX_SHOWN`` by date, and ``matching`` says how many there were.
+shows the earliest ``MAX_SHOWN`` by date, and ``matching`` says how many there were;
+once the map has reported its bounds, ``drawn`` shows what matches within them
+instead (the earliest ``MAX_SHOWN`` there if still more). A view's records carry
+``VIEW_COLUMNS`` only; ``record(id)`` reads one record whole. The timeline's daily
+counts are grouped in SQL over every matching record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from panjmap import query
 from panjmap.cache import ByteBoundedCache
-from panjmap.layers import MAX_SHOWN, LayerSummary, MapLayer, import_key, with_dates
+from panjmap.layers import MAX_SHOWN, Bounds, LayerSummary, MapLayer, import_key, with_dates
 from panjmap.mapview import style
+from panjmap.schema import INCIDENT_COLUMNS
 from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.core import Store, open_store
@@ -35,6 +44,10 @@ from panjmap.store.queries import conditions
 from panjmap.store.summary import stored_summary
 
 MAX_SELECTION_BYTES = 256 * 1024**2
+T = TypeVar("T")
+# What a view's records carry: what the map, the table, the timeline and the exports read. Not
+# ``original`` (the file's whole row), which only the detail panel reads, for one record (``record``).
+VIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "dataset")
 # The filter fields of a view state: the rest (map position, layers, selection) does not change a selection.
 _FILTER_FIELDS = ("date_from", "date_to", "actors", "event_types", "nationalities", "sides", "regions",
                   "min_fatalities", "text")
@@ -48,21 +61,33 @@ class Selection:
     matching: int
 
 
-def _selection_bytes(selection: Selection) -> int:
-    return int(selection.records.memory_usage(deep=True).sum())
+def _nbytes(value: Any) -> int:
+    records = value.records if isinstance(value, Selection) else value
+    return int(records.memory_usage(deep=True).sum()) if isinstance(records, pd.DataFrame) else 64
 
 
-# Keyed by (store URL, dataset id, revision, filters); pruned to the datasets the store
-# still holds whenever its list of datasets changes.
-_SELECTIONS: ByteBoundedCache[Selection] = ByteBoundedCache(MAX_SELECTION_BYTES, sizeof=_selection_bytes)
-# Sessions asking for the same selection at once wait for one query instead of each running it.
+# Selections, counts and daily counts, keyed by (store URL, dataset id, revision, what, filters[, bounds]);
+# pruned to the datasets the store still holds whenever its list of datasets changes.
+_SELECTIONS: ByteBoundedCache[Any] = ByteBoundedCache(MAX_SELECTION_BYTES, sizeof=_nbytes)
+# Sessions asking for the same result at once wait for one query instead of each running it.
 _QUERYING = [threading.Lock() for _ in range(16)]
+# A capped view within the map's bounds asks for this much more on each side, so small pans stay inside.
+BOUNDS_PADDING = 0.1
 
 
 def filters_of(state: ViewState) -> ViewState:
     """The part of ``state`` that selects records, with actors as the store holds them (canonical)."""
     return ViewState(**{name: getattr(state, name) for name in _FILTER_FIELDS}).replace(
         actors=query.canonical_actors(state.actors), text=state.text.strip())
+
+
+def padded(bounds: Bounds) -> Bounds:
+    """``bounds`` grown by ``BOUNDS_PADDING`` of its size on each side, rounded outwards to 0.01 degree."""
+    west, south, east, north = bounds
+    dx, dy = (east - west) * BOUNDS_PADDING, (north - south) * BOUNDS_PADDING
+    # round() first: 36 - 0.2 is 35.799999..., which must stay 35.8, not become 35.79
+    return (math.floor(round((west - dx) * 100, 6)) / 100, math.floor(round((south - dy) * 100, 6)) / 100,
+            math.ceil(round((east + dx) * 100, 6)) / 100, math.ceil(round((north + dy) * 100, 6)) / 100)
 
 
 @dataclass(frozen=True)
@@ -75,26 +100,56 @@ class StoredLayer(MapLayer):
     revision: int
     event_count: int
 
-    def selection(self, state: ViewState) -> Selection:
-        filters = filters_of(state)
-        key = (self.url, self.dataset_id, self.revision, filters)
+    def _key(self, what: str, state: ViewState, *extra: Hashable) -> tuple[Hashable, ...]:
+        return (self.url, self.dataset_id, self.revision, what, filters_of(state), *extra)
+
+    def _cached(self, what: str, state: ViewState, compute: Callable[[Connection, ViewState], T],
+                *extra: Hashable) -> T:
+        key = self._key(what, state, *extra)
+        filters = key[4]
         found = _SELECTIONS.get(key)
         if found is not None:
             return found
         with _QUERYING[hash(key) % len(_QUERYING)]:
             found = _SELECTIONS.get(key)
             if found is None:
-                span = self.summary().longest_span_days
                 with open_store(self.url).reading() as conn:
-                    found = select_shown(conn, self.dataset_id, filters, span)
+                    found = compute(conn, filters)
                 _SELECTIONS.put(key, found)
         return found
+
+    def selection(self, state: ViewState, bounds: Bounds | None = None) -> Selection:
+        """What a view of ``state`` shows (within ``bounds`` if given)."""
+        span = self.summary().longest_span_days
+        known = None if bounds else _SELECTIONS.get(self._key("count", state))  # a count already made
+        return self._cached("shown", state, lambda conn, filters: select_shown(
+            conn, self.dataset_id, filters, span, bounds=bounds, matching=known), bounds)
 
     def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
         return self.selection(state).records
 
     def matching(self, state: ViewState) -> int:
-        return self.selection(state).matching
+        found = _SELECTIONS.get(self._key("shown", state, None))
+        if found is not None:
+            return found.matching
+        span = self.summary().longest_span_days
+        return self._cached("count", state, lambda conn, filters: count_matching(conn, self.dataset_id, filters, span))
+
+    def drawn(self, state: ViewState, bounds: Bounds | None = None) -> tuple[gpd.GeoDataFrame, str]:
+        """Past ``MAX_SHOWN`` matching records, and once the map has said where it looks: what
+        the filters select within the map's view (padded), so zooming in shows every record there."""
+        if bounds is None or self.matching(state) <= MAX_SHOWN:
+            return super().drawn(state)
+        within = self.selection(state, padded(bounds))
+        shown = len(within.records)
+        left_out = ("the earliest by date; zoom in or narrow the filters to see the rest"
+                    if within.matching > shown else "pan or zoom out to see the others")
+        return within.records, (f"Showing {shown:,} of {within.matching:,} records in the map's view "
+                                f"({self.matching(state):,} match the filters; {left_out}).")
+
+    def daily_counts(self, state: ViewState) -> pd.DataFrame:
+        span = self.summary().longest_span_days
+        return self._cached("days", state, lambda conn, filters: count_days(conn, self.dataset_id, filters, span))
 
     def total(self) -> int:
         return self.event_count
@@ -108,30 +163,58 @@ class StoredLayer(MapLayer):
         return stored_summary(self.url, self.dataset_id, self.revision)
 
 
-def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
-                 limit: int | None = None) -> Selection:
-    """The records ``state`` selects, or if more than ``limit`` (default ``MAX_SHOWN``) do, the first by date.
-
-    ``longest_span_days``: the dataset's longest event_date..end_date span (its summary's).
-    """
-    limit = MAX_SHOWN if limit is None else limit
+def _where(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
+           bounds: Bounds | None = None) -> list[Any]:
+    """The SQL conditions of ``state`` on the dataset's events besides the dataset's own
+    (``select_records`` adds it); ``longest_span_days``: the dataset's summary's."""
     e = t.events.c
-    where = conditions(state, postgis=conn.dialect.name == "postgresql")
+    where = conditions(state, bounds, postgis=conn.dialect.name == "postgresql", dataset_id=dataset_id)
     if state.date_from:
         # Implied by "end_date >= date_from" given the longest span; it bounds the window on
         # both sides of the (event_date, end_date) index instead of one (seconds -> ~1 s at 1M events).
         where.append(e.event_date >= (state.date_from - dt.timedelta(days=longest_span_days)).isoformat())
-    mine = e.dataset_id == dataset_id  # select_records adds it itself
-    matching = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(mine, *where)).scalar_one()
+    return where
+
+
+def count_matching(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
+                   bounds: Bounds | None = None) -> int:
+    where = _where(conn, dataset_id, state, longest_span_days, bounds)
+    return conn.execute(sa.select(sa.func.count()).select_from(t.events)
+                        .where(t.events.c.dataset_id == dataset_id, *where)).scalar_one()
+
+
+def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int,
+                 limit: int | None = None, bounds: Bounds | None = None, matching: int | None = None) -> Selection:
+    """The records ``state`` selects (within ``bounds`` if given), or if more than ``limit`` (default
+    ``MAX_SHOWN``) do, the first by date; ``VIEW_COLUMNS`` only. ``matching``: their count, if known.
+
+    ``longest_span_days``: the dataset's longest event_date..end_date span (its summary's).
+    """
+    limit = MAX_SHOWN if limit is None else limit
+    if matching is None:
+        matching = count_matching(conn, dataset_id, state, longest_span_days, bounds)
+    where = _where(conn, dataset_id, state, longest_span_days, bounds)
     if matching <= limit:
-        return Selection(with_dates(select_records(conn, dataset_id, *where)), matching)
-    # The date of the limit-th record by date: every record before it fits, that day fills the rest.
-    cutoff = conn.execute(sa.select(e.event_date).where(mine, *where)
-                          .order_by(e.event_date).offset(limit - 1).limit(1)).scalar_one()
-    before = select_records(conn, dataset_id, *where, e.event_date < cutoff)
-    on_cutoff = select_records(conn, dataset_id, *where, e.event_date == cutoff, limit=limit - len(before))
-    shown = pd.concat([before, on_cutoff], ignore_index=True) if len(before) else on_cutoff
+        return Selection(with_dates(select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS)), matching)
+    # One query, the earliest first (ties in import order): it walks the date index and stops at the limit.
+    shown = select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS, order_by=(t.events.c.event_date,),
+                           limit=limit)
     return Selection(with_dates(shown), matching)
+
+
+def count_days(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int) -> pd.DataFrame:
+    """``MapLayer.daily_counts`` of every record ``state`` selects, grouped by the database."""
+    e = t.events.c
+    unknown = sa.case((e.fatalities.is_(None), 1), else_=0)
+    rows = conn.execute(
+        sa.select(e.event_date, sa.func.count(), sa.func.coalesce(sa.func.sum(e.fatalities), 0), sa.func.sum(unknown))
+        .where(e.dataset_id == dataset_id, *_where(conn, dataset_id, state, longest_span_days), e.event_date != "")
+        .group_by(e.event_date).order_by(e.event_date)).all()
+    days, events, killed, no_number = zip(*rows) if rows else ((), (), (), ())
+    day = pd.to_datetime(pd.Series(days, dtype=str), format="%Y-%m-%d").astype("datetime64[us]")  # as with_dates
+    return pd.DataFrame({"day": day,
+                         "events": np.array(events, dtype=np.int64), "killed": np.array(killed, dtype=float),
+                         "no_number": np.array(no_number, dtype=np.int64)})
 
 
 def stored_layers(store: Store | None = None) -> tuple[StoredLayer, ...]:

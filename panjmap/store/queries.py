@@ -19,12 +19,12 @@ import geopandas as gpd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from panjmap.layers import Bounds
 from panjmap.query import canonical_actors
 from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.imports import select_records
 
-Bounds = tuple[float, float, float, float]  # west, south, east, north
 TRIGRAM = 3  # the shortest needle the FTS5 trigram index can look up
 
 

@@ -22,7 +22,7 @@ import streamlit.components.v1 as components
 
 from panjmap import query, record_text
 from panjmap.data import Dataset
-from panjmap.layers import CURATED_KEY, MapLayer, capped_notice, visible_layers
+from panjmap.layers import CURATED_KEY, Bounds, MapLayer, visible_layers
 from panjmap.mapview.elements import LEGEND_CSS, js_json
 from panjmap.mapview.incidents import selection_group
 from panjmap.mapview.legend import legend_html
@@ -78,6 +78,18 @@ def _apply_map_output(view: ViewState, out: dict | None, keys: tuple[str, ...] =
         if selected:
             view = view.replace(selected=selected)
     return view
+
+
+def map_bounds(out: dict | None) -> Bounds | None:
+    """The extent the map reported (west, south, east, north), within the world; None before it has."""
+    corners = (out or {}).get("bounds") or {}
+    try:
+        south_west, north_east = corners["_southWest"], corners["_northEast"]
+        west, south = max(float(south_west["lng"]), -180.0), max(float(south_west["lat"]), -90.0)
+        east, north = min(float(north_east["lng"]), 180.0), min(float(north_east["lat"]), 90.0)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (west, south, east, north) if west < east and south < north else None
 
 
 _INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
@@ -147,7 +159,9 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
                 view = latest
         shown = _playback_view(view, opts) if st.session_state.get(PLAYING_KEY) else view
         layers = visible_layers(shown, dataset, tuple(imports))
-        filtered = {layer.key: layer.filtered(shown) for layer in layers}
+        # A capped layer draws what matches in the map's view, as the map last reported it.
+        drawn = {layer.key: layer.drawn(shown, map_bounds(st.session_state.get(MAP_KEY))) for layer in layers}
+        filtered = {key: records for key, (records, _) in drawn.items()}
         mount_center, mount_zoom = st.session_state.setdefault(MOUNT_VIEW_KEY, (view.center, view.zoom))
         import_labels = tuple((l.label, l.color) for l in layers if l.color)
         base = cached_base(shown, dataset.sites, dataset.version, center=mount_center, zoom=mount_zoom)
@@ -159,7 +173,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
             for layer in layers:
                 summary = query.summarize(filtered[layer.key], layer.total())
                 st.markdown(f"**{md(layer.label)}:** {summary.sentence()}")
-                notice = capped_notice(layer, shown, summary.shown)
+                notice = drawn[layer.key][1]
                 if notice:
                     st.info(notice)
             if st.session_state.get(PLAYING_KEY):
@@ -174,7 +188,8 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
                 height=MAP_HEIGHT,
                 center=view.center,
                 zoom=view.zoom,
-                returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],
+                returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom",
+                                  "bounds"],
             )
         new_view = _apply_map_output(view, out, layer_keys)
         if new_view != view:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from panjmap import timeline
-from panjmap.layers import capped_notice, curated_layer, visible_layers
+from panjmap.layers import curated_layer, visible_layers
 from panjmap.ui.page import PageContext
 from panjmap.ui.state_sync import save_view
-from panjmap.ui.text import md
 
 
 def render(ctx: PageContext) -> None:
@@ -21,11 +20,7 @@ def render(ctx: PageContext) -> None:
     imported = []
     for layer in visible_layers(all_dates, ctx.dataset, tuple(ctx.imports)):
         if layer.color:
-            records = layer.filtered(all_dates)
-            imported.append(timeline.daily_totals(layer, records))
-            notice = capped_notice(layer, all_dates, len(records))
-            if notice:
-                st.info(f"{md(layer.label)}: {notice}")
+            imported.append(timeline.daily_totals(layer, all_dates))  # every record, counted by the layer
     scope = "border incidents and wider context" if ctx.view.context else "border incidents only (wider context: sidebar toggle)"
     st.caption(f"Showing {scope}. Points are exactly dated records; bars span records dated only to a week or month "
                "(from the first to the last possible day); records that would overlap are stacked in rows. "
