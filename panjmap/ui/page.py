@@ -121,6 +121,9 @@ def start_page(sidebar: bool = True) -> PageContext:
         for message in dropped:
             st.warning(md(message))
     if not sidebar:
+        # The sidebar takes its width now: drawn later, it would narrow the main area under the map
+        # and make the browser lay out and render the page again.
+        st.sidebar.empty()
         save_view(view)
         return PageContext(view, dataset, imports, options, entered=_entered_page(), notices=st.container())
     view = render_sidebar(view, options, imports)
