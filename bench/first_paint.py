@@ -12,7 +12,10 @@ measures in Debian Chromium (1440x900, every non-loopback request aborted):
 * cold: the first navigation after the server start (the script's first run
   imports the app's modules and loads the store);
 * warm: the median of ``--warm`` navigations, each in a new browser context
-  (empty HTTP cache, new Streamlit session).
+  (empty HTTP cache, new Streamlit session);
+* returning: the median of ``--warm`` second navigations in a browser context
+  that has loaded the app once (HTTP cache warm, new tab, new Streamlit
+  session): a colleague who opens the app every day.
 
 The time is taken inside the browser: an init script (it runs in every frame)
 stamps, on the shared epoch clock ``performance.timeOrigin + now()``, the
@@ -204,13 +207,29 @@ def _map_frame(page: Any) -> Any:
     return None
 
 
-def navigate(browser: Any, server: Server, timeout_s: float = 60) -> dict[str, Any]:
-    """One navigation in a new context; the first symbol's time and the breakdown, in seconds."""
-    url = server.url
+def new_context(browser: Any) -> tuple[Any, list[str]]:
+    """A browser context (empty HTTP cache) that aborts, and lists, every non-loopback request."""
     context = browser.new_context(viewport=VIEWPORT)
     blocked: list[str] = []
     context.route(NON_LOCAL, lambda route: (blocked.append(route.request.url), route.abort()))
     context.add_init_script(STAMPS_JS)
+    return context, blocked
+
+
+def navigate(browser: Any, server: Server, returning: bool = False) -> dict[str, Any]:
+    """One navigation in a new context (``returning``: its second, in a new tab, after a first
+    navigation filled the context's HTTP cache); the first symbol's time and the breakdown, in seconds."""
+    context, blocked = new_context(browser)
+    try:
+        if returning:
+            _navigate_page(context, server, blocked)
+        return _navigate_page(context, server, blocked)
+    finally:
+        context.close()
+
+
+def _navigate_page(context: Any, server: Server, blocked: list[str], timeout_s: float = 60) -> dict[str, Any]:
+    url = server.url
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     frames: list[dict[str, Any]] = []
@@ -243,7 +262,7 @@ def navigate(browser: Any, server: Server, timeout_s: float = 60) -> dict[str, A
         page.wait_for_timeout(300)  # let the script_finished frame arrive if the paint came first
     finally:
         ws = _decode_ws(list(frames), doc.get("offset", 0.0))
-        context.close()
+        page.close()
     out = breakdown(main, inner, ws, wall, blocked)
     out["server_cpu_s"] = round(server_cpu, 3)
     out["renderer_task_s"] = round(metrics.get("TaskDuration", 0.0), 3)
@@ -309,19 +328,24 @@ def measure(n_import: int, warm: int, browser: Any, workdir: Path) -> dict[str, 
     server = Server(data_dir, workdir / f"streamlit_{n_import}.log")
     try:
         result["cold"] = navigate(browser, server)
-        result["warm_runs"] = [navigate(browser, server) for _ in range(warm)]
+        # Alternating, so that both cases see the same stretch of machine load.
+        for _ in range(warm):
+            result.setdefault("warm_runs", []).append(navigate(browser, server))
+            result.setdefault("returning_runs", []).append(navigate(browser, server, returning=True))
     finally:
         server.stop()
-    result["warm"] = {key: round(statistics.median(r[key] for r in result["warm_runs"]), 3)
-                      for key, value in result["cold"].items()
-                      if isinstance(value, (int, float)) and all(r.get(key) is not None for r in result["warm_runs"])}
+    for case in ("warm", "returning"):
+        runs = result[f"{case}_runs"]
+        result[case] = {key: round(statistics.median(r[key] for r in runs), 3)
+                        for key, value in result["cold"].items()
+                        if isinstance(value, (int, float)) and all(r.get(key) is not None for r in runs)}
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.first_paint", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="0,100000", help="events imported besides the seeds, comma-separated")
-    parser.add_argument("--warm", type=int, default=5, help="warm navigations (median reported)")
+    parser.add_argument("--warm", type=int, default=5, help="warm and returning navigations each (medians reported)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -335,11 +359,13 @@ def main(argv: list[str] | None = None) -> int:
             results["runs"][str(n)] = run
             label = "seed data" if n == 0 else f"seeds + {n} imported"
             print(f"{label}: cold {run['cold']['first_symbol_s']} s, warm median {run['warm'].get('first_symbol_s')} s "
-                  f"(runs {[r['first_symbol_s'] for r in run['warm_runs']]})", flush=True)
-            for name, row in (("cold", run["cold"]), ("warm", run["warm"])):
-                print(f"  {name}: " + json.dumps({k: v for k, v in row.items() if k != "blocked"}), flush=True)
-            if run["cold"]["blocked"]:
-                print(f"  blocked: {run['cold']['blocked']}")
+                  f"(runs {[r['first_symbol_s'] for r in run['warm_runs']]}), returning median "
+                  f"{run['returning'].get('first_symbol_s')} s (runs {[r['first_symbol_s'] for r in run['returning_runs']]})",
+                  flush=True)
+            for name in ("cold", "warm", "returning"):
+                print(f"  {name}: " + json.dumps({k: v for k, v in run[name].items() if k != "blocked"}), flush=True)
+            blocked = sorted({url for r in [run["cold"], *run["warm_runs"], *run["returning_runs"]] for url in r["blocked"]})
+            print(f"  blocked requests: {len(blocked)} {blocked}", flush=True)
         browser.close()
     results["load_after"] = os.getloadavg()
     if args.out:

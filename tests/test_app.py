@@ -157,6 +157,30 @@ def test_default_page_runs_and_shows_everything() -> None:
     assert not {"date_from", "date_to", "actors", "min_fatalities", "text", "layers"} & set(at.query_params)
 
 
+
+def test_the_map_is_made_before_the_sidebar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit sends elements in the order the script makes them: the map's comes before the
+    sidebar's widgets, so the browser starts the map's frame first (docs/benchmarks.md, first paint)."""
+    import streamlit as st
+
+    from panjmap.ui import map_panel
+    from panjmap.ui.sidebar import PREFIX
+
+    made = map_panel.map_component
+    sidebar_seen: list[bool] = []
+
+    def recording(*args: object, **kwargs: object) -> object:
+        sidebar_seen.append(any(str(key).startswith(PREFIX) for key in st.session_state))
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(map_panel, "map_component", recording)
+    at = run_app()
+    assert sidebar_seen == [False]  # a new session: no sidebar widget was made before the map
+    assert at.slider(key="sb_window").value == (FIRST_DAY, LAST_DAY)  # and the sidebar is drawn after it
+    at.slider(key="sb_window").set_value(WINDOW).run()
+    assert_healthy(at)
+    assert summary(at) == expected(overlaps(*WINDOW))  # a sidebar change reaches the map drawn before it
+
 WINDOW = (dt.date(2025, 11, 1), dt.date(2025, 11, 30))
 
 

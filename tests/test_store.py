@@ -296,3 +296,18 @@ def test_a_backup_from_an_older_schema_is_restored_and_migrated(store_url: str, 
         out.writelines(json.dumps(item, ensure_ascii=False) + "\n" for item in lines)
     with pytest.raises(StoreError, match="upgrade the app"):
         backup.restore(store, future)
+
+
+def test_alembic_is_loaded_only_when_the_schema_is_behind(store_url: str) -> None:
+    """A process's first page opens a store at head without alembic's imports; a store behind is still migrated."""
+    from panjmap.store.core import newest_revision
+
+    assert newest_revision() == Store.known_revisions()[-1]
+    open_store(store_url)  # migrated and seeded, as a restarted server finds it
+    probe = "import sys; from panjmap.store import open_store; open_store(sys.argv[1]); print('alembic' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe, store_url], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False"]
+    Store(engines.create(store_url)).migrate(Store.known_revisions()[0], down=True)
+    behind = Store(engines.create(store_url))  # a new process's store: not yet checked
+    behind.ensure_ready()
+    assert behind.schema_revision() == newest_revision()

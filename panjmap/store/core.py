@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,10 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from panjmap.store import engine as engines
@@ -26,6 +23,17 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 AREAS: tuple[str, ...] = ("records", "imports")
 SEEDED_KEY = "seeded_at"
 _PG_MIGRATION_LOCK = 0x50414E4A  # advisory lock id: one process migrates and seeds at a time
+
+
+_REVISION_LINE = re.compile(r'^revision = "([^"]+)"$', re.M)
+
+
+def newest_revision() -> str:
+    """The head revision: the one the last migration file (``NNNN_name.py``, numbered in order) declares."""
+    newest = max((MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    found = _REVISION_LINE.search(newest.read_text(encoding="utf-8"))
+    assert found, f"{newest.name} declares no revision"
+    return found.group(1)
 
 
 class StoreError(RuntimeError):
@@ -87,7 +95,11 @@ class Store:
                 yield conn
 
     # -- schema -------------------------------------------------------------
-    def _alembic(self, conn: Connection) -> Config:
+    # alembic is imported only where it is used: the first page of a process would
+    # otherwise pay its imports (~0.1 s of CPU) just to learn that the schema is at head.
+    def _alembic(self, conn: Connection) -> Any:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = conn
@@ -101,12 +113,17 @@ class Store:
 
     def migrate_in(self, conn: Connection, revision: str, down: bool = False) -> None:
         """Upgrade (or downgrade) inside the caller's write transaction."""
+        from alembic import command
+
         config = self._alembic(conn)
         (command.downgrade if down else command.upgrade)(config, revision)
 
     @staticmethod
     def known_revisions() -> list[str]:
         """Every schema revision the migrations know, oldest first."""
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
@@ -116,8 +133,18 @@ class Store:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
 
     def schema_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+
+    def _at_head(self) -> bool:
+        """Whether the schema is at the newest revision, checked without loading alembic."""
+        with _reachable(self.engine.url), self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return False
+            current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+        return current == [newest_revision()]
 
     def ensure_ready(self, seeds_dir: Path | None = None) -> None:
         """Migrate to head and fill the store from the seeds if it was never filled, or follow changed
@@ -127,7 +154,8 @@ class Store:
         with self._ready_lock:
             if self._ready:
                 return
-            self.migrate()
+            if not self._at_head():
+                self.migrate()
             from panjmap.store import records  # records imports this module
 
             records.sync_seeds(self, seeds_dir)

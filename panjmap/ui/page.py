@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from panjmap import assets, identity, query
@@ -32,6 +33,7 @@ class PageContext:
     imports: list[MapLayer]
     options: Options
     entered: bool  # the previous run showed another page (or none: a new session)
+    notices: DeltaGenerator | None = None  # where a deferred sidebar's main-area notices go
 
 
 def session_imports() -> list[MapLayer]:
@@ -90,8 +92,13 @@ def drop_unseen_filters(view: ViewState, options: Options) -> tuple[ViewState, l
     return (view.replace(**changes) if changes else view), messages
 
 
-def start_page() -> PageContext:
-    """Set up a page; stops the page with a clear message if the data cannot load."""
+def start_page(sidebar: bool = True) -> PageContext:
+    """Set up a page; stops the page with a clear message if the data cannot load.
+
+    ``sidebar=False``: the page draws the sidebar itself, after its content, with
+    ``render_page_sidebar`` (the view is the same either way: widget changes reach
+    the state through callbacks, before the run).
+    """
     leave_legacy_pages_mode()
     drop_stale_fragment_reruns()
     end_expired_sessions()
@@ -113,9 +120,26 @@ def start_page() -> PageContext:
         save_view(view)
         for message in dropped:
             st.warning(md(message))
+    if not sidebar:
+        # The sidebar takes its width now: drawn later, it would narrow the main area under the map
+        # and make the browser lay out and render the page again.
+        st.sidebar.empty()
+        save_view(view)
+        return PageContext(view, dataset, imports, options, entered=_entered_page(), notices=st.container())
     view = render_sidebar(view, options, imports)
     save_view(view)
     return PageContext(view, dataset, imports, options, entered=_entered_page())
+
+
+def render_page_sidebar(ctx: PageContext) -> None:
+    """The sidebar of a page started with ``start_page(sidebar=False)``, drawn after the page's content.
+
+    On the map page this sends the map's element first: the browser loads the map's
+    component and starts its frame before it renders the sidebar's ~15 widgets.
+    """
+    assert ctx.notices is not None, "start_page(sidebar=False) first"
+    with ctx.notices:  # the sidebar's notices in the main area stay above the page's content
+        save_view(render_sidebar(current_view(), ctx.options, ctx.imports))
 
 
 STORE_RETRY_S = 5
