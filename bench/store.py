@@ -1,10 +1,11 @@
 """Store benchmark: import a large ACLED-shaped file and filter it in SQL, on SQLite and PostGIS.
 
-    python -m bench.store [--events 1000000] [--engines sqlite,postgis]
+    python -m bench.store [--events 1000000] [--engines sqlite,postgis] [--import-only] [--file CSV]
 
 Writes a deterministic synthetic CSV (fixed seed; every actor, place and note
 invented), imports it with ``python -m panjmap import`` in a child process
-(wall time and the child's peak RSS, sampled), then times SQL filter changes
+(wall time, the child's peak RSS, sampled, its CPU time and, on PostGIS, the
+CPU time of the server's backends), then times SQL filter changes
 (``panjmap.store.queries``: rows fetched as records, and a count) on the stored
 dataset, with the bytes the map would be sent for them (the JSON of
 ``incident_payload``, the compact columns the map draws), and the time and RSS
@@ -175,13 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="sqlite,postgis")
     parser.add_argument("--skip-layer", action="store_true", help="do not time the map layer's summary and view")
     parser.add_argument("--import-only", action="store_true", help="time the import only (no filters, no layer)")
+    parser.add_argument("--file", type=Path, help="import this CSV (written by an earlier run) instead of writing one")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="panj-bench-store-") as folder:
-        path = Path(folder) / "events.csv"
-        t0 = time.perf_counter()
-        write_file(path, args.events)
-        print(f"file: {args.events:,} events, {path.stat().st_size / 1e6:.0f} MB, written in "
-              f"{time.perf_counter() - t0:.0f} s", flush=True)
+        path = args.file or Path(folder) / "events.csv"
+        if not args.file:
+            t0 = time.perf_counter()
+            write_file(path, args.events)
+            print(f"file: {args.events:,} events, {path.stat().st_size / 1e6:.0f} MB, written in "
+                  f"{time.perf_counter() - t0:.0f} s", flush=True)
         for engine in args.engines.split(","):
             cluster = None
             if engine == "postgis":
