@@ -270,7 +270,8 @@ def test_import_keeps_the_text_index_and_its_triggers(store_url: str, monkeypatc
                 terms = " ".join(f'"{word[i:i + 3]}"' for i in range(len(word) - 2))
                 return conn.exec_driver_sql(
                     f"SELECT e.event_id_cnty FROM {t.FTS_TABLE} f JOIN events e ON e.id = f.rowid "
-                    f"WHERE {t.FTS_TABLE} MATCH ? AND e.search LIKE ? ORDER BY e.id", (terms, f"%{word}%")).scalars().all()
+                    f"WHERE {t.FTS_TABLE} MATCH ? AND e.search LIKE ? ORDER BY e.id", (terms, f"%{word}%"),
+                ).scalars().all()
 
             assert matching("crossing") == [f"TJK{i}" for i in range(50, 150)]
             assert matching("bridge") == ["TJK1"]
