@@ -46,7 +46,7 @@ ID_BATCH = 900  # ids per IN (...) list
 READ_AHEAD = 1  # chunks parsed and waiting while the previous one is written
 # SQLite page cache during an import (KiB; the default is 2 MB): the one transaction updates
 # the events' indexes all over, and pages pushed out of the cache are written and read again.
-SQLITE_IMPORT_CACHE_KIB = 64 * 1024
+SQLITE_IMPORT_CACHE_KIB = 32 * 1024
 _SEP_LINE = re.compile(rb'\s*"?sep=.?"?\s*')
 _LINE_REF = re.compile(r"\b(lines? |first on line |Line )(\d+(?:, \d+)*)")
 _T = TypeVar("_T")
