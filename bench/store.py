@@ -1,11 +1,12 @@
 """Store benchmark: import a large ACLED-shaped file and filter it in SQL, on SQLite and PostGIS.
 
-    python -m bench.store [--events 1000000] [--engines sqlite,postgis]
+    python -m bench.store [--events 1000000] [--engines sqlite,postgis] [--import-only] [--file CSV]
     python -m bench.store --views-of DATABASE_URL   # only the views, on a store it imported into
 
 Writes a deterministic synthetic CSV (fixed seed; every actor, place and note
 invented), imports it with ``python -m panjmap import`` in a child process
-(wall time and the child's peak RSS, sampled), then times SQL filter changes
+(wall time, the child's peak RSS, sampled, its CPU time and, on PostGIS, the
+CPU time of the server's backends), then times SQL filter changes
 (``panjmap.store.queries``: rows fetched as records, and a count) on the stored
 dataset, with the bytes the map would be sent for them (the JSON of
 ``incident_payload``, the compact columns the map draws), and the time and RSS
@@ -23,6 +24,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,9 +66,12 @@ def write_file(path: Path, events: int, seed: int = 12) -> None:
             ])
 
 
-def run_import(url: str, path: Path) -> tuple[float, float]:
-    """(seconds, peak RSS MB) of ``python -m panjmap import`` in a child process."""
+def run_import(url: str, path: Path, server_pid: int | None = None) -> dict[str, float]:
+    """``python -m panjmap import`` in a child process: wall seconds, peak RSS MB (sampled), the
+    child's CPU seconds (user + system) and, given the PostgreSQL server's pid, its backends'."""
     env = {**os.environ, "PANJ_DATABASE_URL": url}
+    server_before = _server_cpu(server_pid)
+    children_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "panjmap", "import", str(path), "--name", "bench"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -78,9 +83,29 @@ def run_import(url: str, path: Path) -> tuple[float, float]:
         except psutil.NoSuchProcess:
             break
         time.sleep(0.2)
+    seconds = time.perf_counter() - started
     if proc.returncode:
         raise RuntimeError(f"import failed ({proc.returncode})")
-    return time.perf_counter() - started, peak / 1e6
+    time.sleep(1)  # the server reaps the import's backend
+    return {"wall": seconds, "peak_mb": peak / 1e6, "cpu": _children_cpu() - children_before,
+            "server_cpu": _server_cpu(server_pid) - server_before}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu(pid: int | None) -> float:
+    """CPU seconds of the server's ended backends: the postmaster's reaped children
+    (``pid`` is the postmaster, or the ``runuser`` that started it)."""
+    if pid is None:
+        return 0.0
+    process = psutil.Process(pid)
+    if process.name() != "postgres":
+        process = next(p for p in process.children() if p.name() == "postgres")
+    times = process.cpu_times()
+    return times.children_user + times.children_system
 
 
 STATES = {
@@ -194,6 +219,10 @@ def time_layer(url: str) -> tuple[float, float, float]:
     return float(summary), float(view), float(rss)
 
 
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -201,16 +230,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-layer", action="store_true", help="do not time the map layer's summary and view")
     parser.add_argument("--views-of", metavar="DATABASE_URL",
                         help="only time the stored layer's views on a store this bench already imported into")
+    parser.add_argument("--import-only", action="store_true", help="time the import only (no filters, no layer)")
+    parser.add_argument("--file", type=Path, help="import this CSV (written by an earlier run) instead of writing one")
     args = parser.parse_args(argv)
     if args.views_of:
         print_views(args.views_of)
         return 0
     with tempfile.TemporaryDirectory(prefix="panj-bench-store-") as folder:
-        path = Path(folder) / "events.csv"
-        t0 = time.perf_counter()
-        write_file(path, args.events)
-        print(f"file: {args.events:,} events, {path.stat().st_size / 1e6:.0f} MB, written in "
-              f"{time.perf_counter() - t0:.0f} s", flush=True)
+        path = args.file or Path(folder) / "events.csv"
+        if not args.file:
+            t0 = time.perf_counter()
+            write_file(path, args.events)
+            print(f"file: {args.events:,} events, {path.stat().st_size / 1e6:.0f} MB, written in "
+                  f"{time.perf_counter() - t0:.0f} s", flush=True)
         for engine in args.engines.split(","):
             cluster = None
             if engine == "postgis":
@@ -226,13 +258,18 @@ def main(argv: list[str] | None = None) -> int:
                 from panjmap.store import open_store
 
                 open_store(url)  # migrate + seed outside the timed import
-                seconds, peak = run_import(url, path)
-                print(f"\n### {engine}\n\nimport: {seconds:.0f} s, peak RSS {peak:.0f} MB", flush=True)
-                print(f"load average {os.getloadavg()[0]:.1f}")
+                print(f"\n### {engine}\n\nload average before the import {_load()}", flush=True)
+                took = run_import(url, path, cluster.process.pid if cluster else None)
+                server = f" + server backend {took['server_cpu']:.0f} s" if cluster else ""
+                print(f"import: {took['wall']:.0f} s wall, CPU {took['cpu']:.0f} s (importing process){server}, "
+                      f"peak RSS {took['peak_mb']:.0f} MB; load average after {_load()}", flush=True)
+                if args.import_only:
+                    continue
                 print("\n| filter | rows | fetch records (s) | count (s) | map payload (MB) |\n|---|---|---|---|---|")
                 for name, rows, fetch, count, size in time_filters(url):
                     print(f"| {name} | {rows:,} | {fetch:.3f} | {count:.3f} | {size / 1e6:.2f} |", flush=True)
                 print_views(url)
+                print(f"load average {_load()}")
                 if not args.skip_layer:
                     summary, view, rss = time_layer(url)
                     print(f"\nmap layer: sidebar summary {summary:.1f} s, all-dates view (the earliest 50k) "

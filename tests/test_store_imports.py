@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -200,3 +201,79 @@ def test_chunks_keep_line_numbers_and_quoted_newlines(store_url: str, monkeypatc
     with store.reading() as conn:
         events = imports.dataset_records(conn, imports.list_datasets(conn)[0].id)
     assert events.loc[events["event_id_cnty"] == "TJK7", "notes"].item() == 'Line one of 7\n"quoted", line two'
+
+
+def _text_index_schema(store) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """SQLite: the FTS table and its triggers as created (the import takes the insert trigger away
+    while it writes); PostgreSQL: the text index."""
+    with store.reading() as conn:
+        if store.is_postgres:
+            return conn.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = :name"),
+                                {"name": "ix_events_search"}).all()
+        return conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE name LIKE 'events_fts%' "
+                                    "AND type IN ('table', 'trigger') ORDER BY name").all()
+
+
+@pytest.mark.parametrize("side", ["reading", "writing"])
+def test_a_failure_on_either_side_of_the_pipeline_leaves_no_trace(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, side: str,
+) -> None:
+    """Chunks are parsed in a thread while the previous one is written: an error in either
+    aborts the whole import with that error, and the reading thread stops."""
+    store = open_store(store_url)
+    imports.import_dataset(store, io.BytesIO(_acled(range(1, 4))), "kept.csv", name="Kept")
+    before, schema = _state(store), _text_index_schema(store)
+    assert schema
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    calls = []
+    target = "event_rows" if side == "reading" else "bulk_insert"
+    original = getattr(imports, target)
+
+    def failing_on_the_third_chunk(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError(f"{side} failed")
+        return original(*args)
+
+    monkeypatch.setattr(imports, target, failing_on_the_third_chunk)
+    with pytest.raises(RuntimeError, match=f"^{side} failed$"):
+        imports.import_dataset(store, io.BytesIO(_acled(range(1, 101))), "broken.csv")
+    assert _state(store) == before and _text_index_schema(store) == schema
+    assert not [thread for thread in threading.enumerate() if thread.name == "import-reader"]
+    # A refused file is refused with the importer's message, as before the pipeline.
+    monkeypatch.setattr(imports, target, original)
+    late = acled_csv([acled_row(i) for i in range(1, 41)]
+                     + [acled_row(i, latitude="north", longitude="") for i in range(41, 81)])
+    with pytest.raises(ImportRejected, match="from line 42"):
+        imports.import_dataset(store, io.BytesIO(late), "late.csv")
+    assert _state(store) == before and _text_index_schema(store) == schema
+
+
+def test_import_keeps_the_text_index_and_its_triggers(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import indexes its events' text in one statement (SQLite: without the per-row
+    trigger): the index holds exactly the events' text, and later writes are indexed by the trigger."""
+    store = open_store(store_url)
+    schema = _text_index_schema(store)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 25)
+    imports.import_dataset(store, io.BytesIO(_acled(range(1, 101), notes="Invented shelling near Kalai")),
+                           "first.csv", name="First")
+    imports.import_dataset(store, io.BytesIO(_acled(range(50, 151), timestamp=1764200000, notes="Revised crossing")),
+                           "second.csv", name="First", update=True, deletions=["TJK150", "TJK10"])
+    assert _text_index_schema(store) == schema
+    with store.writing() as conn:  # a write outside an import goes through the trigger
+        conn.execute(t.events.update().where(t.events.c.event_id_cnty == "TJK1").values(search="invented bridge"))
+    with store.reading() as conn:
+        e = t.events.c
+        if not store.is_postgres:
+            conn.exec_driver_sql(f"INSERT INTO {t.FTS_TABLE}({t.FTS_TABLE}) VALUES ('integrity-check')")
+            def matching(word: str) -> list[str]:  # the index's candidates, confirmed by the text
+                terms = " ".join(f'"{word[i:i + 3]}"' for i in range(len(word) - 2))
+                return conn.exec_driver_sql(
+                    f"SELECT e.event_id_cnty FROM {t.FTS_TABLE} f JOIN events e ON e.id = f.rowid "
+                    f"WHERE {t.FTS_TABLE} MATCH ? AND e.search LIKE ? ORDER BY e.id", (terms, f"%{word}%"),
+                ).scalars().all()
+
+            assert matching("crossing") == [f"TJK{i}" for i in range(50, 150)]
+            assert matching("bridge") == ["TJK1"]
+        counts = conn.execute(sa.select(sa.func.count()).where(e.search.like("%crossing%"))).scalar_one()
+        assert counts == 100

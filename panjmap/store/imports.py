@@ -3,8 +3,10 @@
 A CSV is read in chunks of rows (cut between records, never inside a quoted
 field) and each chunk goes through the importer (``panjmap.importers.import_file``)
 with the header in front, so memory does not grow with the file; its records are
-written in batches. Everything happens in one transaction: a file refused
-halfway, a crash or a killed process leaves no trace of the import.
+written in batches. A thread parses the next chunk while the previous one is
+written (both cores; an error on either side aborts the import). Everything
+happens in one transaction: a file refused halfway, a crash or a killed process
+leaves no trace of the import.
 
 Re-sync follows ACLED's guidance: an event whose ``event_id_cnty`` is known is
 replaced when the new ``timestamp`` is newer, new ids are added, ids in a
@@ -17,10 +19,13 @@ import csv
 import hashlib
 import io
 import json
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -39,8 +44,13 @@ from panjmap.store.core import Store, StoreError, now
 CHUNK_BYTES = 4 * 1024 * 1024  # per importer call: far below the importer's own size limit
 CHUNK_ROWS = 20_000
 ID_BATCH = 900  # ids per IN (...) list
+READ_AHEAD = 1  # chunks parsed and waiting while the previous one is written
+# SQLite page cache during an import (KiB; the default is 2 MB): the one transaction updates
+# the events' indexes all over, and pages pushed out of the cache are written and read again.
+SQLITE_IMPORT_CACHE_KIB = 32 * 1024
 _SEP_LINE = re.compile(rb'\s*"?sep=.?"?\s*')
 _LINE_REF = re.compile(r"\b(lines? |first on line |Line )(\d+(?:, \d+)*)")
+_T = TypeVar("_T")
 _EVENT_COLUMNS: tuple[str, ...] = tuple(
     c.name for c in t.events.c if c.name not in ("id", "dataset_id", "actors", "search", "sync_mark")
 )
@@ -183,6 +193,50 @@ def parsed_chunks(
         yield result, offset
 
 
+def _read_ahead(items: Iterator[_T], depth: int = READ_AHEAD) -> Iterator[_T]:
+    """``items``, produced in a thread while the caller works on the previous ones (at most
+    ``depth`` waiting). An error in the thread is raised here; when the caller stops, so does the thread."""
+    end = object()
+    waiting: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def hand_over(item: Any, error: BaseException | None = None) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put((item, error), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not hand_over(item):
+                    return
+            hand_over(end)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            hand_over(end, exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = waiting.get()
+            if error is not None:
+                raise error
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 # -- writing events -------------------------------------------------------------
 
 def event_rows(records: gpd.GeoDataFrame, dataset_id: int, sync_mark: int) -> tuple[list[str], list[tuple]]:
@@ -204,6 +258,16 @@ def event_rows(records: gpd.GeoDataFrame, dataset_id: int, sync_mark: int) -> tu
     columns.append(indexed.search.tolist())
     columns.append([sync_mark] * n)
     return [*names, "dataset_id", "actors", "search", "sync_mark"], list(zip(*columns, strict=True))
+
+
+def _chunk_rows(
+    chunks: Iterable[tuple[ImportResult, int]], dataset_id: int, sync_mark: int,
+) -> Iterator[tuple[ImportResult, list[str], list[tuple]]]:
+    """Each parsed chunk with its events' rows (``event_rows``); the records frame is let go."""
+    for result, _offset in chunks:
+        columns, rows = event_rows(result.records, dataset_id, sync_mark)
+        result.records = result.records.iloc[:0]
+        yield result, columns, rows
 
 
 def _new_event_ids(conn: Connection, n: int) -> list[int]:
@@ -275,7 +339,7 @@ def _in_batches(conn: Connection, statement_for: Callable[[list[Any]], Any], val
 
 
 def _sync_chunk(
-    conn: Connection, dataset_id: int, mark: int, records: gpd.GeoDataFrame, report: ImportReport,
+    conn: Connection, dataset_id: int, mark: int, columns: list[str], rows: list[tuple], report: ImportReport,
     new_ids: set[str] | None,
 ) -> None:
     """Write one chunk: new ids are added, a newer version replaces the stored event, an id
@@ -285,7 +349,6 @@ def _sync_chunk(
     table instead would make PostgreSQL scan it (its statistics do not know the
     rows this transaction inserted), once per chunk.
     """
-    columns, rows = event_rows(records, dataset_id, mark)
     at = {name: pos for pos, name in enumerate(columns)}
     if new_ids is None:
         existing = _existing(conn, dataset_id, [row[at["event_id_cnty"]] for row in rows])
@@ -351,7 +414,7 @@ def import_dataset(
     report = ImportReport(dataset=name, source_format="", resync=update)
     d = t.datasets.c
     try:
-        with store.writing() as conn:
+        with store.writing() as conn, _import_cache(conn):
             existing = conn.execute(sa.select(d.id, d.revision).where(d.name == name)).first()
             if update and existing is None:
                 raise StoreError(f"There is no imported dataset named '{name}' to update.")
@@ -368,11 +431,14 @@ def import_dataset(
                 dataset_id, mark = existing[0], existing[1] + 1
                 if store.is_postgres:  # current statistics, so id lookups use the (dataset, id) index
                     conn.execute(sa.text("ANALYZE events"))
-            for result, _offset in parsed_chunks(stream, filename, fmt, name, digest):
+            index_text = _defer_text_index(conn)
+            chunks = _chunk_rows(parsed_chunks(stream, filename, fmt, name, digest), dataset_id, mark)
+            for result, columns, rows in _read_ahead(chunks):  # the next chunks are parsed meanwhile
                 _take_chunk_report(report, result)
-                _sync_chunk(conn, dataset_id, mark, result.records, report, new_ids)
+                _sync_chunk(conn, dataset_id, mark, columns, rows, report, new_ids)
                 if progress:
                     progress(report.added + report.updated + report.unchanged)
+            index_text()
             e = t.events.c
             if full:
                 report.removed += conn.execute(
@@ -393,6 +459,45 @@ def import_dataset(
     except sa.exc.IntegrityError as exc:  # another session created the same name meanwhile
         raise StoreError(f"A dataset named '{name}' already exists: choose another name.") from exc
     return report
+
+
+@contextmanager
+def _import_cache(conn: Connection) -> Iterator[None]:
+    """SQLite: a larger page cache for the import's connection, as it was afterwards."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with suppress(sa.exc.DBAPIError):  # a broken connection is discarded anyway
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def _defer_text_index(conn: Connection) -> Callable[[], None]:
+    """SQLite: take the FTS insert trigger away for the import; -> what indexes the events
+    written since (one INSERT ... SELECT, several times cheaper than the trigger row by row)
+    and puts the trigger back, to be called before anything is deleted (the delete trigger
+    expects the index to hold what it removes). All inside the import's transaction: a failed or
+    killed import leaves the trigger as it was; the import holds the write lock, so no other
+    writer sees the store without it."""
+    if conn.dialect.name != "sqlite":
+        return lambda: None
+    trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                   (t.FTS_INSERT_TRIGGER,)).scalar()
+    if trigger is None:
+        return lambda: None
+    top = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.events.c.id), 0))).scalar_one()
+    conn.exec_driver_sql(f"DROP TRIGGER {t.FTS_INSERT_TRIGGER}")
+
+    def index_new_events() -> None:
+        conn.exec_driver_sql(f"INSERT INTO {t.FTS_TABLE}(rowid, search) SELECT id, search FROM events WHERE id > ?",
+                             (top,))
+        conn.exec_driver_sql(trigger)
+
+    return index_new_events
 
 
 def _analyze(conn: Connection) -> None:

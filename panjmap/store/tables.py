@@ -15,7 +15,7 @@ indexed by dataset and actor) so an actor filter is an index lookup; it follows
 the events (the import writes it, deleting an event deletes its names). Text
 search has an index the migration makes: on SQLite an FTS5 trigram table
 ``events_fts`` over ``events.search`` (external content, kept in sync by
-triggers), on PostgreSQL
+triggers; an import indexes its new events in one statement instead), on PostgreSQL
 a pg_trgm GIN index on ``events.search``.
 """
 
@@ -194,3 +194,4 @@ event_actors = sa.Table(
     sqlite_with_rowid=False,
 )
 FTS_TABLE = "events_fts"  # SQLite only (see the module docstring)
+FTS_INSERT_TRIGGER = "events_fts_insert"  # its trigger for new events (migration 0002)
