@@ -196,9 +196,14 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
     where = _where(conn, dataset_id, state, longest_span_days, bounds)
     if matching <= limit:
         return Selection(with_dates(select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS)), matching)
-    # One query, the earliest first (ties in import order): it walks the date index and stops at the limit.
-    shown = select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS, order_by=(t.events.c.event_date,),
-                           limit=limit)
+    # The ids of the earliest ``limit`` first, then only their rows. Unfiltered, the date index gives
+    # them in order; with filters, ordering by an expression keeps the planner from walking the date
+    # index and reading every row to test the filters (1M events, one type of six: 1.3 -> 0.6 s on
+    # SQLite): it takes the filters' covering index and sorts those entries instead.
+    e = t.events.c
+    order = e.event_date.concat("") if where else e.event_date
+    earliest = sa.select(e.id).where(e.dataset_id == dataset_id, *where).order_by(order).limit(limit)
+    shown = select_records(conn, dataset_id, e.id.in_(earliest), columns=VIEW_COLUMNS, order_by=(e.event_date,))
     return Selection(with_dates(shown), matching)
 
 
