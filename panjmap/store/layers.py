@@ -196,14 +196,18 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
     where = _where(conn, dataset_id, state, longest_span_days, bounds)
     if matching <= limit:
         return Selection(with_dates(select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS)), matching)
-    # The ids of the earliest ``limit`` first, then only their rows. Unfiltered, the date index gives
-    # them in order; with filters, ordering by an expression keeps the planner from walking the date
-    # index and reading every row to test the filters (1M events, one type of six: 1.3 -> 0.6 s on
-    # SQLite): it takes the filters' covering index and sorts those entries instead.
     e = t.events.c
-    order = e.event_date.concat("") if where else e.event_date
-    earliest = sa.select(e.id).where(e.dataset_id == dataset_id, *where).order_by(order).limit(limit)
-    shown = select_records(conn, dataset_id, e.id.in_(earliest), columns=VIEW_COLUMNS, order_by=(e.event_date,))
+    if conn.dialect.name == "postgresql" or not where:
+        # One query, the earliest first: it walks the date index and stops at the limit.
+        shown = select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS, order_by=(e.event_date,), limit=limit)
+    else:
+        # SQLite would walk the date index too, reading every row to test the filters. Ordering the
+        # ids by an expression makes it take the filters' covering index and sort those entries,
+        # then read only the rows shown (1M events, one event type of six: 1.8 -> 1.0 s; on
+        # PostgreSQL the same form measured slower, 1.4 -> 1.9 s unfiltered).
+        earliest = (sa.select(e.id).where(e.dataset_id == dataset_id, *where)
+                    .order_by(e.event_date.concat("")).limit(limit))
+        shown = select_records(conn, dataset_id, e.id.in_(earliest), columns=VIEW_COLUMNS, order_by=(e.event_date,))
     return Selection(with_dates(shown), matching)
 
 
