@@ -30,6 +30,7 @@ from panjmap.layers import MAX_SHOWN
 from panjmap.paths import ROOT
 from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, _free_port
 from tests.importer_fixtures import geojson_bytes, point
+from tests.settling import settle
 
 POINTS = 60_000
 SESSIONS = 3  # measured ones, after one that warms the server up
@@ -104,6 +105,8 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
             timeout=TIMEOUT_MS)
         assert page.locator("[data-testid='stException']").count() == 0
         page.locator("[data-testid='stSidebarNavLink']", has_text="Data and import").click()
+        page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(timeout=TIMEOUT_MS)
+        settle(page, TIMEOUT_MS / 1000)  # a click while the page reruns (the map's last report) can be lost
         page.locator("[data-testid='stExpander'] summary", has_text=name).click()
         page.get_by_role("button", name=f"Remove {name}").click()
         page.get_by_role("button", name="Yes, remove it").click()
