@@ -418,7 +418,8 @@ def summaries(page: Page) -> list[str]:
 
 def upload(tab: Tab, data: bytes, filename: str, name: str = "") -> None:
     page = tab.page
-    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
+    # The import's own uploader, by its label (the page has a second one: ACLED deleted-events).
+    page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(
         files=[{"name": filename, "mimeType": "text/csv", "buffer": data}])
     expect(page.locator("[data-testid='stFileChipName']", has_text=filename)).to_be_visible(timeout=WAIT_MS)
     page.get_by_label("Layer name (optional)").fill(name)

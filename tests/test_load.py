@@ -214,7 +214,8 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
         if imports:
             t0 = time.monotonic()
             await nav(page, "Data and import", "Data")
-            await page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
+            # The import's own uploader, by its label (the page has a second one: ACLED deleted-events).
+            await page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(
                 files=[{"name": f"{IMPORTERS[k]}.csv", "mimeType": "text/csv", "buffer": H.small_acled_csv(IMPORTERS[k])}])
             await page.locator("[data-testid='stFileChipName']").wait_for(timeout=ACTION_TIMEOUT_S * 1000)
             await page.get_by_label("Layer name (optional)").fill(IMPORTERS[k])

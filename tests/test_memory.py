@@ -25,6 +25,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from panjmap.layers import MAX_SHOWN
 from panjmap.paths import ROOT
@@ -93,7 +94,8 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
     try:
         page = context.new_page()
         page.goto(url + "/data", timeout=TIMEOUT_MS)
-        page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
+        # The import's own uploader, by its label (the page has a second one: ACLED deleted-events).
+        page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(
             files=[{"name": f"{name}.geojson", "mimeType": "application/geo+json", "buffer": data}])
         page.locator("[data-testid='stFileChipName']").wait_for(timeout=TIMEOUT_MS)
         page.get_by_label("Layer name (optional)").fill(name)
@@ -108,8 +110,15 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
         page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(timeout=TIMEOUT_MS)
         settle(page, TIMEOUT_MS / 1000)  # a click while the page reruns (the map's last report) can be lost
         page.locator("[data-testid='stExpander'] summary", has_text=name).click()
-        page.get_by_role("button", name=f"Remove {name}").click()
-        page.get_by_role("button", name="Yes, remove it").click()
+        confirm = page.get_by_role("button", name="Yes, remove it")
+        for _ in range(3):  # a click that lands while the page reruns is lost: ask again, as a user would
+            page.get_by_role("button", name=f"Remove {name}").click()
+            try:
+                confirm.wait_for(timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                settle(page, TIMEOUT_MS / 1000)
+        confirm.click()
         page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(state="detached", timeout=TIMEOUT_MS)
     finally:
         context.close()
