@@ -46,7 +46,7 @@ def approx_size(obj: Any, _depth: int = 0) -> int:
 class ByteBoundedCache(Generic[V]):
     """A thread-safe LRU mapping whose values' estimated sizes add up to at most ``max_bytes``.
 
-    A value larger than the whole budget is not stored. Entries stored with
+    A value larger than the whole budget is not stored. Entries made with
     ``owners`` are keyed by those objects' identities and dropped as soon as any
     of them is garbage-collected (the cache holds them only weakly, so an id
     cannot be reused while its entry exists).
@@ -60,6 +60,9 @@ class ByteBoundedCache(Generic[V]):
         # Re-entrant: a weakref callback can fire in this thread while the lock is held
         # (a collection triggered by an allocation inside put).
         self._lock = threading.RLock()
+        # get_or_make: one lock per stripe of keys, so different values are made in parallel;
+        # re-entrant, so a make may itself ask this cache for a value on the same stripe.
+        self._making = [threading.RLock() for _ in range(16)]
 
     @property
     def nbytes(self) -> int:
@@ -67,10 +70,6 @@ class ByteBoundedCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    @staticmethod
-    def owner_key(owners: Iterable[object], extra: Hashable = None) -> tuple[Hashable, ...]:
-        return (*(id(obj) for obj in owners), extra)
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
@@ -80,20 +79,25 @@ class ByteBoundedCache(Generic[V]):
             self._entries.move_to_end(key)
             return entry[0]
 
-    def get_for(self, owners: Iterable[object], extra: Hashable = None) -> V | None:
-        """The value stored for exactly these live objects (in this order) and ``extra``, if any."""
-        return self.get(self.owner_key(owners, extra))
-
     def put(self, key: Hashable, value: V) -> None:
-        self._store(key, value, ())
+        self._store(key, value)
 
-    def put_for(self, owners: Iterable[object], value: V, extra: Hashable = None) -> None:
-        """Store ``value`` for these objects (and ``extra``, e.g. the filters that made it from them);
-        it is dropped when any of the objects is collected."""
+    def get_or_make(self, key: Hashable, make: Callable[[], V], owners: Iterable[object] = ()) -> V:
+        """The value stored for ``key``, or else ``make()``, stored. Given ``owners`` (objects the
+        value is derived from), the value is for those live objects and ``key`` together, and is
+        dropped as soon as any of them is collected. Threads (sessions) asking at once for the
+        same missing value wait for one ``make`` instead of each running it and holding a copy."""
         owners = tuple(owners)
-        key = self.owner_key(owners, extra)
-        refs = tuple(weakref.ref(obj, lambda _ref, key=key: self._discard(key)) for obj in owners)
-        self._store(key, value, refs)
+        full_key = (*(id(obj) for obj in owners), key) if owners else key
+        found = self.get(full_key)
+        if found is not None:
+            return found
+        with self._making[hash(full_key) % len(self._making)]:
+            found = self.get(full_key)
+            if found is None:
+                found = make()
+                self._store(full_key, found, owners)
+        return found
 
     def retain(self, keep: Callable[[Hashable], bool]) -> None:
         """Drop every entry whose key ``keep`` rejects (e.g. data that no longer exists)."""
@@ -101,7 +105,8 @@ class ByteBoundedCache(Generic[V]):
             for key in [k for k in self._entries if not keep(k)]:
                 self._discard(key)
 
-    def _store(self, key: Hashable, value: V, refs: tuple[weakref.ref, ...]) -> None:
+    def _store(self, key: Hashable, value: V, owners: tuple[object, ...] = ()) -> None:
+        refs = tuple(weakref.ref(obj, lambda _ref, key=key: self._discard(key)) for obj in owners)
         size = self._sizeof(value)
         with self._lock:
             self._discard(key)

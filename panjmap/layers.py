@@ -130,12 +130,8 @@ class MemoryLayer(MapLayer):
 
     def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
         """Shared, so never to be changed in place."""
-        table, key = self.records.records, query.filter_key(state)
-        found = _FILTERED.get_for([table], key)
-        if found is None:
-            found = query.filter_records(self.records, state)
-            _FILTERED.put_for([table], found, key)
-        return found
+        return _FILTERED.get_or_make(query.filter_key(state), lambda: query.filter_records(self.records, state),
+                                     owners=[self.records.records])
 
     def matching(self, state: ViewState) -> int:
         return len(self.filtered(state))
@@ -150,12 +146,7 @@ class MemoryLayer(MapLayer):
         return records.iloc[position] if position is not None else None
 
     def summary(self) -> LayerSummary:
-        table = self.records.records
-        cached = _SUMMARIES.get_for([table])
-        if cached is None:
-            cached = _summarize(self.records)
-            _SUMMARIES.put_for([table], cached)
-        return cached
+        return _SUMMARIES.get_or_make(None, lambda: _summarize(self.records), owners=[self.records.records])
 
 
 def _summarize(rs: query.RecordSet) -> LayerSummary:

@@ -242,6 +242,45 @@ def test_the_cache_is_bounded_by_bytes_and_evicts_the_least_recently_used() -> N
     assert shout("b") == "B" and shout("b") == "B" and calls[-1] == "b" and len(calls) == 3
 
 
+def test_sessions_asking_at_once_for_a_missing_value_wait_for_one_make() -> None:
+    import gc
+    import threading
+    import time
+
+    from panjmap.cache import ByteBoundedCache
+
+    cache: ByteBoundedCache[list[int]] = ByteBoundedCache(max_bytes=10**6)
+    made: list[str] = []
+
+    def make(key: str) -> list[int]:
+        made.append(key)
+        time.sleep(0.05)  # long enough that every thread asks while the first make runs
+        return [len(made)]
+
+    results: list[list[int]] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get_or_make("view", lambda: make("view"))))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == ["view"] and all(found is results[0] for found in results)
+    assert cache.get_or_make("view", lambda: make("again")) is results[0] and made == ["view"]
+
+    class Table:  # an object a session owns (an imported table)
+        pass
+
+    table = Table()
+    derived = cache.get_or_make("filters", lambda: make("derived"), owners=[table])
+    assert cache.get_or_make("filters", lambda: make("twice"), owners=[table]) is derived
+    assert cache.get_or_make("filters", lambda: make("other"), owners=[Table()]) is not derived
+    entries = len(cache)
+    del table
+    gc.collect()
+    assert len(cache) == entries - 1, "an entry made for an owner outlived it"
+    assert made == ["view", "derived", "other"]
+
+
 def test_a_tab_reconnecting_in_time_keeps_its_session_and_a_late_one_gets_a_new_one(server) -> None:
     """The reaper ends only sessions past their reconnect time: a network blip loses nothing."""
     import asyncio

@@ -7,7 +7,6 @@ imported layer draws in its own colour so provenance reads at a glance.
 from __future__ import annotations
 
 import sys
-import threading
 
 import folium
 import geopandas as gpd
@@ -177,19 +176,11 @@ def _payload_bytes(payload: tuple[list[dict], dict[str, list]]) -> int:
 # sessions asking for it at once wait for one build instead of each holding its own.
 _PAYLOADS: ByteBoundedCache[tuple[list[dict], dict[str, list]]] = ByteBoundedCache(
     max_bytes=128 * 1024**2, sizeof=_payload_bytes)
-_BUILDING = [threading.Lock() for _ in range(8)]
 
 
 def shared_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple[list[dict], dict[str, list]]:
     """``incident_payload(records, color)``, made once per records object (read-only: it is shared)."""
-    found = _PAYLOADS.get_for([records], color)
-    if found is None:
-        with _BUILDING[id(records) % len(_BUILDING)]:
-            found = _PAYLOADS.get_for([records], color)
-            if found is None:
-                found = incident_payload(records, color)
-                _PAYLOADS.put_for([records], found, color)
-    return found
+    return _PAYLOADS.get_or_make(color, lambda: incident_payload(records, color), owners=[records])
 
 
 def incident_layer(

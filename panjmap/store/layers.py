@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -69,8 +68,6 @@ def _nbytes(value: Any) -> int:
 # Selections, counts and daily counts, keyed by (store URL, dataset id, revision, what, filters[, bounds]);
 # pruned to the datasets the store still holds whenever its list of datasets changes.
 _SELECTIONS: ByteBoundedCache[Any] = ByteBoundedCache(MAX_SELECTION_BYTES, sizeof=_nbytes)
-# Sessions asking for the same result at once wait for one query instead of each running it.
-_QUERYING = [threading.Lock() for _ in range(16)]
 # A capped view within the map's bounds asks for this much more on each side, so small pans stay inside.
 BOUNDS_PADDING = 0.1
 
@@ -106,17 +103,11 @@ class StoredLayer(MapLayer):
     def _cached(self, what: str, state: ViewState, compute: Callable[[Connection, ViewState], T],
                 *extra: Hashable) -> T:
         key = self._key(what, state, *extra)
-        filters = key[4]
-        found = _SELECTIONS.get(key)
-        if found is not None:
-            return found
-        with _QUERYING[hash(key) % len(_QUERYING)]:
-            found = _SELECTIONS.get(key)
-            if found is None:
-                with open_store(self.url).reading() as conn:
-                    found = compute(conn, filters)
-                _SELECTIONS.put(key, found)
-        return found
+
+        def query() -> T:
+            with open_store(self.url).reading() as conn:
+                return compute(conn, key[4])  # the filters
+        return _SELECTIONS.get_or_make(key, query)
 
     def selection(self, state: ViewState, bounds: Bounds | None = None) -> Selection:
         """What a view of ``state`` shows (within ``bounds`` if given)."""

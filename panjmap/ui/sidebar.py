@@ -14,7 +14,7 @@ import streamlit as st
 
 from panjmap import query
 from panjmap.cache import ByteBoundedCache
-from panjmap.layers import MapLayer, summary_dates
+from panjmap.layers import LayerSummary, MapLayer, summary_dates
 from panjmap.mapview.base import LAYER_LABELS, ONLINE_BASEMAPS
 from panjmap.schema import EVENT_TYPES
 from panjmap.state import ALL_LAYERS, IMPORT_LAYER_PREFIX, MAX_MIN_FATALITIES, SIDES, ViewState
@@ -54,12 +54,13 @@ _OPTIONS_CACHE: ByteBoundedCache[Options] = ByteBoundedCache(max_bytes=64 * 1024
 
 def options_for(layers: list[MapLayer]) -> Options:
     summaries = [layer.summary() for layer in layers]
-    cached = _OPTIONS_CACHE.get_for(summaries)
-    if cached is not None:
-        return cached
+    return _OPTIONS_CACHE.get_or_make(None, lambda: _options(summaries), owners=summaries)
+
+
+def _options(summaries: list[LayerSummary]) -> Options:
     first, last = summary_dates(summaries)
     known = [s.max_fatalities for s in summaries if s.max_fatalities is not None]
-    options = Options(
+    return Options(
         first, last,
         query.actor_options(name for s in summaries for name in s.all_counts),
         sorted(set().union(*(s.nationalities for s in summaries))),
@@ -69,8 +70,6 @@ def options_for(layers: list[MapLayer]) -> Options:
         sum(s.context_records for s in summaries),
         max(known) if known else None,
     )
-    _OPTIONS_CACHE.put_for(summaries, options)
-    return options
 
 
 def _added(counts: list[dict[str, int]]) -> dict[str, int]:
