@@ -47,9 +47,6 @@ T = TypeVar("T")
 # What a view's records carry: what the map, the table, the timeline and the exports read. Not
 # ``original`` (the file's whole row), which only the detail panel reads, for one record (``record``).
 VIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "dataset")
-# The filter fields of a view state: the rest (map position, layers, selection) does not change a selection.
-_FILTER_FIELDS = ("date_from", "date_to", "actors", "event_types", "nationalities", "sides", "regions",
-                  "min_fatalities", "text")
 
 
 @dataclass(frozen=True)
@@ -72,12 +69,6 @@ _SELECTIONS: ByteBoundedCache[Any] = ByteBoundedCache(MAX_SELECTION_BYTES, sizeo
 BOUNDS_PADDING = 0.1
 
 
-def filters_of(state: ViewState) -> ViewState:
-    """The part of ``state`` that selects records, with actors as the store holds them (canonical)."""
-    return ViewState(**{name: getattr(state, name) for name in _FILTER_FIELDS}).replace(
-        actors=query.canonical_actors(state.actors), text=state.text.strip())
-
-
 def padded(bounds: Bounds) -> Bounds:
     """``bounds`` grown by ``BOUNDS_PADDING`` of its size on each side, rounded outwards to 0.01 degree."""
     west, south, east, north = bounds
@@ -98,23 +89,23 @@ class StoredLayer(MapLayer):
     event_count: int
 
     def _key(self, what: str, state: ViewState, *extra: Hashable) -> tuple[Hashable, ...]:
-        return (self.url, self.dataset_id, self.revision, what, filters_of(state), *extra)
+        # query.filter_key: two states with one key select the same records (the SQL conditions
+        # normalise actors and text as it does), so the first asker's state answers for all.
+        return (self.url, self.dataset_id, self.revision, what, query.filter_key(state), *extra)
 
     def _cached(self, what: str, state: ViewState, compute: Callable[[Connection, ViewState], T],
                 *extra: Hashable) -> T:
-        key = self._key(what, state, *extra)
-
-        def query() -> T:
+        def run() -> T:
             with open_store(self.url).reading() as conn:
-                return compute(conn, key[4])  # the filters
-        return _SELECTIONS.get_or_make(key, query)
+                return compute(conn, state)
+        return _SELECTIONS.get_or_make(self._key(what, state, *extra), run)
 
     def selection(self, state: ViewState, bounds: Bounds | None = None) -> Selection:
         """What a view of ``state`` shows (within ``bounds`` if given)."""
         span = self.summary().longest_span_days
         known = None if bounds else _SELECTIONS.get(self._key("count", state))  # a count already made
-        return self._cached("shown", state, lambda conn, filters: select_shown(
-            conn, self.dataset_id, filters, span, bounds=bounds, matching=known), bounds)
+        return self._cached("shown", state, lambda conn, state: select_shown(
+            conn, self.dataset_id, state, span, bounds=bounds, matching=known), bounds)
 
     def filtered(self, state: ViewState) -> gpd.GeoDataFrame:
         return self.selection(state).records
@@ -124,7 +115,7 @@ class StoredLayer(MapLayer):
         if found is not None:
             return found.matching
         span = self.summary().longest_span_days
-        return self._cached("count", state, lambda conn, filters: count_matching(conn, self.dataset_id, filters, span))
+        return self._cached("count", state, lambda conn, state: count_matching(conn, self.dataset_id, state, span))
 
     def drawn(self, state: ViewState, bounds: Bounds | None = None) -> tuple[gpd.GeoDataFrame, str]:
         """Past ``MAX_SHOWN`` matching records, and once the map has said where it looks: what
@@ -140,7 +131,7 @@ class StoredLayer(MapLayer):
 
     def daily_counts(self, state: ViewState) -> pd.DataFrame:
         span = self.summary().longest_span_days
-        return self._cached("days", state, lambda conn, filters: count_days(conn, self.dataset_id, filters, span))
+        return self._cached("days", state, lambda conn, state: count_days(conn, self.dataset_id, state, span))
 
     def total(self) -> int:
         return self.event_count
