@@ -1,0 +1,65 @@
+"""What the data exports (GeoJSON, CSV, KML) hold of the imported layers a view shows: every
+record its filters select, not only the ``MAX_SHOWN`` a capped map view draws.
+
+A stored layer's records are counted, then read in chunks of ``CHUNK_ROWS``
+in import order (keyset on the event id, ``VIEW_COLUMNS`` only), all in one read
+transaction so counts and records agree; the export writes each chunk before the
+next is read, so memory holds one chunk, however many records match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+
+import geopandas as gpd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from panjmap import export
+from panjmap.layers import MapLayer, with_dates
+from panjmap.state import ViewState
+from panjmap.store import tables as t
+from panjmap.store.core import open_store
+from panjmap.store.imports import select_records
+from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, _where, filters_of
+
+CHUNK_ROWS = 20_000
+
+
+@contextmanager
+def exported(state: ViewState, layers: Sequence[MapLayer]) -> Iterator[list[export.Imported]]:
+    """Each layer's label and the records an export of ``state`` holds: every record the filters
+    select. A stored layer's are ``export.Chunked``, readable until the block ends."""
+    with ExitStack() as stack:
+        found: list[export.Imported] = []
+        for layer in layers:
+            if isinstance(layer, StoredLayer):
+                conn = stack.enter_context(open_store(layer.url).reading())
+                found.append((layer.label, _chunked(conn, layer, state)))
+            else:
+                found.append((layer.label, layer.filtered(state)))
+        yield found
+
+
+def _chunked(conn: Connection, layer: StoredLayer, state: ViewState) -> export.Chunked:
+    e = t.events.c
+    where = _where(conn, layer.dataset_id, filters_of(state), layer.summary().longest_span_days)
+    on_map = sa.case((sa.and_(e.longitude.is_not(None), e.latitude.is_not(None)), 1))
+    records, located = conn.execute(sa.select(sa.func.count(), sa.func.count(on_map))
+                                    .where(e.dataset_id == layer.dataset_id, *where)).one()
+
+    def chunks() -> Iterator[gpd.GeoDataFrame]:
+        rows, after = CHUNK_ROWS, []
+        while True:
+            chunk = select_records(conn, layer.dataset_id, *where, *after, columns=VIEW_COLUMNS, limit=rows)
+            if len(chunk):
+                yield with_dates(chunk)
+            if len(chunk) < rows:
+                return
+            # select_records orders by the event id without returning it: the last one's, by its unique id.
+            last = conn.execute(sa.select(e.id).where(e.dataset_id == layer.dataset_id,
+                                                      e.event_id_cnty == chunk["event_id_cnty"].iloc[-1])).scalar_one()
+            after = [e.id > last]
+
+    return export.Chunked(records, located, chunks)
