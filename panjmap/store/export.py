@@ -22,7 +22,7 @@ from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.core import open_store
 from panjmap.store.imports import select_records
-from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, _where, filters_of
+from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, _where, count_matching, filters_of
 
 CHUNK_ROWS = 20_000
 
@@ -44,10 +44,9 @@ def exported(state: ViewState, layers: Sequence[MapLayer]) -> Iterator[list[expo
 
 def _chunked(conn: Connection, layer: StoredLayer, state: ViewState) -> export.Chunked:
     e = t.events.c
-    where = _where(conn, layer.dataset_id, filters_of(state), layer.summary().longest_span_days)
-    on_map = sa.case((sa.and_(e.longitude.is_not(None), e.latitude.is_not(None)), 1))
-    records, located = conn.execute(sa.select(sa.func.count(), sa.func.count(on_map))
-                                    .where(e.dataset_id == layer.dataset_id, *where)).one()
+    filters, span = filters_of(state), layer.summary().longest_span_days
+    where = _where(conn, layer.dataset_id, filters, span)
+    records = count_matching(conn, layer.dataset_id, filters, span)
 
     def chunks() -> Iterator[gpd.GeoDataFrame]:
         rows, after = CHUNK_ROWS, []
@@ -62,4 +61,5 @@ def _chunked(conn: Connection, layer: StoredLayer, state: ViewState) -> export.C
                                                       e.event_id_cnty == chunk["event_id_cnty"].iloc[-1])).scalar_one()
             after = [e.id > last]
 
-    return export.Chunked(records, located, chunks)
+    # Every stored event has a place: the importers skip rows without coordinates.
+    return export.Chunked(records, records, chunks)
