@@ -179,15 +179,15 @@ def geojson_parts(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata,
     yield head.removesuffix("[]\n}")
     opening = "[\n"
     for features in _feature_batches(records, dataset, imported):
-        if features:
-            # JSON text holds no raw line break inside a string, so every line can be indented.
-            yield opening + ",\n".join("  " + json.dumps(f, ensure_ascii=False, indent=1).replace("\n", "\n  ")
-                                       for f in features)
+        # JSON text holds no raw line break inside a string, so every line can be indented.
+        text = ",\n".join("  " + json.dumps(f, ensure_ascii=False, indent=1).replace("\n", "\n  ") for f in features)
+        if text:
+            yield opening + text
             opening = ",\n"
     yield "[]\n}" if opening == "[\n" else "\n ]\n}"
 
 
-def _feature_batches(records: gpd.GeoDataFrame, dataset: Dataset, imported: Sequence[Imported]) -> Iterator[list[dict]]:
+def _feature_batches(records: gpd.GeoDataFrame, dataset: Dataset, imported: Sequence[Imported]) -> Iterator[Iterable[dict]]:
     """The curated incidents and their sites, then each imported layer chunk by chunk, as GeoJSON features."""
     features = []
     for row, geom in zip(normalized(records, dataset), records.geometry):
@@ -209,12 +209,13 @@ def _feature_batches(records: gpd.GeoDataFrame, dataset: Dataset, imported: Sequ
     yield features
     for name, recs in imported:
         for chunk in _chunks(recs):
-            yield [{
+            # One at a time as they are written: a chunk's features are never all held.
+            yield ({
                 "type": "Feature",
                 "id": row["event_id_cnty"],
                 "geometry": geom.__geo_interface__ if geom is not None and not geom.is_empty else None,
                 "properties": {"record_type": "imported incident", "layer": name, **row},
-            } for row, geom in zip(normalized(chunk, None), chunk.geometry)]
+            } for row, geom in zip(normalized(chunk, None), chunk.geometry))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
