@@ -7,7 +7,7 @@ also holds the imported layers the view shows (``imported``: name and filtered
 records, or a ``Chunked`` layer read as it is written), and its metadata says what it
 contains, layer by layer. Each format is made as a sequence of parts (``parts``,
 ``bundle_parts``), so a large imported layer goes out chunk by chunk and memory holds
-one chunk of it, not the layer. CSV cells that a spreadsheet would run as a formula
+about a chunk of it, not the layer. CSV cells that a spreadsheet would run as a formula
 are neutralised; KML text is XML-escaped.
 """
 
@@ -85,8 +85,7 @@ def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now:
              imported: Sequence[Imported] = ()) -> Metadata:
     """What an export of ``records`` (the filtered curated incidents) and ``imported`` is, in words and numbers."""
     generated = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
-    layers = [{"name": name, "records": n, "located": on_map}
-              for name, (n, on_map) in ((CURATED_NAME, _counts(records)), *((n, _counts(r)) for n, r in imported))]
+    layers = [_layer(name, recs) for name, recs in ((CURATED_NAME, records), *imported)]
     return Metadata(
         title="Panj border incidents",
         filters=state.describe(),
@@ -102,11 +101,10 @@ def metadata(state: ViewState, dataset: Dataset, records: gpd.GeoDataFrame, now:
     )
 
 
-def _counts(records: gpd.GeoDataFrame | Chunked) -> tuple[int, int]:
-    """(records, located)"""
+def _layer(name: str, records: gpd.GeoDataFrame | Chunked) -> dict:
     if isinstance(records, Chunked):
-        return records.records, records.located
-    return len(records), len(located(records))
+        return {"name": name, "records": records.records, "located": records.located}
+    return {"name": name, "records": len(records), "located": len(located(records))}
 
 
 def _chunks(records: gpd.GeoDataFrame | Chunked) -> Iterable[gpd.GeoDataFrame]:

@@ -39,7 +39,7 @@ CAPPED = [STATES[i] for i in (0, 1, 2, 3, 11)]
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Views capped at 7 records, exports read in chunks of 3; -> the size of each chunk read."""
+    """Views capped at 7 records, exports read 3 event ids at a time; -> the size of each chunk read."""
     monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)
     monkeypatch.setattr(stored, "MAX_SHOWN", 7)
     monkeypatch.setattr(store_export, "CHUNK_ROWS", CHUNK)
@@ -71,7 +71,7 @@ def test_a_capped_view_exports_every_matching_record(pair, store_url: str, reads
     made = {kind: [export_panel._data(view, dataset, (each,), kind)() for each in (layer, memory)]
             for kind in ("geojson", "csv", "kml")}
     # Read in chunks of at most CHUNK rows, every matching record once per file.
-    assert max(reads) == CHUNK and sum(reads) == 3 * len(everything)
+    assert len(reads) > 3 and max(reads) <= CHUNK and sum(reads) == 3 * len(everything)
 
     stored_geojson, memory_geojson = (json.loads(data) for data in made["geojson"])
     features = _imported_features(made["geojson"][0])
@@ -116,7 +116,7 @@ def test_the_command_line_exports_every_matching_record(pair, store_url: str, re
     bundle = zipfile.ZipFile(tmp_path / "out.zip")
     assert bundle.read("out_imported-1.csv") == "".join(export.csv_parts(everything, None)).encode("utf-8")
     assert json.loads(bundle.read("out_metadata.json"))["imported_files"] == {"out_imported-1.csv": NAME}
-    assert max(reads) == CHUNK and sum(reads) == 2 * len(everything)
+    assert len(reads) > 2 and max(reads) <= CHUNK and sum(reads) == 2 * len(everything)
 
 
 def test_the_command_line_refuses_what_it_cannot_write(pair, store_url: str, monkeypatch, tmp_path: Path, capsys) -> None:  # noqa: F811

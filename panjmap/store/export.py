@@ -1,10 +1,10 @@
 """What the data exports (GeoJSON, CSV, KML) hold of the imported layers a view shows: every
 record its filters select, not only the ``MAX_SHOWN`` a capped map view draws.
 
-A stored layer's records are counted, then read in chunks of ``CHUNK_ROWS``
-in import order (keyset on the event id, ``VIEW_COLUMNS`` only), all in one read
-transaction so counts and records agree; the export writes each chunk before the
-next is read, so memory holds one chunk, however many records match.
+A stored layer's records are counted, then read in import order, ``CHUNK_ROWS`` event ids
+at a time (``VIEW_COLUMNS`` only), all in one read transaction so counts and records
+agree; the export writes each chunk before the next is read, so memory holds about a
+chunk, however many records match.
 """
 
 from __future__ import annotations
@@ -47,19 +47,19 @@ def _chunked(conn: Connection, layer: StoredLayer, state: ViewState) -> export.C
     filters, span = filters_of(state), layer.summary().longest_span_days
     where = _where(conn, layer.dataset_id, filters, span)
     records = count_matching(conn, layer.dataset_id, filters, span)
+    first, last = conn.execute(sa.select(sa.func.min(e.id), sa.func.max(e.id))
+                               .where(e.dataset_id == layer.dataset_id)).one()
 
     def chunks() -> Iterator[gpd.GeoDataFrame]:
-        rows, after = CHUNK_ROWS, []
-        while True:
-            chunk = select_records(conn, layer.dataset_id, *where, *after, columns=VIEW_COLUMNS, limit=rows)
+        if first is None:  # no events
+            return
+        # Windows of ids rather than LIMIT after the last id read: each query reads its window only
+        # (SQLite sorted every remaining match to find the next 20k; 167k of 1M read in 6 s, not 12 s).
+        for low in range(first, last + 1, CHUNK_ROWS):
+            chunk = select_records(conn, layer.dataset_id, *where, e.id.between(low, low + CHUNK_ROWS - 1),
+                                   columns=VIEW_COLUMNS)
             if len(chunk):
                 yield with_dates(chunk)
-            if len(chunk) < rows:
-                return
-            # select_records orders by the event id without returning it: the last one's, by its unique id.
-            last = conn.execute(sa.select(e.id).where(e.dataset_id == layer.dataset_id,
-                                                      e.event_id_cnty == chunk["event_id_cnty"].iloc[-1])).scalar_one()
-            after = [e.id > last]
 
     # Every stored event has a place: the importers skip rows without coordinates.
     return export.Chunked(records, records, chunks)
