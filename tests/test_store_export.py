@@ -1,6 +1,6 @@
 """The data exports of a stored layer hold every record the view's filters select, read in chunks.
 
-A capped view draws ``MAX_SHOWN`` records (set to 7 here, chunks of 3 rows); its GeoJSON,
+A capped view draws ``MAX_SHOWN`` records (set to 7 here, read 3 event ids at a time); its GeoJSON,
 CSV bundle and KML, from the panel and from the command line, hold what the same dataset
 loaded whole in memory exports, with the same metadata. A failure midway leaves no file
 (command line) and is reported (panel); text from the data is escaped as ever.
