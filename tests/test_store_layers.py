@@ -191,7 +191,8 @@ def test_the_app_says_what_a_capped_view_leaves_out(pair, store_url: str, monkey
     assert not at.exception, at.exception
     notice = "Showing 7 of 60 records (the earliest by date) — narrow the window or the filters to see the rest."
     assert notice in [i.value for i in at.info]
-    assert f"{NAME}: the files hold what the map shows. {notice}" in [c.value for c in at.caption]
+    assert (f"{NAME}: the PNG, HTML, video and PDF show what the map shows; the GeoJSON, CSV and KML hold all 60 "
+            f"matching records. {notice}") in [c.value for c in at.caption]
     assert f"**{NAME}:** 7 of 60 records" in " ".join(m.value for m in at.markdown)
     # The map reports where it looks: the capped layer draws what matches there.
     at.session_state[map_panel.MAP_KEY] = {"bounds": {"_southWest": {"lat": 36.0, "lng": 69.01},

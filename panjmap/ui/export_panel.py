@@ -7,6 +7,7 @@ the same view state the map shows, by the same functions the CLI uses.
 
 from __future__ import annotations
 
+import io
 import logging
 from urllib.parse import quote
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from panjmap import export, playback_video, snapshot
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer, capped_notice, curated_layer, visible_layers
 from panjmap.state import ViewState
+from panjmap.store.export import exported
 from panjmap.ui.text import md
 
 LOG = logging.getLogger(__name__)
@@ -77,14 +79,23 @@ def _briefing(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) 
     return make
 
 
-def _data(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], kind: str) -> Callable[[], str | bytes]:
-    def make() -> str | bytes:
+def _data(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], kind: str) -> Callable[[], bytes]:
+    """The data file: every record the filters select, a stored layer's past the map's cap too, read
+    in chunks and written (the CSV ZIP compressed) as they come. The finished file is held in memory
+    once, for the download button."""
+    def make() -> bytes:
         records = curated_layer(dataset).filtered(view)
-        imported = _imported(view, dataset, imports)
-        meta = export.metadata(view, dataset, records, imported=imported)
-        if kind == "csv":
-            return export.csv_bundle(records, dataset, meta, view.file_stem(), imported)
-        return export.render(kind, records, dataset, meta, imported)
+        layers = [layer for layer in visible_layers(view, dataset, imports) if layer.key != CURATED_KEY]
+        out = io.BytesIO()
+        with exported(view, layers) as imported:
+            meta = export.metadata(view, dataset, records, imported=imported)
+            if kind == "csv":
+                chunks = export.bundle_parts(records, dataset, meta, view.file_stem(), imported)
+            else:
+                chunks = (part.encode("utf-8") for part in export.parts(kind, records, dataset, meta, imported))
+            for chunk in chunks:
+                out.write(chunk)
+        return out.getvalue()
     return make
 
 
@@ -101,7 +112,8 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
         for layer in visible_layers(view, dataset, extra):
             notice = capped_notice(layer, view, len(layer.filtered(view)))
             if notice:
-                st.caption(f"{md(layer.label)}: the files hold what the map shows. {notice}")
+                st.caption(f"{md(layer.label)}: the PNG, HTML, video and PDF show what the map shows; the GeoJSON, "
+                           f"CSV and KML hold all {layer.matching(view):,} matching records. {notice}")
         row = st.columns(3)
         row[0].download_button("PNG for a slide (1600×900)", _reported("PNG for a slide", _png(view, dataset, extra, "slide")),
                                file_name=f"{stem}.png", mime="image/png", on_click="ignore", key="dl_png_slide")
@@ -140,4 +152,7 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
                    "matplotlib renderer; the image says which. The video plays the window step by step (the Step "
                    "setting in the sidebar) and holds the last frame; the PDF briefing needs Chromium. "
                    "Data exports and the briefing include sources and verbatim quotes, and the imported layers shown "
-                   "on the map (the CSV ZIP as one file each); every file's metadata says what it holds.")
+                   "on the map (the CSV ZIP as one file each): the data files every record the filters select, "
+                   "the pictures, video and PDF what the map draws; every file's metadata says what it holds. "
+                   "A large layer's data file is made in the server's memory before it downloads: "
+                   "the CSV ZIP, compressed, is the smallest.")
