@@ -103,7 +103,8 @@ def test_html_and_png_say_what_they_draw(dataset, imports, view) -> None:
 
 
 def test_an_export_without_imported_layers_says_so(dataset) -> None:
-    """The command line (and the Data page's table download) hold the curated incidents only."""
+    """Without imported layers (the command line without --layer, the Data page's table download),
+    the metadata says the file holds the curated incidents only."""
     records = curated_layer(dataset).filtered(ViewState())
     meta = export.metadata(ViewState(), dataset, records)
     assert meta.contents.endswith("; no imported layers")
