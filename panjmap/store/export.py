@@ -22,7 +22,7 @@ from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.core import open_store
 from panjmap.store.imports import select_records
-from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, _where, count_matching, filters_of
+from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, _where, count_matching
 
 CHUNK_ROWS = 20_000
 
@@ -44,9 +44,9 @@ def exported(state: ViewState, layers: Sequence[MapLayer]) -> Iterator[list[expo
 
 def _chunked(conn: Connection, layer: StoredLayer, state: ViewState) -> export.Chunked:
     e = t.events.c
-    filters, span = filters_of(state), layer.summary().longest_span_days
-    where = _where(conn, layer.dataset_id, filters, span)
-    records = count_matching(conn, layer.dataset_id, filters, span)
+    span = layer.summary().longest_span_days
+    where = _where(conn, layer.dataset_id, state, span)
+    records = count_matching(conn, layer.dataset_id, state, span)
     first, last = conn.execute(sa.select(sa.func.min(e.id), sa.func.max(e.id))
                                .where(e.dataset_id == layer.dataset_id)).one()
 
