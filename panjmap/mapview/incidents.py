@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Hashable
 
 import folium
 import geopandas as gpd
@@ -192,6 +193,16 @@ def shared_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple
     return found
 
 
+class LayerGroup(folium.FeatureGroup):
+    """A feature group whose script, rendered at one position of the map's groups, is the same
+    whenever its ``script_key`` is: the objects it is drawn from (held weakly by a cache of
+    rendered scripts, ui.map_component) and a hashable rest (key, label, colour, ...)."""
+
+    def __init__(self, name: str, script_key: tuple[tuple[object, ...], Hashable], control: bool = True):
+        super().__init__(name=name, control=control)
+        self.script_key = script_key
+
+
 def incident_layer(
     records: gpd.GeoDataFrame,
     key: str,
@@ -203,13 +214,14 @@ def incident_layer(
     types, columns = shared_payload(records, color)
     mode = mode or ("icons" if len(columns["lat"]) <= ICON_LIMIT else "canvas")
     # The name is plain text: only our LayerControl shows it, escaped (never folium's templates).
-    group = folium.FeatureGroup(name=label)
+    # The payload is made per records object (shared_payload): so is the group's script.
+    group = LayerGroup(label, ((records,), ("incidents", key, label, color, mode)))
     IncidentLayer(key=key, label=label, types=types, columns=columns, mode=mode).add_to(group)
     return group
 
 
 def selection_group(selected: str) -> folium.FeatureGroup:
     """The selected record's ring and popup; added after the incident layers (see SelectionSync)."""
-    group = folium.FeatureGroup(name="Selected record", control=False)
+    group = LayerGroup("Selected record", ((), ("selection", selected)), control=False)
     SelectionSync(selected).add_to(group)
     return group
