@@ -224,6 +224,37 @@ def _set(at: AppTest, kind: str, key: str, value: object) -> None:
         widget.set_value(value)
 
 
+SITES = _csv("sites")
+
+
+@pytest.mark.parametrize("record_id", ["PNJ019", "PNJ023"])  # a site, claims and an unclaimed banner; related reports
+def test_detail_panel_shows_the_records_sections(record_id: str) -> None:
+    """Every claim and source passage of the record, its site and related reports; a second session
+    (its text from the process's cache) reads the same."""
+    row = INC.loc[INC["event_id_cnty"] == record_id].iloc[0]
+    pages = [run_app(selected=f"incidents/{record_id}") for _ in range(2)]
+    texts = [[_unescape(m.value) for m in at.markdown] for at in pages]
+    assert texts[0] == texts[1]
+    shown = "\n".join(texts[0])
+    claims = CLAIMS[CLAIMS["incident_id"] == record_id]
+    passages = EVIDENCE[EVIDENCE["record_id"] == record_id]
+    assert shown.count("source: [") == len(claims) + len(passages)
+    assert all(f"**{claimant}** · *{stance}*" in shown for claimant, stance in claims[["claimant", "stance"]].values)
+    assert ("Who attributes it to whom" in shown) and ("Sources, in their own words" in shown)
+    captions = [c.value for c in pages[0].caption]
+    assert ("No attribution reported in the sources." in captions) == claims.empty
+    warnings = [w.value for w in pages[0].warning]
+    assert any("No group has claimed" in w for w in warnings) == (row["claim_status"] == "unclaimed")
+    if row["site_id"]:
+        site = SITES.loc[SITES["site_id"] == row["site_id"]].iloc[0]
+        assert f"**Project site:** {site['name']} ({site['site_type']}; operator: {site['operator']})" in shown
+    else:
+        assert "Project site" not in shown
+    related = ", ".join(row["related_ids"].split("|"))
+    assert (f"**Related or conflicting reports:** {related}" in shown) == bool(related)
+
+
+
 @pytest.mark.parametrize(("kind", "key", "value", "mask"), [c[1:] for c in FILTER_CASES], ids=[c[0] for c in FILTER_CASES])
 def test_each_filter_changes_the_shown_set(kind: str, key: str, value: object, mask: pd.Series) -> None:
     want = expected(mask)
