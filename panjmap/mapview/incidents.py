@@ -6,6 +6,7 @@ imported layer draws in its own colour so provenance reads at a glance.
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Hashable
@@ -64,21 +65,33 @@ def _casualty_texts(records: gpd.GeoDataFrame, fatalities: np.ndarray, injuries:
     several = tags.str.contains(SEVERAL_KILLED_TAG, regex=False).to_numpy()
     keys = pd.Series(list(zip(np.nan_to_num(fatalities, nan=-1), np.nan_to_num(injuries, nan=-1), response, several)))
     codes, uniques = pd.factorize(keys)
-    texts = []
-    for fat, inj, is_response, is_several in uniques:
-        texts.append(casualties_text(pd.Series({
-            "fatalities": None if fat < 0 else fat, "injuries": None if inj < 0 else inj,
-            "event_type": "Strategic developments" if is_response else "", "tags": SEVERAL_KILLED_TAG if is_several else "",
-        })))
-    return texts, codes.tolist()
+    return [_casualty_words(*key) for key in uniques], codes.tolist()
+
+
+# Words per distinct value, kept per process: every filter change of every session asks again
+# for the same few (a Series per call made them ~half of a small layer's payload time).
+@functools.lru_cache(maxsize=4096)
+def _casualty_words(fatalities: float, injuries: float, response: bool, several: bool) -> str:
+    return casualties_text(pd.Series({
+        "fatalities": None if fatalities < 0 else fatalities, "injuries": None if injuries < 0 else injuries,
+        "event_type": "Strategic developments" if response else "", "tags": SEVERAL_KILLED_TAG if several else "",
+    }))
 
 
 def _places(records: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
     """Each record's title place (the reported place of a stand-in) and its stand-in note ("" if none)."""
     if "reported_location" not in records or not records["reported_location"].fillna("").astype(str).str.strip().any():
         return records["location"], pd.Series("", index=records.index)
-    pairs = [(place_title(row), stand_in_note(row)) for _, row in records[["location", "reported_location"]].iterrows()]
+    pairs = [_place_words(location, reported)
+             for location, reported in zip(records["location"].tolist(), records["reported_location"].tolist())]
     return (pd.Series([p for p, _ in pairs], index=records.index), pd.Series([s for _, s in pairs], index=records.index))
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_words(location: object, reported: object) -> tuple[str, str]:
+    """(place_title, stand_in_note) of a record at ``location`` reported at ``reported``."""
+    record = pd.Series({"location": location, "reported_location": reported}, dtype=object)
+    return place_title(record), stand_in_note(record)
 
 
 def _radii(fatalities: np.ndarray, injuries: np.ndarray) -> list[int]:
