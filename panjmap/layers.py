@@ -121,6 +121,21 @@ _FILTERED: ByteBoundedCache[gpd.GeoDataFrame] = ByteBoundedCache(
     max_bytes=128 * 1024**2, sizeof=lambda frame: 8 * (frame.shape[0] + 1) * (frame.shape[1] + 1))
 
 
+# The map's line per layer ("N of M records · K killed ..."), per filtered frame and total: the
+# frames are shared per filters (above; stored layers keep theirs too), so a rerun that changes
+# no filter (a selection, a pan, playback's stop) reads it instead of counting again.
+_SHOWN: ByteBoundedCache[query.Summary] = ByteBoundedCache(max_bytes=4 * 1024**2)
+
+
+def shown_summary(records: gpd.GeoDataFrame, total: int) -> query.Summary:
+    """``query.summarize(records, total)``, made once per records frame and total (read-only: shared)."""
+    found = _SHOWN.get_for([records], total)
+    if found is None:
+        found = query.summarize(records, total)
+        _SHOWN.put_for([records], found, total)
+    return found
+
+
 @dataclass(frozen=True)
 class MemoryLayer(MapLayer):
     key: str

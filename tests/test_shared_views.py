@@ -58,8 +58,21 @@ def test_shared_entries_go_with_their_table() -> None:
     layer = imported_layer("gone", table, 0)
     shown = layer.filtered(ViewState())
     incidents.shared_payload(shown, layer.color)
-    filtered_before, payloads_before = len(layers._FILTERED), len(incidents._PAYLOADS)
+    layers.shown_summary(shown, layer.total())
+    filtered_before, payloads_before, summaries_before = len(layers._FILTERED), len(incidents._PAYLOADS), len(layers._SHOWN)
     del layer, shown
     gc.collect()
     assert len(layers._FILTERED) == filtered_before - 1
     assert len(incidents._PAYLOADS) == payloads_before - 1
+    assert len(layers._SHOWN) == summaries_before - 1
+
+
+def test_summary_line_counted_once_per_frame() -> None:
+    layer = curated_layer(load_dataset())
+    view = ViewState(event_types=("Battles",))
+    summary = layers.shown_summary(layer.filtered(view), layer.total())
+    assert layers.shown_summary(layer.filtered(view.replace(selected="incidents/PNJ002")), layer.total()) is summary
+    assert summary == query.summarize(layer.filtered(view), layer.total())
+    assert summary.shown == len(layer.filtered(view)) < layer.total()
+    assert layers.shown_summary(layer.filtered(view), 1000).total == 1000
+    assert layers.shown_summary(layer.filtered(ViewState()), layer.total()).shown > summary.shown
