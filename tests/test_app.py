@@ -252,6 +252,10 @@ def test_detail_panel_shows_the_records_sections(record_id: str) -> None:
         assert "Project site" not in shown
     related = ", ".join(row["related_ids"].split("|"))
     assert (f"**Related or conflicting reports:** {related}" in shown) == bool(related)
+    for at in pages:
+        fields = dict(at.dataframe[-1].value[["field", "value"]].values)
+        assert {name: fields[name] for name in ("event_id_cnty", "location", "notes")} == \
+            {name: row[name] for name in ("event_id_cnty", "location", "notes")}
 
 
 

@@ -25,9 +25,9 @@ from panjmap.ui.text import md
 _BLOCKS = "\n\n"  # Markdown blocks in one element: a blank line ends a quote and its source line
 
 
-def _field_table(record: pd.Series, columns: list[str]) -> pd.DataFrame:
+def _field_table(record: pd.Series) -> pd.DataFrame:
     rows = []
-    for col in columns:
+    for col in INCIDENT_COLUMNS:
         value = record.get(col)
         if isinstance(value, pd.Timestamp):
             value = value.date().isoformat()
@@ -77,20 +77,22 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         original = json.loads(record["original"]) if record.get("original") else {}
         st.dataframe(pd.DataFrame({"column": list(original), "value": [str(v) for v in original.values()]}),
                      hide_index=True, width="stretch")
+    fields = curated_text(dataset, record).fields if layer.key == CURATED_KEY else _field_table(record)
     with st.expander("Every field"):
-        st.dataframe(_field_table(record, list(INCIDENT_COLUMNS)), hide_index=True, width="stretch")
+        st.dataframe(fields, hide_index=True, width="stretch")
     return None
 
 
 @dataclass(frozen=True)
 class CuratedText:
-    """The Markdown of a curated record's own sections ("" where a section has nothing)."""
+    """The Markdown of a curated record's own sections ("" where a section has nothing) and its fields."""
 
     unclaimed: bool
     site: str
     claims: str  # "": no attribution reported
     quotes: str
     related: str
+    fields: pd.DataFrame  # shared: never changed in place
 
 
 _STANCES_CAPTION = "Stances: " + "; ".join(f"{k}: {v}" for k, v in STANCES.items()) + "."
@@ -149,7 +151,7 @@ def _make_curated_text(dataset: Dataset, record: pd.Series) -> CuratedText:
                           for row in dataset.evidence_for(record["event_id_cnty"]).to_dict("records"))
     related = ("**Related or conflicting reports:** " + ", ".join(md(r) for r in record["related_ids"].split("|"))
                if record["related_ids"] else "")
-    return CuratedText(record["claim_status"] == "unclaimed", site, claims, quotes, related)
+    return CuratedText(record["claim_status"] == "unclaimed", site, claims, quotes, related, _field_table(record))
 
 
 def _cite(dataset: Dataset, source_file: str, quote: str) -> str:
