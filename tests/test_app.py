@@ -224,6 +224,19 @@ def _set(at: AppTest, kind: str, key: str, value: object) -> None:
         widget.set_value(value)
 
 
+def test_export_panel_is_made_only_while_open() -> None:
+    """Closed (as every page opens), the panel sends no buttons; opened, all of them, for the view."""
+    at = run_app(text="drone")
+    assert "Export this view: snapshot, standalone map, data, permalink" in [e.label for e in at.expander]
+    assert not at.get("download_button")
+    at.session_state["panj_export_panel"] = True  # what the browser sends when the user opens it
+    at.run()
+    assert_healthy(at)
+    assert len(at.get("download_button")) == 9
+    assert any(c.value.startswith("Everything below reflects") and "drone" in c.value for c in at.caption)
+
+
+
 SITES = _csv("sites")
 
 
@@ -252,7 +265,10 @@ def test_detail_panel_shows_the_records_sections(record_id: str) -> None:
         assert "Project site" not in shown
     related = ", ".join(row["related_ids"].split("|"))
     assert (f"**Related or conflicting reports:** {related}" in shown) == bool(related)
-    for at in pages:
+    for at in pages:  # "Every field", made when opened
+        assert not at.dataframe
+        at.session_state["panj_every_field"] = True
+        at.run()
         fields = dict(at.dataframe[-1].value[["field", "value"]].values)
         assert {name: fields[name] for name in ("event_id_cnty", "location", "notes")} == \
             {name: row[name] for name in ("event_id_cnty", "location", "notes")}

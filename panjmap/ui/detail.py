@@ -22,6 +22,7 @@ from panjmap.schema import CONTEXT_SCOPE, INCIDENT_COLUMNS, STANCES
 from panjmap.sources import citation, passage_link
 from panjmap.ui.text import md
 
+FIELDS_KEY = "panj_every_field"
 _BLOCKS = "\n\n"  # Markdown blocks in one element: a blank line ends a quote and its source line
 
 
@@ -77,9 +78,10 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         original = json.loads(record["original"]) if record.get("original") else {}
         st.dataframe(pd.DataFrame({"column": list(original), "value": [str(v) for v in original.values()]}),
                      hide_index=True, width="stretch")
-    fields = curated_text(dataset, record).fields if layer.key == CURATED_KEY else _field_table(record)
-    with st.expander("Every field"):
-        st.dataframe(fields, hide_index=True, width="stretch")
+    every_field = st.expander("Every field", key=FIELDS_KEY, on_change="rerun")
+    if every_field.open:  # made only while open: a table is converted to Arrow and sent on every rerun
+        fields = curated_text(dataset, record).fields if layer.key == CURATED_KEY else _field_table(record)
+        every_field.dataframe(fields, hide_index=True, width="stretch")
     return None
 
 
