@@ -98,7 +98,11 @@ class MapLayer(ABC):
     def feature_group(self, state: ViewState, filtered: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
         """The layer's map group for ``state``; pass ``filtered`` (= self.filtered(state)) if already made."""
         records = self.filtered(state) if filtered is None else filtered
-        return incident_layer(records, key=self.key, label=self.label, color=self.color)
+        return incident_layer(records, key=self.key, label=self.label, color=self.color, source=self.table())
+
+    def table(self) -> gpd.GeoDataFrame | None:
+        """All the layer's records in one frame, if it holds them (its views are rows of it)."""
+        return None
 
 
 def capped_notice(layer: MapLayer, state: ViewState, shown: int) -> str:
@@ -154,6 +158,9 @@ class MemoryLayer(MapLayer):
 
     def matching(self, state: ViewState) -> int:
         return len(self.filtered(state))
+
+    def table(self) -> gpd.GeoDataFrame:
+        return self.records.records
 
     def total(self) -> int:
         return len(self.records.records)
