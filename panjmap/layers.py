@@ -125,6 +125,8 @@ _FILTERED: ByteBoundedCache[gpd.GeoDataFrame] = ByteBoundedCache(
     max_bytes=128 * 1024**2, sizeof=lambda frame: 8 * (frame.shape[0] + 1) * (frame.shape[1] + 1))
 
 
+# Selected records' rows per (table, record id), ~2 KB each.
+_RECORDS: ByteBoundedCache[pd.Series] = ByteBoundedCache(max_bytes=8 * 1024**2, sizeof=lambda row: 2048)
 # The map's line per layer ("N of M records · K killed ..."), per filtered frame and total: the
 # frames are shared per filters (above; stored layers keep theirs too), so a rerun that changes
 # no filter (a selection, a pan, playback's stop) reads it instead of counting again.
@@ -166,10 +168,18 @@ class MemoryLayer(MapLayer):
         return len(self.records.records)
 
     def record(self, record_id: str) -> pd.Series | None:
-        # Asked on every rerun with a selection: the ids are indexed once per loaded table.
+        """Shared, so never to be changed in place."""
+        # Asked twice on every rerun with a selection: the ids are indexed once per loaded table,
+        # and a selected record's row is made once (a row of mixed types is a costly Series).
         records = self.records.records
-        position = once_per(records, _positions).get(record_id)
-        return records.iloc[position] if position is not None else None
+        found = _RECORDS.get_for([records], record_id)
+        if found is None:
+            position = once_per(records, _positions).get(record_id)
+            if position is None:
+                return None
+            found = records.iloc[position]
+            _RECORDS.put_for([records], found, record_id)
+        return found
 
     def summary(self) -> LayerSummary:
         table = self.records.records

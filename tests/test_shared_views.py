@@ -95,3 +95,12 @@ def test_payload_from_the_tables_rows_equals_the_payload_of_the_frame() -> None:
     some = curated.iloc[[5, 2, 9]]  # any rows, in any order
     assert incidents._payload_of(some, None, curated) == incidents.incident_payload(some)
     assert incidents._payload_of(some, None, curated.iloc[:4]) == incidents.incident_payload(some)  # not all its rows
+
+
+def test_a_selected_record_is_one_shared_row() -> None:
+    layer = curated_layer(load_dataset())
+    records = layer.table()
+    row = layer.record("PNJ019")
+    assert layer.record("PNJ019") is row
+    pd.testing.assert_series_equal(row, records.iloc[int((records["event_id_cnty"] == "PNJ019").argmax())])
+    assert layer.record("PNJ019-not-a-record") is None
