@@ -98,7 +98,7 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
                  "Try again, or choose another format.")
     failures.clear()
     # Lazy: its ~20 elements (9 download buttons) are made only while it is open. Sent closed on
-    # every rerun they were ~8% of the server's CPU per action (docs/benchmarks.md, "CPU per action").
+    # every rerun they were ~7% of the server's CPU per action (docs/benchmarks.md, "CPU per action").
     panel = st.expander("Export this view: snapshot, standalone map, data, permalink", expanded=False,
                         key=PANEL_KEY, on_change="rerun")
     if not panel.open:
