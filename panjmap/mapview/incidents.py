@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import sys
 import threading
-from dataclasses import dataclass
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -20,6 +20,7 @@ import pyarrow as pa  # installed with streamlit (and pandas' string columns)
 import pyarrow.compute as pc
 
 from panjmap.cache import ByteBoundedCache
+from panjmap.data import located_mask
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer, SelectionSync
 from panjmap.record_text import NON_VIOLENT_EVENT_TYPES, casualties_text, place_title, stand_in_note
@@ -76,7 +77,7 @@ def _row_values(records: gpd.GeoDataFrame) -> _RowValues:
     fatalities = _numbers(records["fatalities"])
     injuries = _numbers(records["injuries"])
     scale = 10**COORD_DECIMALS
-    located_rows = ~(geometry.isna() | geometry.is_empty).to_numpy()
+    located_rows = located_mask(records).to_numpy()
     lat = np.where(located_rows, np.round(geometry.y.to_numpy() * scale), 0).astype(np.int64)
     lon = np.where(located_rows, np.round(geometry.x.to_numpy() * scale), 0).astype(np.int64)
     reported = (records["reported_location"].fillna("").astype(str).str.strip() != "").to_numpy() \
@@ -214,7 +215,6 @@ def _encode(rows: _RowValues, at: np.ndarray, color: str | None) -> tuple[list[d
     casualty_codes, casualty_keys = pd.factorize(rows.casualties[at])
     lat, lon = rows.lat[at], rows.lon[at]
     lat0, lon0 = (int(lat.min()), int(lon.min())) if len(at) else (0, 0)
-    codes = {name: i for i, name in enumerate(type_names)}
     columns = {
         "day0": pd.Timestamp(day0).strftime("%Y-%m-%d"),
         "locs": locs,
@@ -225,7 +225,7 @@ def _encode(rows: _RowValues, at: np.ndarray, color: str | None) -> tuple[list[d
         "lon0": lon0,
         "lat": (lat - lat0).tolist(),
         "lon": (lon - lon0).tolist(),
-        "t": [codes[name] for name in event_types],
+        "t": np.searchsorted(np.array(type_names, dtype=object), event_types).tolist(),  # index into types
         "r": rows.radius[at].tolist(),
         "gp": rows.gp[at].tolist(),
         "tp": rows.tp[at].tolist(),
