@@ -98,7 +98,11 @@ class MapLayer(ABC):
     def feature_group(self, state: ViewState, filtered: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
         """The layer's map group for ``state``; pass ``filtered`` (= self.filtered(state)) if already made."""
         records = self.filtered(state) if filtered is None else filtered
-        return incident_layer(records, key=self.key, label=self.label, color=self.color)
+        return incident_layer(records, key=self.key, label=self.label, color=self.color, source=self.table())
+
+    def table(self) -> gpd.GeoDataFrame | None:
+        """All the layer's records in one frame, if it holds them (its views are rows of it)."""
+        return None
 
 
 def capped_notice(layer: MapLayer, state: ViewState, shown: int) -> str:
@@ -121,6 +125,19 @@ _FILTERED: ByteBoundedCache[gpd.GeoDataFrame] = ByteBoundedCache(
     max_bytes=128 * 1024**2, sizeof=lambda frame: 8 * (frame.shape[0] + 1) * (frame.shape[1] + 1))
 
 
+# Selected records' rows per (table, record id), ~2 KB each.
+_RECORDS: ByteBoundedCache[pd.Series] = ByteBoundedCache(max_bytes=8 * 1024**2, sizeof=lambda row: 2048)
+# The map's line per layer ("N of M records · K killed ..."), per filtered frame and total: the
+# frames are shared per filters (above; stored layers keep theirs too), so a rerun that changes
+# no filter (a selection, a pan, playback's stop) reads it instead of counting again.
+_SHOWN: ByteBoundedCache[query.Summary] = ByteBoundedCache(max_bytes=4 * 1024**2)
+
+
+def shown_summary(records: gpd.GeoDataFrame, total: int) -> query.Summary:
+    """``query.summarize(records, total)``, made once per records frame and total (read-only: shared)."""
+    return _SHOWN.get_or_make(total, lambda: query.summarize(records, total), owners=[records])
+
+
 @dataclass(frozen=True)
 class MemoryLayer(MapLayer):
     key: str
@@ -136,14 +153,21 @@ class MemoryLayer(MapLayer):
     def matching(self, state: ViewState) -> int:
         return len(self.filtered(state))
 
+    def table(self) -> gpd.GeoDataFrame:
+        return self.records.records
+
     def total(self) -> int:
         return len(self.records.records)
 
     def record(self, record_id: str) -> pd.Series | None:
-        # Asked on every rerun with a selection: the ids are indexed once per loaded table.
+        """Shared, so never to be changed in place."""
+        # Asked twice on every rerun with a selection: the ids are indexed once per loaded table,
+        # and a selected record's row is made once (a row of mixed types is a costly Series).
         records = self.records.records
         position = once_per(records, _positions).get(record_id)
-        return records.iloc[position] if position is not None else None
+        if position is None:
+            return None
+        return _RECORDS.get_or_make(record_id, lambda: records.iloc[position], owners=[records])
 
     def summary(self) -> LayerSummary:
         return _SUMMARIES.get_or_make(None, lambda: _summarize(self.records), owners=[self.records.records])

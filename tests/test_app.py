@@ -224,6 +224,57 @@ def _set(at: AppTest, kind: str, key: str, value: object) -> None:
         widget.set_value(value)
 
 
+def test_export_panel_is_made_only_while_open() -> None:
+    """Closed (as every page opens), the panel sends no buttons; opened, all of them, for the view."""
+    at = run_app(text="drone")
+    assert "Export this view: snapshot, standalone map, data, permalink" in [e.label for e in at.expander]
+    assert not at.get("download_button")
+    at.session_state["panj_export_panel"] = True  # what the browser sends when the user opens it
+    at.run()
+    assert_healthy(at)
+    assert len(at.get("download_button")) == 9
+    assert any(c.value.startswith("Everything below reflects") and "drone" in c.value for c in at.caption)
+
+
+
+SITES = _csv("sites")
+
+
+@pytest.mark.parametrize("record_id", ["PNJ019", "PNJ023"])  # a site, claims and an unclaimed banner; related reports
+def test_detail_panel_shows_the_records_sections(record_id: str) -> None:
+    """Every claim and source passage of the record, its site and related reports; a second session
+    (its text from the process's cache) reads the same."""
+    row = INC.loc[INC["event_id_cnty"] == record_id].iloc[0]
+    pages = [run_app(selected=f"incidents/{record_id}") for _ in range(2)]
+    texts = [[_unescape(m.value) for m in at.markdown] for at in pages]
+    assert texts[0] == texts[1]
+    shown = "\n".join(texts[0])
+    claims = CLAIMS[CLAIMS["incident_id"] == record_id]
+    passages = EVIDENCE[EVIDENCE["record_id"] == record_id]
+    assert shown.count("source: [") == len(claims) + len(passages)
+    assert all(f"**{claimant}** · *{stance}*" in shown for claimant, stance in claims[["claimant", "stance"]].values)
+    assert ("Who attributes it to whom" in shown) and ("Sources, in their own words" in shown)
+    captions = [c.value for c in pages[0].caption]
+    assert ("No attribution reported in the sources." in captions) == claims.empty
+    warnings = [w.value for w in pages[0].warning]
+    assert any("No group has claimed" in w for w in warnings) == (row["claim_status"] == "unclaimed")
+    if row["site_id"]:
+        site = SITES.loc[SITES["site_id"] == row["site_id"]].iloc[0]
+        assert f"**Project site:** {site['name']} ({site['site_type']}; operator: {site['operator']})" in shown
+    else:
+        assert "Project site" not in shown
+    related = ", ".join(row["related_ids"].split("|"))
+    assert (f"**Related or conflicting reports:** {related}" in shown) == bool(related)
+    for at in pages:  # "Every field", made when opened
+        assert not at.dataframe
+        at.session_state["panj_every_field"] = True
+        at.run()
+        fields = dict(at.dataframe[-1].value[["field", "value"]].values)
+        assert {name: fields[name] for name in ("event_id_cnty", "location", "notes")} == \
+            {name: row[name] for name in ("event_id_cnty", "location", "notes")}
+
+
+
 @pytest.mark.parametrize(("kind", "key", "value", "mask"), [c[1:] for c in FILTER_CASES], ids=[c[0] for c in FILTER_CASES])
 def test_each_filter_changes_the_shown_set(kind: str, key: str, value: object, mask: pd.Series) -> None:
     want = expected(mask)

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+import folium
 import pytest
 import streamlit_folium
 
@@ -109,3 +110,20 @@ def test_cache_is_bounded(sent: list[dict[str, Any]], builds: list[ViewState], m
         _show(ViewState(), mount=ViewState(zoom=zoom))
     assert len(builds) == 4  # zoom 6 had been dropped for 8
     assert len(map_component._cache) == 2
+
+
+def test_feature_groups_rendered_once_per_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reruns showing the same filters and selection reuse the groups' script; it is what st_folium makes."""
+    rendered: list[int] = []
+    render = map_component._render_group
+    monkeypatch.setattr(map_component, "_render_group", lambda group, idx: rendered.append(idx) or render(group, idx))
+    monkeypatch.setattr(map_component, "_GROUP_SCRIPTS", type(map_component._GROUP_SCRIPTS)(max_bytes=2**20))
+    first = map_component.feature_groups_script(_groups(FILTERED))
+    assert rendered == [0, 1]
+    assert map_component.feature_groups_script(_groups(FILTERED.replace(zoom=9, center=(37.0, 70.0)))) == first
+    assert rendered == [0, 1]
+    other = map_component.feature_groups_script(_groups(FILTERED.replace(selected="incidents/PNJ001")))
+    assert rendered == [0, 1, 1] and other != first  # only the selection's group is new
+    host = folium.Map(tiles=None)
+    assert first == "".join(streamlit_folium._get_feature_group_string(group, map=host, idx=idx)
+                            for idx, group in enumerate(_groups(FILTERED)))

@@ -58,8 +58,49 @@ def test_shared_entries_go_with_their_table() -> None:
     layer = imported_layer("gone", table, 0)
     shown = layer.filtered(ViewState())
     incidents.shared_payload(shown, layer.color)
-    filtered_before, payloads_before = len(layers._FILTERED), len(incidents._PAYLOADS)
+    layers.shown_summary(shown, layer.total())
+    filtered_before, payloads_before, summaries_before = len(layers._FILTERED), len(incidents._PAYLOADS), len(layers._SHOWN)
     del layer, shown
     gc.collect()
     assert len(layers._FILTERED) == filtered_before - 1
     assert len(incidents._PAYLOADS) == payloads_before - 1
+    assert len(layers._SHOWN) == summaries_before - 1
+
+
+def test_summary_line_counted_once_per_frame() -> None:
+    layer = curated_layer(load_dataset())
+    view = ViewState(event_types=("Battles",))
+    summary = layers.shown_summary(layer.filtered(view), layer.total())
+    assert layers.shown_summary(layer.filtered(view.replace(selected="incidents/PNJ002")), layer.total()) is summary
+    assert summary == query.summarize(layer.filtered(view), layer.total())
+    assert summary.shown == len(layer.filtered(view)) < layer.total()
+    assert layers.shown_summary(layer.filtered(view), 1000).total == 1000
+    assert layers.shown_summary(layer.filtered(ViewState()), layer.total()).shown > summary.shown
+
+
+def test_payload_from_the_tables_rows_equals_the_payload_of_the_frame() -> None:
+    """A filter change encodes its rows from values derived once per table: the same payload."""
+    dataset = load_dataset()
+    curated = dataset.incidents
+    table = curated.head(12).copy()
+    table["event_id_cnty"] = [f"X-{i}" if i % 5 else f"free text {i}" for i in range(len(table))]  # some not prefix+number
+    table["reported_location"] = ["Somewhere district" if i % 3 == 0 else "" for i in range(len(table))]
+    table["event_date"] = table["event_date"].dt.strftime("%Y-%m-%d")
+    table["end_date"] = table["end_date"].dt.strftime("%Y-%m-%d")
+    for layer in (curated_layer(dataset), imported_layer("odd ids", table, 2)):
+        for view in (ViewState(), ViewState(context=True), ViewState(event_types=("Battles",)), ViewState(text="drone"),
+                     ViewState(text="no such words anywhere"), ViewState(date_from=pd.Timestamp("2025-01-01").date())):
+            records = layer.filtered(view)
+            assert incidents._payload_of(records, layer.color, layer.table()) == incidents.incident_payload(records, layer.color)
+    some = curated.iloc[[5, 2, 9]]  # any rows, in any order
+    assert incidents._payload_of(some, None, curated) == incidents.incident_payload(some)
+    assert incidents._payload_of(some, None, curated.iloc[:4]) == incidents.incident_payload(some)  # not all its rows
+
+
+def test_a_selected_record_is_one_shared_row() -> None:
+    layer = curated_layer(load_dataset())
+    records = layer.table()
+    row = layer.record("PNJ019")
+    assert layer.record("PNJ019") is row
+    pd.testing.assert_series_equal(row, records.iloc[int((records["event_id_cnty"] == "PNJ019").argmax())])
+    assert layer.record("PNJ019-not-a-record") is None

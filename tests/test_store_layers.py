@@ -187,6 +187,7 @@ def test_the_app_says_what_a_capped_view_leaves_out(pair, store_url: str, monkey
     monkeypatch.setattr(stored, "MAX_SHOWN", 7)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params.update(ViewState(layers=(*DEFAULT_LAYERS, layer.key), text="kishlak").to_query())
+    at.session_state[export_panel.PANEL_KEY] = True  # the export panel open: its notice is made only then
     at.run()
     assert not at.exception, at.exception
     notice = "Showing 7 of 60 records (the earliest by date) — narrow the window or the filters to see the rest."

@@ -130,10 +130,13 @@ window.PANJ.incidentLayer({{ this.payload }}, {{ this._parent.get_name() }});
     def __init__(self, key: str, label: str, types: list[dict], columns: dict[str, list], mode: str):
         super().__init__()
         self._name = "IncidentLayer"
-        self.payload = js_json(
-            {"key": key, "label": label, "types": types, "columns": columns, "mode": mode,
-             "rings": {str(k): v for k, v in PRECISION_RING_M.items()}}
-        )
+        self.data = {"key": key, "label": label, "types": types, "columns": columns, "mode": mode,
+                     "rings": {str(k): v for k, v in PRECISION_RING_M.items()}}
+
+    @property
+    def payload(self) -> str:
+        """The data as JSON, made when the layer is rendered (a cached script needs none: map_component)."""
+        return js_json(self.data)
 
 
 class LayerControl(_PlainScript):

@@ -6,7 +6,10 @@ imported layer draws in its own colour so provenance reads at a glance.
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -16,7 +19,7 @@ import pyarrow as pa  # installed with streamlit (and pandas' string columns)
 import pyarrow.compute as pc
 
 from panjmap.cache import ByteBoundedCache
-from panjmap.data import located
+from panjmap.data import located_mask
 from panjmap.mapview import style
 from panjmap.mapview.elements import IncidentLayer, SelectionSync
 from panjmap.record_text import NON_VIOLENT_EVENT_TYPES, casualties_text, place_title, stand_in_note
@@ -36,23 +39,79 @@ def _numbers(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _codes(values: np.ndarray, missing: int) -> list[int]:
-    """Whole numbers with ``missing`` in place of NaN (smaller than JSON null)."""
-    return np.where(np.isnan(values), missing, values).astype(np.int64).tolist()
+@dataclass(frozen=True)
+class _RowValues:
+    """Per record of a frame, what its payload encodes (see ``incident_payload``), in row order."""
+
+    located: np.ndarray  # bool: has a map location
+    event_type: np.ndarray  # str
+    start: np.ndarray  # datetime64
+    end: np.ndarray
+    lat: np.ndarray  # whole 1e-4 degrees (0 where not located)
+    lon: np.ndarray
+    radius: np.ndarray
+    gp: np.ndarray  # precision codes, 0 where missing
+    tp: np.ndarray
+    location: np.ndarray  # str ("" where missing)
+    reported: np.ndarray  # bool: a reported_location is given
+    place: np.ndarray  # str: place_title
+    stand_in: np.ndarray  # str: stand_in_note
+    casualties: np.ndarray  # index into casualty_texts
+    casualty_texts: list[str]
+    actor: np.ndarray  # str
+    id_text: np.ndarray  # str
+    id_prefix: np.ndarray  # str
+    id_matched: np.ndarray  # bool: the id is a prefix and a whole number
+    id_number: np.ndarray  # int64
+
+    @property
+    def nbytes(self) -> int:
+        """An estimate: 8 bytes per array cell plus ~48 per string cell (the strings themselves)."""
+        return sum(8 * len(v) + (48 * len(v) if v.dtype == object else 0)
+                   for v in vars(self).values() if isinstance(v, np.ndarray))
 
 
-def _days(series: pd.Series, day0: pd.Timestamp) -> np.ndarray:
-    return (pd.to_datetime(series) - day0).dt.days.to_numpy(dtype=np.int64)
+def _row_values(records: gpd.GeoDataFrame) -> _RowValues:
+    geometry = records.geometry
+    fatalities = _numbers(records["fatalities"])
+    injuries = _numbers(records["injuries"])
+    scale = 10**COORD_DECIMALS
+    located_rows = located_mask(records).to_numpy()
+    lat = np.where(located_rows, np.round(geometry.y.to_numpy() * scale), 0).astype(np.int64)
+    lon = np.where(located_rows, np.round(geometry.x.to_numpy() * scale), 0).astype(np.int64)
+    reported = (records["reported_location"].fillna("").astype(str).str.strip() != "").to_numpy() \
+        if "reported_location" in records else np.zeros(len(records), dtype=bool)
+    pairs = [_place_words(location, rep) for location, rep in
+             zip(records["location"].tolist(), records["reported_location"].tolist())] if reported.any() else []
+    casualty_codes, casualty_texts = _casualty_texts(records, fatalities, injuries)
+    id_text = records["event_id_cnty"].astype(str).to_numpy(dtype=object)
+    parts = pc.extract_regex(pa.array(id_text.tolist(), type=pa.string()), _ID_GROUPS)  # vectorised (RE2)
+    matched = parts.is_valid()
+    numbers = pc.cast(pc.if_else(matched, parts.field("n"), "0"), pa.int64()).to_numpy(zero_copy_only=False)
+    return _RowValues(
+        located=located_rows,
+        event_type=records["event_type"].to_numpy(dtype=object),
+        start=pd.to_datetime(records["event_date"]).to_numpy(),
+        end=pd.to_datetime(records["end_date"]).to_numpy(),
+        lat=lat, lon=lon,
+        radius=_radii(fatalities, injuries),
+        gp=_codes(_numbers(records["geo_precision"]), 0),
+        tp=_codes(_numbers(records["time_precision"]), 0),
+        location=records["location"].fillna("").astype(str).to_numpy(dtype=object),
+        reported=reported,
+        place=np.array([p for p, _ in pairs] or [""] * len(records), dtype=object),
+        stand_in=np.array([n for _, n in pairs] or [""] * len(records), dtype=object),
+        casualties=casualty_codes, casualty_texts=casualty_texts,
+        actor=records["actor1"].fillna("").astype(str).to_numpy(dtype=object),
+        id_text=id_text,
+        id_prefix=pc.if_else(matched, parts.field("p"), "").to_numpy(zero_copy_only=False).astype(object),
+        id_matched=matched.to_numpy(zero_copy_only=False),
+        id_number=numbers,
+    )
 
 
-def _table(series: pd.Series) -> tuple[list[str], list[int]]:
-    """Dictionary-encode repeated strings (locations, actors): the table and each row's index."""
-    codes, uniques = pd.factorize(series.fillna("").astype(str))
-    return list(uniques), codes.tolist()
-
-
-def _casualty_texts(records: gpd.GeoDataFrame, fatalities: np.ndarray, injuries: np.ndarray) -> tuple[list[str], list[int]]:
-    """Casualties in words per record ("2 killed; injured: not reported"), dictionary-encoded.
+def _casualty_texts(records: gpd.GeoDataFrame, fatalities: np.ndarray, injuries: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Casualties in words ("2 killed; injured: not reported"): each record's index into the words.
 
     The words come from records.casualties_text, once per distinct (killed, injured,
     response, several) combination, so a 100k-record import costs a handful of calls.
@@ -62,41 +121,52 @@ def _casualty_texts(records: gpd.GeoDataFrame, fatalities: np.ndarray, injuries:
     several = tags.str.contains(SEVERAL_KILLED_TAG, regex=False).to_numpy()
     keys = pd.Series(list(zip(np.nan_to_num(fatalities, nan=-1), np.nan_to_num(injuries, nan=-1), response, several)))
     codes, uniques = pd.factorize(keys)
-    texts = []
-    for fat, inj, is_response, is_several in uniques:
-        texts.append(casualties_text(pd.Series({
-            "fatalities": None if fat < 0 else fat, "injuries": None if inj < 0 else inj,
-            "event_type": "Strategic developments" if is_response else "", "tags": SEVERAL_KILLED_TAG if is_several else "",
-        })))
-    return texts, codes.tolist()
+    return codes, [_casualty_words(*key) for key in uniques]
 
 
-def _places(records: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
-    """Each record's title place (the reported place of a stand-in) and its stand-in note ("" if none)."""
-    if "reported_location" not in records or not records["reported_location"].fillna("").astype(str).str.strip().any():
-        return records["location"], pd.Series("", index=records.index)
-    pairs = [(place_title(row), stand_in_note(row)) for _, row in records[["location", "reported_location"]].iterrows()]
-    return (pd.Series([p for p, _ in pairs], index=records.index), pd.Series([s for _, s in pairs], index=records.index))
+# Words per distinct value, kept per process: every filter change of every session asks again
+# for the same few (a Series per call made them ~half of a small layer's payload time).
+@functools.lru_cache(maxsize=4096)
+def _casualty_words(fatalities: float, injuries: float, response: bool, several: bool) -> str:
+    return casualties_text(pd.Series({
+        "fatalities": None if fatalities < 0 else fatalities, "injuries": None if injuries < 0 else injuries,
+        "event_type": "Strategic developments" if response else "", "tags": SEVERAL_KILLED_TAG if several else "",
+    }))
 
 
-def _radii(fatalities: np.ndarray, injuries: np.ndarray) -> list[int]:
+@functools.lru_cache(maxsize=4096)
+def _place_words(location: object, reported: object) -> tuple[str, str]:
+    """(place_title, stand_in_note) of a record at ``location`` reported at ``reported``."""
+    record = pd.Series({"location": location, "reported_location": reported}, dtype=object)
+    return place_title(record), stand_in_note(record)
+
+
+def _radii(fatalities: np.ndarray, injuries: np.ndarray) -> np.ndarray:
     """style.marker_radius per record, computed once per distinct casualty count."""
     casualties = np.nan_to_num(fatalities) + np.nan_to_num(injuries)
     distinct, inverse = np.unique(casualties, return_inverse=True)
     radius = np.array([round(style.marker_radius(float(c), 0)) for c in distinct], dtype=np.int64)
-    return radius[inverse.reshape(-1)].tolist()
+    return radius[inverse.reshape(-1)]
 
 
-def _ids(ids: pd.Series) -> dict[str, list]:
+def _codes(values: np.ndarray, missing: int) -> np.ndarray:
+    """Whole numbers with ``missing`` in place of NaN (smaller than JSON null)."""
+    return np.where(np.isnan(values), missing, values).astype(np.int64)
+
+
+def _table(values: np.ndarray) -> tuple[list[str], list[int]]:
+    """Dictionary-encode repeated strings (locations, actors): the table and each row's index."""
+    codes, uniques = pd.factorize(values)
+    return list(uniques), codes.tolist()
+
+
+def _ids(rows: _RowValues, at: np.ndarray) -> dict[str, list]:
     """Record ids, as ``idp`` (prefixes) + ``idk`` (prefix index; empty if one) + ``idn`` (number)
     when every id is a prefix and a whole number, like ACLED's "TJK12345"; else as strings (``ids``)."""
-    text = ids.astype(str).tolist()
-    parts = pc.extract_regex(pa.array(text, type=pa.string()), _ID_GROUPS)  # vectorised (RE2)
-    if not text or parts.null_count:
-        return {"ids": text}
-    codes, table = pd.factorize(parts.field("p").to_numpy(zero_copy_only=False))
-    numbers = pc.cast(parts.field("n"), pa.int64()).to_numpy()
-    return {"idp": list(table), "idk": codes.tolist() if len(table) > 1 else [], "idn": _deltas(numbers)}
+    if not len(at) or not rows.id_matched[at].all():
+        return {"ids": rows.id_text[at].tolist()}
+    codes, table = pd.factorize(rows.id_prefix[at])
+    return {"idp": list(table), "idk": codes.tolist() if len(table) > 1 else [], "idn": _deltas(rows.id_number[at])}
 
 
 def _deltas(values: np.ndarray) -> list[int]:
@@ -119,47 +189,52 @@ def incident_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tup
     note of a record placed at a stand-in point (``st`` empty when none is).
     Vectorised: no Python work per record beyond making the lists.
     """
-    records = located(records)
-    type_names = sorted(set(records["event_type"]))
+    return _encode(_row_values(records), np.arange(len(records)), color)
+
+
+def _encode(rows: _RowValues, at: np.ndarray, color: str | None) -> tuple[list[dict], dict[str, list]]:
+    """The payload of the records at positions ``at`` of ``rows`` (see incident_payload)."""
+    at = at[rows.located[at]]
+    event_types = rows.event_type[at]
+    type_names = sorted(set(event_types))
     types = []
     for name in type_names:
         symbol = style.symbol_for(name)
         types.append({"name": name, "color": color or symbol.color, "shape": symbol.shape})
-    fatalities = _numbers(records["fatalities"])
-    injuries = _numbers(records["injuries"])
-    start = pd.to_datetime(records["event_date"])
-    day0 = start.min() if len(records) else pd.Timestamp("2000-01-01")
-    days = _days(records["event_date"], day0)
-    places, stand_ins = _places(records)
-    locs, loc_codes = _table(places)
-    stand_in_texts, stand_in_codes = _table(stand_ins)
-    casualty_texts, casualty_codes = _casualty_texts(records, fatalities, injuries)
-    actors, actor_codes = _table(records["actor1"])
-    scale = 10**COORD_DECIMALS
-    lat = np.round(records.geometry.y.to_numpy() * scale).astype(np.int64)
-    lon = np.round(records.geometry.x.to_numpy() * scale).astype(np.int64)
-    lat0, lon0 = (int(lat.min()), int(lon.min())) if len(records) else (0, 0)
+    start, end = rows.start[at], rows.end[at]
+    day0 = start.min() if len(at) else np.datetime64("2000-01-01")
+    day = np.timedelta64(1, "D")
+    days = (start - day0) // day
+    if rows.reported[at].any():  # the place as reported; else the mapped location as it is
+        locs, loc_codes = _table(rows.place[at])
+        stand_in_texts, stand_in_codes = _table(rows.stand_in[at])
+    else:
+        locs, loc_codes = _table(rows.location[at])
+        stand_in_texts, stand_in_codes = _table(np.full(len(at), "", dtype=object))
+    casualty_codes, casualty_keys = pd.factorize(rows.casualties[at])
+    lat, lon = rows.lat[at], rows.lon[at]
+    lat0, lon0 = (int(lat.min()), int(lon.min())) if len(at) else (0, 0)
     columns = {
-        "day0": day0.strftime("%Y-%m-%d"),
+        "day0": pd.Timestamp(day0).strftime("%Y-%m-%d"),
         "locs": locs,
-        "actors": actors,
-        **_ids(records["event_id_cnty"]),
-        "cs": scale,
+        "actors": (actors := _table(rows.actor[at]))[0],
+        **_ids(rows, at),
+        "cs": 10**COORD_DECIMALS,
         "lat0": lat0,
         "lon0": lon0,
         "lat": (lat - lat0).tolist(),
         "lon": (lon - lon0).tolist(),
-        "t": pd.Categorical(records["event_type"], categories=type_names).codes.astype(np.int64).tolist(),
-        "r": _radii(fatalities, injuries),
-        "gp": _codes(_numbers(records["geo_precision"]), 0),
-        "tp": _codes(_numbers(records["time_precision"]), 0),
+        "t": np.searchsorted(np.array(type_names, dtype=object), event_types).tolist(),  # index into types
+        "r": rows.radius[at].tolist(),
+        "gp": rows.gp[at].tolist(),
+        "tp": rows.tp[at].tolist(),
         "d": _deltas(days),
-        "span": (_days(records["end_date"], day0) - days).tolist(),
+        "span": ((end - day0) // day - days).tolist(),
         "loc": loc_codes,
-        "actor": actor_codes,
+        "actor": actors[1],
         # Text made in Python (records.py), so every renderer words unknown counts alike.
-        "cass": casualty_texts,
-        "cas": casualty_codes,
+        "cass": [rows.casualty_texts[k] for k in casualty_keys],
+        "cas": casualty_codes.tolist(),
         "sts": stand_in_texts,
         "st": stand_in_codes if any(stand_in_texts) else [],
     }
@@ -178,9 +253,37 @@ _PAYLOADS: ByteBoundedCache[tuple[list[dict], dict[str, list]]] = ByteBoundedCac
     max_bytes=128 * 1024**2, sizeof=_payload_bytes)
 
 
-def shared_payload(records: gpd.GeoDataFrame, color: str | None = None) -> tuple[list[dict], dict[str, list]]:
-    """``incident_payload(records, color)``, made once per records object (read-only: it is shared)."""
-    return _PAYLOADS.get_or_make(color, lambda: incident_payload(records, color), owners=[records])
+def shared_payload(records: gpd.GeoDataFrame, color: str | None = None,
+                   source: gpd.GeoDataFrame | None = None) -> tuple[list[dict], dict[str, list]]:
+    """``incident_payload(records, color)``, made once per records object (read-only: it is shared);
+    ``source``: the table ``records`` are rows of (see ``_payload_of``)."""
+    return _PAYLOADS.get_or_make(color, lambda: _payload_of(records, color, source), owners=[records])
+
+
+# Per-record values of whole tables (an in-memory layer's records, held weakly): a filter change
+# then encodes its rows from them instead of deriving them again (pandas work per column that
+# was most of a rerun's payload time on the seed data).
+_ROWS: ByteBoundedCache[_RowValues] = ByteBoundedCache(max_bytes=256 * 1024**2, sizeof=lambda rows: rows.nbytes)
+
+
+def _payload_of(records: gpd.GeoDataFrame, color: str | None, source: gpd.GeoDataFrame | None) -> tuple[list[dict], dict[str, list]]:
+    """``incident_payload(records, color)``, from ``source``'s per-record values when ``records``
+    are rows of ``source`` (by index label)."""
+    at = source.index.get_indexer(records.index) if source is not None and source.index.is_unique else None
+    if at is None or (at < 0).any():
+        return incident_payload(records, color)
+    rows = _ROWS.get_or_make(None, lambda: _row_values(source), owners=[source])
+    return _encode(rows, at, color)
+
+
+class LayerGroup(folium.FeatureGroup):
+    """A feature group whose script, rendered at one position of the map's groups, is the same
+    whenever its ``script_key`` is: the objects it is drawn from (held weakly by a cache of
+    rendered scripts, ui.map_component) and a hashable rest (key, label, colour, ...)."""
+
+    def __init__(self, name: str, script_key: tuple[tuple[object, ...], Hashable], control: bool = True):
+        super().__init__(name=name, control=control)
+        self.script_key = script_key
 
 
 def incident_layer(
@@ -189,18 +292,21 @@ def incident_layer(
     label: str,
     color: str | None = None,
     mode: str | None = None,
+    source: gpd.GeoDataFrame | None = None,
 ) -> folium.FeatureGroup:
-    """A feature group drawing ``records``; mode defaults by size (icons, or canvas when large)."""
-    types, columns = shared_payload(records, color)
+    """A feature group drawing ``records`` (rows of ``source``, if given); mode defaults by size
+    (icons, or canvas when large)."""
+    types, columns = shared_payload(records, color, source)
     mode = mode or ("icons" if len(columns["lat"]) <= ICON_LIMIT else "canvas")
     # The name is plain text: only our LayerControl shows it, escaped (never folium's templates).
-    group = folium.FeatureGroup(name=label)
+    # The payload is made per records object (shared_payload): so is the group's script.
+    group = LayerGroup(label, ((records,), ("incidents", key, label, color, mode)))
     IncidentLayer(key=key, label=label, types=types, columns=columns, mode=mode).add_to(group)
     return group
 
 
 def selection_group(selected: str) -> folium.FeatureGroup:
     """The selected record's ring and popup; added after the incident layers (see SelectionSync)."""
-    group = folium.FeatureGroup(name="Selected record", control=False)
+    group = LayerGroup("Selected record", ((), ("selection", selected)), control=False)
     SelectionSync(selected).add_to(group)
     return group

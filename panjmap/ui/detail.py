@@ -7,25 +7,28 @@ interpreted as HTML), so nothing from a record can inject markup.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from panjmap.data import Dataset
 from panjmap.layers import CURATED_KEY, MapLayer
-from panjmap.actors import load_actors
+from panjmap.memo import once_per
+from panjmap.actors import ActorDictionary, load_actors
 from panjmap.record_text import casualties_text, place_title, stand_in_note
 from panjmap.records import describe_precision, find_record
 from panjmap.schema import CONTEXT_SCOPE, INCIDENT_COLUMNS, STANCES
 from panjmap.sources import citation, passage_link
 from panjmap.ui.text import md
 
+FIELDS_KEY = "panj_every_field"
 _BLOCKS = "\n\n"  # Markdown blocks in one element: a blank line ends a quote and its source line
 
 
-def _field_table(record: pd.Series, columns: list[str]) -> pd.DataFrame:
+def _field_table(record: pd.Series) -> pd.DataFrame:
     rows = []
-    for col in columns:
+    for col in INCIDENT_COLUMNS:
         value = record.get(col)
         if isinstance(value, pd.Timestamp):
             value = value.date().isoformat()
@@ -75,38 +78,82 @@ def render_detail(selected: str, dataset: Dataset, imports: list[MapLayer]) -> s
         original = json.loads(record["original"]) if record.get("original") else {}
         st.dataframe(pd.DataFrame({"column": list(original), "value": [str(v) for v in original.values()]}),
                      hide_index=True, width="stretch")
-    with st.expander("Every field"):
-        st.dataframe(_field_table(record, list(INCIDENT_COLUMNS)), hide_index=True, width="stretch")
+    every_field = st.expander("Every field", key=FIELDS_KEY, on_change="rerun")
+    if every_field.open:  # made only while open: a table is converted to Arrow and sent on every rerun
+        fields = curated_text(dataset, record).fields if layer.key == CURATED_KEY else _field_table(record)
+        every_field.dataframe(fields, hide_index=True, width="stretch")
     return None
 
 
+@dataclass(frozen=True)
+class CuratedText:
+    """The Markdown of a curated record's own sections ("" where a section has nothing) and its fields."""
+
+    unclaimed: bool
+    site: str
+    claims: str  # "": no attribution reported
+    quotes: str
+    related: str
+    fields: pd.DataFrame  # shared: never changed in place
+
+
+_STANCES_CAPTION = "Stances: " + "; ".join(f"{k}: {v}" for k, v in STANCES.items()) + "."
+
+
 def _curated_sections(record: pd.Series, dataset: Dataset) -> None:
-    if record["claim_status"] == "unclaimed":
+    text = curated_text(dataset, record)
+    if text.unclaimed:
         st.warning("No group has claimed responsibility (as reported by the sources below).")
-    if record["site_id"]:
-        site = dataset.sites[dataset.sites["site_id"] == record["site_id"]].iloc[0]
-        st.markdown(f"**Project site:** {md(site['name'])} ({md(site['site_type'])}; operator: {md(site['operator'] or 'not reported')})")
-    claims = dataset.claims_for(record["event_id_cnty"])
+    if text.site:
+        st.markdown(text.site)
     st.markdown("**Who attributes it to whom**")
-    if claims.empty:
+    if not text.claims:
         st.caption("No attribution reported in the sources.")
     else:
-        st.caption("Stances: " + "; ".join(f"{k}: {v}" for k, v in STANCES.items()) + ".")
-        # One element for all claims (and one for all quotes): each element is a message the
-        # server hashes and queues per rerun; the blocks read the same as separate ones.
-        st.markdown(_BLOCKS.join(
-            f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(actor_words(claim['actor']))}**  \n"
-            f"> {md(claim['quote'])}\n\nsource: {_cite(dataset, claim['source_file'], claim['quote'])}"
-            + (f" · note: {md(claim['notes'])}" if claim["notes"] else "")
-            for claim in claims.to_dict("records")
-        ))
+        st.caption(_STANCES_CAPTION)
+        st.markdown(text.claims)
     st.markdown("**Sources, in their own words**")
-    quotes = dataset.evidence_for(record["event_id_cnty"]).to_dict("records")
-    if quotes:
-        st.markdown(_BLOCKS.join(f"> {md(row['quote'])}\n\nsource: {_cite(dataset, row['source_file'], row['quote'])} · "
-                                 f"supports: {md(row['supports'])}" for row in quotes))
-    if record["related_ids"]:
-        st.markdown("**Related or conflicting reports:** " + ", ".join(md(r) for r in record["related_ids"].split("|")))
+    if text.quotes:
+        st.markdown(text.quotes)
+    if text.related:
+        st.markdown(text.related)
+
+
+def _texts_of(dataset: Dataset) -> dict[str, tuple[ActorDictionary, CuratedText]]:
+    return {}
+
+
+def curated_text(dataset: Dataset, record: pd.Series) -> CuratedText:
+    """The sections of ``record`` (a curated record of ``dataset``), made once per loaded dataset,
+    actor dictionary and record: every session that selects the record reruns with them."""
+    texts = once_per(dataset, _texts_of)
+    actors = load_actors()
+    made_with, text = texts.get(record["event_id_cnty"], (None, None))
+    if made_with is not actors or text is None:
+        text = _make_curated_text(dataset, record)
+        texts[record["event_id_cnty"]] = (actors, text)
+    return text
+
+
+def _make_curated_text(dataset: Dataset, record: pd.Series) -> CuratedText:
+    site = ""
+    if record["site_id"]:
+        row = dataset.sites[dataset.sites["site_id"] == record["site_id"]].iloc[0]
+        site = f"**Project site:** {md(row['name'])} ({md(row['site_type'])}; operator: {md(row['operator'] or 'not reported')})"
+    # One element for all claims (and one for all quotes): each element is a message the
+    # server hashes and queues per rerun; the blocks read the same as separate ones.
+    claims = _BLOCKS.join(
+        f"**{md(claim['claimant'])}** · *{md(claim['stance'])}* → **{md(actor_words(claim['actor']))}**  \n"
+        f"> {md(claim['quote'])}\n\nsource: {_cite(dataset, claim['source_file'], claim['quote'])}"
+        + (f" · note: {md(claim['notes'])}" if claim["notes"] else "")
+        for claim in dataset.claims_for(record["event_id_cnty"]).to_dict("records")
+    )
+    quotes = _BLOCKS.join(f"> {md(row['quote'])}\n\nsource: {_cite(dataset, row['source_file'], row['quote'])} · "
+                          f"supports: {md(row['supports'])}"
+                          for row in dataset.evidence_for(record["event_id_cnty"]).to_dict("records"))
+    related = ("**Related or conflicting reports:** " + ", ".join(md(r) for r in record["related_ids"].split("|"))
+               if record["related_ids"] else "")
+    return CuratedText(record["claim_status"] == "unclaimed", site, claims, quotes, related, _field_table(record))
 
 
 def _cite(dataset: Dataset, source_file: str, quote: str) -> str:

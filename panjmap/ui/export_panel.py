@@ -24,6 +24,7 @@ from panjmap.ui.text import md
 
 LOG = logging.getLogger(__name__)
 FAILURES_KEY = "panj_export_failures"
+PANEL_KEY = "panj_export_panel"
 T = TypeVar("T")
 
 
@@ -107,7 +108,13 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
         st.error(f"Export failed, nothing was downloaded: {md(label)} ({md(reason)}; details in the server log). "
                  "Try again, or choose another format.")
     failures.clear()
-    with st.expander("Export this view: snapshot, standalone map, data, permalink", expanded=False):
+    # Lazy: its ~20 elements (9 download buttons) are made only while it is open. Sent closed on
+    # every rerun they were ~7% of the server's CPU per action (docs/benchmarks.md, "CPU per action").
+    panel = st.expander("Export this view: snapshot, standalone map, data, permalink", expanded=False,
+                        key=PANEL_KEY, on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         st.caption(f"Everything below reflects: {md(view.describe())}. Files are made when you click.")
         for layer in visible_layers(view, dataset, extra):
             notice = capped_notice(layer, view, len(layer.filtered(view)))

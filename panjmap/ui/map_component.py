@@ -28,7 +28,9 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import generate_js_hash
 
+from panjmap.cache import ByteBoundedCache
 from panjmap.mapview.base import build_base_map
+from panjmap.mapview.incidents import LayerGroup
 from panjmap.state import ViewState
 
 # What the component can report, in st_folium's order (its initial report lists those asked for).
@@ -107,11 +109,27 @@ def cached_base(view: ViewState, sites: gpd.GeoDataFrame, version: str,
     return rendered
 
 
+# Rendered feature-group scripts by the groups' script_key (mapview.incidents.LayerGroup) and
+# position: the groups of one view (filters, selection) are rendered once, not on every rerun
+# of every session (folium compiles templates for each group: ~2 ms per rerun on the seed data).
+_GROUP_SCRIPTS: ByteBoundedCache[str] = ByteBoundedCache(max_bytes=64 * 1024**2)
+
+
 def feature_groups_script(groups: list[folium.FeatureGroup]) -> str:
     """The feature groups' script as st_folium makes it (``feature_group_to_add``)."""
+    return "".join(_group_script(group, idx) for idx, group in enumerate(groups))
+
+
+def _group_script(group: folium.FeatureGroup, idx: int) -> str:
+    if not isinstance(group, LayerGroup):
+        return _render_group(group, idx)
+    owners, rest = group.script_key
+    return _GROUP_SCRIPTS.get_or_make((rest, idx), lambda: _render_group(group, idx), owners=owners)
+
+
+def _render_group(group: folium.FeatureGroup, idx: int) -> str:
     host = folium.Map(tiles=None)  # a parent to render into; its name becomes map_div
-    return "".join(streamlit_folium._get_feature_group_string(group, map=host, idx=idx)
-                   for idx, group in enumerate(groups))
+    return streamlit_folium._get_feature_group_string(group, map=host, idx=idx)
 
 
 @functools.lru_cache(maxsize=BASE_CACHE_SIZE)

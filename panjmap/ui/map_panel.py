@@ -22,7 +22,7 @@ import streamlit.components.v1 as components
 
 from panjmap import query, record_text
 from panjmap.data import Dataset
-from panjmap.layers import CURATED_KEY, Bounds, MapLayer, visible_layers
+from panjmap.layers import CURATED_KEY, Bounds, MapLayer, shown_summary, visible_layers
 from panjmap.mapview.elements import LEGEND_CSS, js_json
 from panjmap.mapview.incidents import selection_group
 from panjmap.mapview.legend import legend_html
@@ -171,7 +171,7 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
         map_col, detail_col = st.columns([13, 7], gap="medium")
         with map_col:
             for layer in layers:
-                summary = query.summarize(filtered[layer.key], layer.total())
+                summary = shown_summary(filtered[layer.key], layer.total())
                 st.markdown(f"**{md(layer.label)}:** {summary.sentence()}")
                 notice = drawn[layer.key][1]
                 if notice:
