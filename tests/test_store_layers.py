@@ -195,6 +195,14 @@ def test_the_app_says_what_a_capped_view_leaves_out(pair, store_url: str, monkey
     assert (f"{NAME}: the PNG, HTML, video and PDF show what the map shows; the GeoJSON, CSV and KML hold all 60 "
             f"matching records. {notice}") in [c.value for c in at.caption]
     assert f"**{NAME}:** 7 of 60 records" in " ".join(m.value for m in at.markdown)
+    offered = {b.proto.label.split(" ")[0]: b.proto for b in at.get("download_button")}
+    assert not any(offered[kind].disabled for kind in ("GeoJSON", "CSV,", "KML"))
+    # Past what the server makes in memory, GeoJSON and KML point to the CSV ZIP and the command line.
+    monkeypatch.setattr(export_panel, "MAX_TEXT_FILE_RECORDS", 59)
+    at.run()
+    offered = {b.proto.label.split(" ")[0]: b.proto for b in at.get("download_button")}
+    assert offered["GeoJSON"].disabled and offered["KML"].disabled and not offered["CSV,"].disabled
+    assert offered["GeoJSON"].help.startswith("60 records are too many") and "--query" in offered["KML"].help
     # The map reports where it looks: the capped layer draws what matches there.
     at.session_state[map_panel.MAP_KEY] = {"bounds": {"_southWest": {"lat": 36.0, "lng": 69.01},
                                                       "_northEast": {"lat": 38.0, "lng": 69.19}}}

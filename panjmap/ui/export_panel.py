@@ -100,6 +100,22 @@ def _data(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...], kind
     return make
 
 
+# GeoJSON and KML take ~1.6 and ~2.7 kB per record and are made in the server's memory for the
+# download button: past this many records (a few hundred MB) the panel offers the CSV ZIP (~50 bytes
+# per record, compressed as it is written) and the command line, which streams to a file.
+MAX_TEXT_FILE_RECORDS = 100_000
+
+
+def _too_large(view: ViewState, dataset: Dataset, imports: tuple[MapLayer, ...]) -> str:
+    """Why the panel does not make GeoJSON or KML of this view ("" if it does)."""
+    records = sum(layer.matching(view) for layer in visible_layers(view, dataset, imports))
+    if records <= MAX_TEXT_FILE_RECORDS:
+        return ""
+    return (f"{records:,} records are too many to make as one file in the server's memory: download the "
+            "CSV ZIP, or have the file written on the server with `python -m panjmap export --format "
+            "geojson --query 'PERMALINK' -o FILE` (the permalink below).")
+
+
 def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLayer]) -> None:
     extra = tuple(imports)
     stem = view.file_stem()
@@ -141,13 +157,15 @@ def render_export_panel(view: ViewState, dataset: Dataset, imports: list[MapLaye
                                file_name=f"{view.file_stem('briefing')}.pdf", mime="application/pdf",
                                on_click="ignore", key="dl_pdf", disabled=bool(no_chromium), help=no_chromium or None)
         row = st.columns(3)
+        too_large = _too_large(view, dataset, extra)
         for col, (kind, label, ext, mime) in zip(row, (
             ("geojson", "GeoJSON", "geojson", export.MEDIA_TYPES["geojson"]),
             ("csv", "CSV, ACLED order (ZIP with claims, sites, metadata)", "zip", "application/zip"),
             ("kml", "KML (Google Earth)", "kml", export.MEDIA_TYPES["kml"]),
         )):
+            refused = too_large if kind != "csv" else ""
             col.download_button(label, _reported(label, _data(view, dataset, extra, kind)), file_name=f"{stem}.{ext}", mime=mime,
-                                on_click="ignore", key=f"dl_{kind}")
+                                on_click="ignore", key=f"dl_{kind}", disabled=bool(refused), help=refused or None)
         base = (st.context.url or "").split("?")[0]
         # A link, not st.code: st.code makes the browser load and compile Streamlit's 1.6 MB
         # syntax highlighter on every page load, which delayed the map's first paint by
