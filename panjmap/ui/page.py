@@ -24,6 +24,9 @@ from panjmap.ui.text import md
 IMPORTS_KEY = "panj_imports"  # layers held by this session only (the store's imports are shared)
 PAGE_KEY = "panj_page"  # the page the session last ran
 SHOW_DRAFTS_KEY = "panj_show_drafts"  # an editor's choice to see drafts on the map (never in the URL)
+SIDEBAR_WAITS_KEY = "panj_sidebar_waits"  # the page's sidebar is not drawn yet (render_page_sidebar)
+# A page whose map never reports (its frame failed) still gets its sidebar, by a full run this long after.
+SIDEBAR_FALLBACK_S = 4.0
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def start_page(sidebar: bool = True) -> PageContext:
         save_view(view)
         for message in dropped:
             st.warning(md(message))
+    st.session_state.pop(SIDEBAR_WAITS_KEY, None)  # a full run: render_page_sidebar says again if it waits
     if not sidebar:
         # The sidebar takes its width now: drawn later, it would narrow the main area under the map
         # and make the browser lay out and render the page again.
@@ -134,12 +138,37 @@ def start_page(sidebar: bool = True) -> PageContext:
 def render_page_sidebar(ctx: PageContext) -> None:
     """The sidebar of a page started with ``start_page(sidebar=False)``, drawn after the page's content.
 
-    On the map page this sends the map's element first: the browser loads the map's
-    component and starts its frame before it renders the sidebar's ~15 widgets.
+    On the first run of a visit it is only reserved: its ~15 widgets make the browser fetch ~45 script
+    chunks and render them while the map's frame and Leaflet load (docs/benchmarks.md, first paint).
+    The next full run draws it: the one the map's first report asks for (``draw_waiting_sidebar`` in
+    the map's fragment), or the fallback's, SIDEBAR_FALLBACK_S later, for a map that never reports.
     """
     assert ctx.notices is not None, "start_page(sidebar=False) first"
+    if ctx.entered and _front_end():
+        with st.sidebar:
+            _sidebar_fallback()  # its body runs now too: before the flag is set, so it does nothing
+        st.session_state[SIDEBAR_WAITS_KEY] = True
+        return
     with ctx.notices:  # the sidebar's notices in the main area stay above the page's content
         save_view(render_sidebar(current_view(), ctx.options, ctx.imports))
+
+
+def _front_end() -> bool:
+    """Whether Streamlit's front end runs this session: it sends the browser's locale with every run
+    request. Only it loads the map and runs the fallback's timer; a client that renders nothing
+    (AppTest, bench/ws_load.py) would wait for ever, so it gets the sidebar at once."""
+    return st.context.locale is not None
+
+
+def draw_waiting_sidebar() -> None:
+    """In a fragment's run: rerun the whole page if its sidebar has not been drawn yet."""
+    if st.session_state.get(SIDEBAR_WAITS_KEY):
+        st.rerun(scope="app")
+
+
+@st.fragment(run_every=SIDEBAR_FALLBACK_S)
+def _sidebar_fallback() -> None:
+    draw_waiting_sidebar()  # a full run draws the sidebar and no longer makes this fragment (its timer stops)
 
 
 STORE_RETRY_S = 5
