@@ -144,7 +144,7 @@ def start_page(sidebar: bool = True) -> PageContext:
 def render_page_sidebar(ctx: PageContext) -> None:
     """The sidebar of a page started with ``start_page(sidebar=False)``, drawn after the page's content.
 
-    On the first run of a visit it is only reserved: its ~15 widgets make the browser fetch ~45 script
+    On the first run of a visit it is only reserved: its ~15 widgets make the browser fetch ~40 script
     chunks and render them while the map's frame and Leaflet load (docs/benchmarks.md, first paint).
     The next full run draws it: the one the map's first report asks for (``draw_waiting_sidebar`` in
     the map's fragment), or the fallback's, SIDEBAR_FALLBACK_S later, for a map that never reports.
