@@ -205,7 +205,8 @@ def _decode_ws(frames: list[dict[str, Any]], wall_offset: float) -> dict[str, fl
     return out
 
 
-def _map_frame(page: Any) -> Any:
+def find_map_frame(page: Any) -> Any:
+    """The frame holding the Leaflet map (streamlit-folium's iframe), or None yet."""
     for frame in page.frames:
         if frame is not page.main_frame and not frame.is_detached():
             try:
@@ -256,7 +257,7 @@ def _navigate_page(context: Any, server: Server, blocked: list[str], timeout_s: 
         deadline = time.monotonic() + timeout_s
         frame = None
         while True:
-            frame = frame or _map_frame(page)
+            frame = frame or find_map_frame(page)
             if frame is not None and frame.evaluate("() => !!(window.__panjT && window.__panjT.symbol_painted)"):
                 break
             if time.monotonic() > deadline:

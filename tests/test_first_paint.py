@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect
 
-from bench.first_paint import STAMPS_JS, TIMELINE_JS, VIEWPORT, _map_frame
+from bench.first_paint import STAMPS_JS, TIMELINE_JS, VIEWPORT, find_map_frame
 from tests.offline import cut_off
 
 WAIT_MS = 60_000
@@ -34,7 +34,7 @@ def context(browser: Browser) -> Iterator[tuple[BrowserContext, list[str]]]:
 
 def map_frame(page: Page) -> Frame:
     deadline = time.monotonic() + WAIT_MS / 1000
-    while (frame := _map_frame(page)) is None:
+    while (frame := find_map_frame(page)) is None:
         assert time.monotonic() < deadline, "no map frame"
         page.wait_for_timeout(100)
     return frame
@@ -69,6 +69,6 @@ def test_a_map_that_never_reports_still_gets_its_sidebar(context, app_url: str) 
     page.goto(app_url + "/", timeout=WAIT_MS)
     expect(page.locator(SIDEBAR_SLIDER)).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_label("Event type", exact=True)).to_be_visible()
-    assert _map_frame(page) is None  # it really had no map to report
+    assert find_map_frame(page) is None  # it really had no map to report
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert blocked == []
