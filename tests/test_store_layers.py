@@ -267,7 +267,10 @@ def test_padded_bounds_grow_outwards() -> None:
     assert stored.padded((69.01, 36.0, 69.19, 38.0)) == (68.99, 35.8, 69.21, 38.2)
 
 
-@pytest.mark.parametrize("state", STATES[:12], ids=[s.query_string() or "all" for s in STATES[:12]])
+DAILY_STATES = [*STATES[:12], ViewState(text="ki")]
+
+
+@pytest.mark.parametrize("state", DAILY_STATES, ids=[s.query_string() or "all" for s in DAILY_STATES])
 def test_daily_counts_come_from_sql_over_every_matching_record(pair, monkeypatch, state: ViewState) -> None:
     layer, memory = pair
     monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)

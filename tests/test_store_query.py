@@ -176,7 +176,8 @@ def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped
 
 def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(store_url: str) -> None:
     """The timeline of a whole layer reads the date index only (it holds the fatalities); filters no
-    index answers (a needle shorter than a trigram) read the table in order, not through an index."""
+    index answers (a needle shorter than a trigram) read the table in order, not through an index,
+    for the count, the earliest ids and the daily counts."""
     from panjmap.store.layers import count_days, count_matching, select_shown
 
     if not store_url.startswith("sqlite"):
@@ -191,6 +192,8 @@ def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(sto
         count, shown, *_ = _plans_of(conn, lambda c: select_shown(c, dataset_id, short, 0, limit=5))
         assert count == "SCAN events"
         assert "LIST SUBQUERY 1\nSCAN events\n" in shown  # the earliest ids; then their rows
+        (short_days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, short, 0))
+        assert short_days.startswith("SCAN events\n")
         assert _plans_of(conn, lambda c: count_matching(c, dataset_id, ViewState(), 0)) != ["SCAN events"]
 
 
