@@ -160,6 +160,7 @@ VIEWS = {
     "actor, all dates": ViewState(actors=("Taliban",)),
     "one month": STATES["one month"],
     "text 'village 42.'": STATES["text 'village 42.'"],
+    "text '42' (shorter than a trigram)": STATES["text '42' (short: scanned on SQLite)"],
 }
 
 

@@ -33,8 +33,11 @@ def test_migrations_up_to_head_and_down_to_base(store_url: str) -> None:
     store.migrate()
     assert store.schema_revision() is not None
     inspector = sa.inspect(store.engine)
-    for table in t.metadata.sorted_tables:  # the migrations and tables.py agree
+    for table in t.metadata.sorted_tables:  # the migrations and tables.py agree: columns, and indexes' columns in order
         assert {c["name"] for c in inspector.get_columns(table.name)} - {"geom"} == set(table.c.keys()), table.name
+        made = {i["name"]: i["column_names"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            assert made.get(index.name) == [c.name for c in index.columns], index.name
     if store.is_postgres:
         assert "geom" in {c["name"] for c in inspector.get_columns("events")}
         assert {"ix_events_geom", "ix_events_search"} <= {i["name"] for i in inspector.get_indexes("events")}

@@ -101,6 +101,21 @@ def test_a_view_past_the_cap_shows_the_earliest_by_date_and_says_so(pair, monkey
     assert capped_notice(layer, narrow, len(layer.filtered(narrow))) == ""
 
 
+@pytest.mark.parametrize("state", [ViewState(text="o"), ViewState(text="ki"), ViewState(min_fatalities=1),
+                                   ViewState(text="a", min_fatalities=1)], ids=lambda s: s.query_string())
+def test_a_capped_view_of_filters_no_index_answers_shows_the_earliest(pair, monkeypatch, state: ViewState) -> None:
+    """(SQLite reads the table in order for these: no index holds a short needle or the fatalities)"""
+    layer, memory = pair
+    monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)
+    monkeypatch.setattr(stored, "MAX_SHOWN", 7)
+    everything = memory.filtered(state)
+    shown = layer.filtered(state)
+    assert layer.matching(state) == len(everything)
+    assert len(everything) > 7
+    earliest = everything.sort_values("event_date", kind="stable").head(7)
+    assert sorted(shown["event_id_cnty"]) == sorted(earliest["event_id_cnty"])
+
+
 def test_the_process_holds_only_what_a_view_showed(store_url: str) -> None:
     store = open_store(store_url)
     start = dt.date(2020, 1, 1)
@@ -262,7 +277,10 @@ def test_padded_bounds_grow_outwards() -> None:
     assert stored.padded((69.01, 36.0, 69.19, 38.0)) == (68.99, 35.8, 69.21, 38.2)
 
 
-@pytest.mark.parametrize("state", STATES[:12], ids=[s.query_string() or "all" for s in STATES[:12]])
+DAILY_STATES = [*STATES[:12], ViewState(text="ki")]
+
+
+@pytest.mark.parametrize("state", DAILY_STATES, ids=[s.query_string() or "all" for s in DAILY_STATES])
 def test_daily_counts_come_from_sql_over_every_matching_record(pair, monkeypatch, state: ViewState) -> None:
     layer, memory = pair
     monkeypatch.setattr(layers_module, "MAX_SHOWN", 7)

@@ -158,6 +158,45 @@ def test_actor_and_text_filters_use_their_indexes(store_url: str) -> None:
             assert "ix_events_type_dates" in plan
 
 
+def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped-def]
+    """SQLite's plan of each statement ``run(conn)`` executes."""
+    statements = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    sa.event.listen(conn, "before_cursor_execute", grab)
+    try:
+        run(conn)
+    finally:
+        sa.event.remove(conn, "before_cursor_execute", grab)
+    return ["\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            for sql, params in statements]
+
+
+def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(store_url: str) -> None:
+    """The timeline of a whole layer reads the date index only (it holds the fatalities); filters no
+    index answers (a needle shorter than a trigram) read the table in order, not through an index,
+    for the count, the earliest ids and the daily counts."""
+    from panjmap.store.layers import count_days, count_matching, select_shown
+
+    if not store_url.startswith("sqlite"):
+        pytest.skip("SQLite's planner")
+    store = open_store(store_url)
+    imports.import_dataset(store, io.BytesIO(_events()), "events.csv", name="Events")
+    with store.reading() as conn:
+        dataset_id = imports.list_datasets(conn)[0].id
+        (days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, ViewState(), 0))
+        assert "COVERING INDEX ix_events_dates" in days
+        short = ViewState(text="ki")
+        count, shown, *_ = _plans_of(conn, lambda c: select_shown(c, dataset_id, short, 0, limit=5))
+        assert count == "SCAN events"
+        assert "LIST SUBQUERY 1\nSCAN events\n" in shown  # the earliest ids; then their rows
+        (short_days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, short, 0))
+        assert short_days.startswith("SCAN events\n")
+        assert _plans_of(conn, lambda c: count_matching(c, dataset_id, ViewState(), 0)) != ["SCAN events"]
+
+
 def _actor_rows(conn: sa.Connection) -> list[tuple[int, str, int]]:
     a = t.event_actors.c
     return sorted(conn.execute(sa.select(a.event_id, a.actor, a.dataset_id)).all())

@@ -22,7 +22,7 @@ from panjmap.state import ViewState
 from panjmap.store import tables as t
 from panjmap.store.core import open_store
 from panjmap.store.imports import select_records
-from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, _where, count_matching
+from panjmap.store.layers import VIEW_COLUMNS, StoredLayer, count_matching, view_conditions
 
 CHUNK_ROWS = 20_000
 
@@ -45,7 +45,7 @@ def exported(state: ViewState, layers: Sequence[MapLayer]) -> Iterator[list[expo
 def _chunked(conn: Connection, layer: StoredLayer, state: ViewState) -> export.Chunked:
     e = t.events.c
     span = layer.summary().longest_span_days
-    where = _where(conn, layer.dataset_id, state, span)
+    where = view_conditions(conn, layer.dataset_id, state, span)
     records = count_matching(conn, layer.dataset_id, state, span)
     first, last = conn.execute(sa.select(sa.func.min(e.id), sa.func.max(e.id))
                                .where(e.dataset_id == layer.dataset_id)).one()

@@ -90,6 +90,14 @@ def conditions(
     return where
 
 
+def only_unindexed(state: ViewState, bounds: Bounds | None = None) -> bool:
+    """Whether ``conditions(state, bounds)`` hold conditions and no index answers any of them: only
+    nationalities, a fatalities minimum or, on SQLite, a needle shorter than a trigram."""
+    unindexed = bool(state.nationalities or state.min_fatalities or 0 < len(state.text.strip()) < TRIGRAM)
+    return unindexed and not (state.date_from or state.date_to or state.actors or state.event_types or state.sides
+                              or state.regions or len(state.text.strip()) >= TRIGRAM or bounds is not None)
+
+
 def filter_events(
     conn: Connection, dataset_id: int, state: ViewState, bounds: Bounds | None = None, limit: int | None = None,
     with_original: bool = False,

@@ -177,11 +177,13 @@ events = sa.Table(
     sa.Column("search", sa.Text, nullable=False),  # casefolded text the text filter searches
     sa.Column("sync_mark", sa.Integer, nullable=False, server_default="0"),  # last re-sync that saw it
     sa.UniqueConstraint("dataset_id", "event_id_cnty", name="uq_events_dataset_event"),
-    sa.Index("ix_events_dates", "dataset_id", "event_date", "end_date"),
+    # fatalities: the timeline's daily counts read this index only (migration 0003)
+    sa.Index("ix_events_dates", "dataset_id", "event_date", "end_date", "fatalities"),
     sa.Index("ix_events_end_dates", "dataset_id", "end_date", "event_date"),
-    sa.Index("ix_events_type_dates", "dataset_id", "event_type", "end_date", "event_date"),
-    sa.Index("ix_events_country", "dataset_id", "country"),
-    sa.Index("ix_events_admin1_dates", "dataset_id", "admin1", "end_date", "event_date"),
+    # event_date second: a capped view of one value walks them in date order (migration 0003)
+    sa.Index("ix_events_type_dates", "dataset_id", "event_type", "event_date", "end_date"),
+    sa.Index("ix_events_country", "dataset_id", "country", "event_date", "end_date"),
+    sa.Index("ix_events_admin1_dates", "dataset_id", "admin1", "event_date", "end_date"),
     sa.Index("ix_events_lonlat", "dataset_id", "longitude", "latitude"),
 )
 
