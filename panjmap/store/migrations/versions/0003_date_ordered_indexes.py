@@ -4,7 +4,7 @@
   so a capped view of one value ("ORDER BY event_date LIMIT") walks that index in date order
   and stops at the limit (PostgreSQL walked the date index, reading and dropping the events
   of other values: 1M events, one type of six, 1.3 -> 0.3 s). A date window is still checked
-  in the index: the queries bound event_date on both sides (panjmap.store.layers._where).
+  in the index: the queries bound event_date on both sides (panjmap.store.layers.view_conditions).
 * Dates: (dataset, event_date, end_date, fatalities), so the timeline's daily counts of a
   date window read the index only (SQLite read every event for the fatalities).
 
