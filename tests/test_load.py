@@ -193,12 +193,9 @@ async def check(page: Page, stats: Stats, view: ViewState, imports: list) -> Non
     text = params.get("text", [""])[-1]
     assert text in stats.words | {""}, f"URL search {text!r} was never set by this session"
     box = page.get_by_label("Search location, notes and quotes")
-    # After a page load the sidebar comes after the map's first report (panjmap.ui.page): under this
-    # load, seconds after the summary line.
-    await box.wait_for(timeout=ACTION_TIMEOUT_S * 1000)
 
     async def box_shows_own_search():  # the widget is redrawn on reruns: its settled value counts
-        value = await box.input_value(timeout=5_000)
+        value = await box.input_value()
         return True if value == view.text else f"search box holds {value!r}, this session set {view.text!r}"
     await wait_for(page, box_shows_own_search, "the search box to show this session's search", 15)
     assert await summary(page) == expected_summary(view, imports)
