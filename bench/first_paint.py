@@ -20,9 +20,7 @@ measures in Debian Chromium (1440x900, every non-loopback request aborted):
 The time is taken inside the browser: an init script (it runs in every frame)
 stamps, on the shared epoch clock ``performance.timeOrigin + now()``, the
 moment a ``.panj-incident`` or ``.panj-count`` element with a box first exists
-in the map's frame and the animation frame after it (the paint), and in the
-main page the moment the sidebar's date slider has a box (``sidebar_s``: the
-map page draws its sidebar after the map's first report). Navigation
+in the map's frame and the animation frame after it (the paint). Navigation
 start is the main page's ``timeOrigin``. The breakdown comes from Chromium's
 own timeline: the main page's and the map frame's ``performance`` entries
 (navigation, resources) and, through a CDP session, the websocket frames with
@@ -82,13 +80,6 @@ STAMPS_JS = """(() => {
   if (window.parent !== window) window.addEventListener("DOMContentLoaded", () => {
     if (location.href !== "about:blank") requestAnimationFrame(look);
   });
-  // The main page: when the sidebar's first widget (the date slider) has a box.
-  const sidebar = () => {
-    const el = document.querySelector('[data-testid="stSidebar"] [data-testid="stSlider"]');
-    const r = el && el.getBoundingClientRect();
-    if (r && (r.width || r.height)) stamp("sidebar_box"); else requestAnimationFrame(sidebar);
-  };
-  if (window.parent === window) requestAnimationFrame(sidebar);
 })();"""
 
 TIMELINE_JS = """() => ({
@@ -205,8 +196,7 @@ def _decode_ws(frames: list[dict[str, Any]], wall_offset: float) -> dict[str, fl
     return out
 
 
-def find_map_frame(page: Any) -> Any:
-    """The frame holding the Leaflet map (streamlit-folium's iframe), or None yet."""
+def _map_frame(page: Any) -> Any:
     for frame in page.frames:
         if frame is not page.main_frame and not frame.is_detached():
             try:
@@ -257,7 +247,7 @@ def _navigate_page(context: Any, server: Server, blocked: list[str], timeout_s: 
         deadline = time.monotonic() + timeout_s
         frame = None
         while True:
-            frame = frame or find_map_frame(page)
+            frame = frame or _map_frame(page)
             if frame is not None and frame.evaluate("() => !!(window.__panjT && window.__panjT.symbol_painted)"):
                 break
             if time.monotonic() > deadline:
@@ -269,8 +259,6 @@ def _navigate_page(context: Any, server: Server, blocked: list[str], timeout_s: 
         # It is wall time inside tasks, so it too grows when the machine makes the thread wait.
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         main, inner = page.evaluate(TIMELINE_JS), frame.evaluate(TIMELINE_JS)
-        main["stamps"]["sidebar_box"] = page.wait_for_function(
-            "() => window.__panjT && window.__panjT.sidebar_box", timeout=timeout_s * 1000).json_value()
         page.wait_for_timeout(300)  # let the script_finished frame arrive if the paint came first
     finally:
         ws = _decode_ws(list(frames), doc.get("offset", 0.0))
@@ -306,7 +294,6 @@ def breakdown(main: dict[str, Any], inner: dict[str, Any], ws: dict[str, float],
         "symbol_in_dom_s": since(inner["stamps"].get("symbol_in_dom")),
         "symbol_box_s": since(inner["stamps"].get("symbol_box")),
         "wall_s": round(wall, 3),
-        "sidebar_s": since(main["stamps"].get("sidebar_box")),
         "html_response_end_s": round(nav["responseEnd"] / 1000, 3),
         "dom_content_loaded_s": round(nav["domContentLoadedEventEnd"] / 1000, 3),
         "streamlit_js_end_s": round(max((r["end"] for r in main_js), default=0) / 1000, 3),

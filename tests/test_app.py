@@ -181,36 +181,6 @@ def test_the_map_is_made_before_the_sidebar(monkeypatch: pytest.MonkeyPatch) -> 
     assert_healthy(at)
     assert summary(at) == expected(overlaps(*WINDOW))  # a sidebar change reaches the map drawn before it
 
-
-def test_in_a_browser_the_sidebar_waits_for_the_next_run() -> None:
-    """Streamlit's front end (it sends the browser's locale) gets the map page's sidebar from the run
-    after the first, which the map's first report asks for: the sidebar's widgets no longer load
-    while the map's frame does. AppTest stands in for the front end by sending a locale."""
-    from panjmap.ui.page import SIDEBAR_WAITS_KEY
-
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.context["locale"] = "en-US"
-    at.query_params.update(event_types="Battles", zoom="999", regions="Atlantis")
-    at.run()
-    assert_healthy(at)
-    assert not at.sidebar.slider and not at.sidebar.multiselect  # only the sidebar's place is kept
-    assert SIDEBAR_WAITS_KEY in at.session_state
-    assert summary(at) == expected(_chosen("event_type", "Battles"))  # the map and its count are there
-    said = [w.value for w in at.warning]
-    assert len(said) == 2 and "URL parameter 'zoom'" in said[0] and "Atlantis" in said[1], said
-    at.run()  # the full run the map's report (or the fallback's timer) asks for
-    assert_healthy(at)
-    assert SIDEBAR_WAITS_KEY not in at.session_state
-    assert [w.value for w in at.warning] == said  # this run replaces the page: its one-time notices stay
-    assert at.slider(key="sb_window").value == (FIRST_DAY, LAST_DAY)
-    assert at.multiselect(key="sb_event_types").value == ["Battles"]  # drawn from the view, as before
-    assert summary(at) == expected(_chosen("event_type", "Battles"))
-    at.multiselect(key="sb_event_types").set_value([]).run()
-    assert summary(at) == expected(ALL)
-    assert at.slider(key="sb_window").value == (FIRST_DAY, LAST_DAY)  # no longer waiting: drawn every run
-    assert not at.warning  # and said once only
-
-
 WINDOW = (dt.date(2025, 11, 1), dt.date(2025, 11, 30))
 
 

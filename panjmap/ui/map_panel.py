@@ -31,7 +31,6 @@ from panjmap.state import ViewState
 from panjmap.ui.detail import render_detail
 from panjmap.ui.export_panel import render_export_panel
 from panjmap.ui.map_component import cached_base, map_component
-from panjmap.ui.page import draw_waiting_sidebar
 from panjmap.ui.sidebar import PLAYING_KEY, Options
 from panjmap.ui.state_sync import current_view, save_view
 from panjmap.ui.text import md
@@ -148,7 +147,6 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def area() -> None:
-        draw_waiting_sidebar()  # the map's first report: the page's sidebar is drawn now, after its first paint
         view = current_view()
         # Fold the map's latest report into the view *before* passing center/zoom
         # back: a stale center makes the map jump back, report, jump... for ever.

@@ -24,9 +24,6 @@ from panjmap.ui.text import md
 IMPORTS_KEY = "panj_imports"  # layers held by this session only (the store's imports are shared)
 PAGE_KEY = "panj_page"  # the page the session last ran
 SHOW_DRAFTS_KEY = "panj_show_drafts"  # an editor's choice to see drafts on the map (never in the URL)
-SIDEBAR_WAITS_KEY = "panj_sidebar_waits"  # the page's sidebar is not drawn yet (render_page_sidebar)
-# A page whose map never reports (its frame failed) still gets its sidebar, by a full run this long after.
-SIDEBAR_FALLBACK_S = 4.0
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,6 @@ class PageContext:
     options: Options
     entered: bool  # the previous run showed another page (or none: a new session)
     notices: DeltaGenerator | None = None  # where a deferred sidebar's main-area notices go
-    said: tuple[tuple[str, str], ...] = ()  # the page's one-time notices this run showed: (kind, Markdown)
 
 
 def session_imports() -> list[MapLayer]:
@@ -117,25 +113,19 @@ def start_page(sidebar: bool = True) -> PageContext:
     imports = session_imports()
     options = options_for([curated_layer(dataset), *imports])
     view = current_view()
-    said = [("warning", text) for text in show_url_errors()]
-    # The run that left the sidebar waiting said these once; this run replaces its page, so again.
-    notices: list[tuple[str, str]] = st.session_state.pop(SIDEBAR_WAITS_KEY, None) or []
-    view, merged = _follow_merge(view, dataset)
-    notices += [("info", merged)] if merged else []
+    show_url_errors()
+    view = _follow_merge(view, dataset)
     view, dropped = drop_unseen_filters(view, options)
     if dropped:
         save_view(view)
-        notices += [("warning", md(message)) for message in dropped]
-    for kind, text in notices:
-        getattr(st, kind)(text)
-    said += notices
+        for message in dropped:
+            st.warning(md(message))
     if not sidebar:
         # The sidebar takes its width now: drawn later, it would narrow the main area under the map
         # and make the browser lay out and render the page again.
         st.sidebar.empty()
         save_view(view)
-        return PageContext(view, dataset, imports, options, entered=_entered_page(), notices=st.container(),
-                           said=tuple(said))
+        return PageContext(view, dataset, imports, options, entered=_entered_page(), notices=st.container())
     view = render_sidebar(view, options, imports)
     save_view(view)
     return PageContext(view, dataset, imports, options, entered=_entered_page())
@@ -144,56 +134,31 @@ def start_page(sidebar: bool = True) -> PageContext:
 def render_page_sidebar(ctx: PageContext) -> None:
     """The sidebar of a page started with ``start_page(sidebar=False)``, drawn after the page's content.
 
-    On the first run of a visit it is only reserved: its ~15 widgets make the browser fetch ~40 script
-    chunks and render them while the map's frame and Leaflet load (docs/benchmarks.md, first paint).
-    The next full run draws it: the one the map's first report asks for (``draw_waiting_sidebar`` in
-    the map's fragment), or the fallback's, SIDEBAR_FALLBACK_S later, for a map that never reports.
+    On the map page this sends the map's element first: the browser loads the map's
+    component and starts its frame before it renders the sidebar's ~15 widgets.
     """
     assert ctx.notices is not None, "start_page(sidebar=False) first"
-    if ctx.entered and _front_end():
-        with st.sidebar:
-            _sidebar_fallback()  # its body runs now too: before the key is set, so it does nothing
-        st.session_state[SIDEBAR_WAITS_KEY] = list(ctx.said)  # the run that draws it says them again
-        return
     with ctx.notices:  # the sidebar's notices in the main area stay above the page's content
         save_view(render_sidebar(current_view(), ctx.options, ctx.imports))
-
-
-def _front_end() -> bool:
-    """Whether Streamlit's front end runs this session: it sends the browser's locale with every run
-    request. Only it loads the map and runs the fallback's timer; a client that renders nothing
-    (AppTest, bench/ws_load.py) would wait for ever, so it gets the sidebar at once."""
-    return st.context.locale is not None
-
-
-def draw_waiting_sidebar() -> None:
-    """In a fragment's run: rerun the whole page if its sidebar has not been drawn yet."""
-    if SIDEBAR_WAITS_KEY in st.session_state:
-        st.rerun(scope="app")
-
-
-@st.fragment(run_every=SIDEBAR_FALLBACK_S)
-def _sidebar_fallback() -> None:
-    draw_waiting_sidebar()  # a full run draws the sidebar and no longer makes this fragment (its timer stops)
 
 
 STORE_RETRY_S = 5
 
 
-def _follow_merge(view: ViewState, dataset: Dataset) -> tuple[ViewState, str]:
-    """A link to a record since merged into another opens the record it was merged into; the view
-    and what to tell the user ("" when nothing changed)."""
+def _follow_merge(view: ViewState, dataset: Dataset) -> ViewState:
+    """A link to a record since merged into another opens the record it was merged into."""
     table, _, record_id = view.selected.partition("/")
     if table != "incidents" or not record_id or record_id in set(dataset.incidents["event_id_cnty"]):
-        return view, ""
+        return view
     from panjmap.editorial.records import resolve_id
 
     kept = resolve_id(open_store(), "incidents", record_id)
     if kept == record_id:
-        return view, ""
+        return view
+    st.info(f"{md(record_id)} was merged into {md(kept)}, which holds all its sources and claims: showing {md(kept)}.")
     view = view.replace(selected=f"incidents/{kept}")
     save_view(view)
-    return view, f"{md(record_id)} was merged into {md(kept)}, which holds all its sources and claims: showing {md(kept)}."
+    return view
 
 
 def _wait_for_store(reason: str) -> None:

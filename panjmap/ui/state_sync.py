@@ -33,15 +33,11 @@ def current_view() -> ViewState:
 _PARAM_MESSAGE = re.compile(r"(Ignored URL parameter '\w+': )(.*)", re.DOTALL)
 
 
-def show_url_errors() -> list[str]:
-    """Warn of the URL's bad parameters, once (the session forgets them); returns the warnings' text."""
-    shown: list[str] = []
+def show_url_errors() -> None:
     for message in st.session_state.pop(URL_ERRORS_KEY, []):
         # URL text reads literally, never as Markdown; the other messages are fixed text.
         match = _PARAM_MESSAGE.fullmatch(message)
-        shown.append(match.group(1) + md(match.group(2)) if match else message)
-        st.warning(shown[-1])
-    return shown
+        st.warning(match.group(1) + md(match.group(2)) if match else message)
 
 
 def save_view(view: ViewState) -> None:
