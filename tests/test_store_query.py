@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -174,15 +175,13 @@ def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped
             for sql, params in statements]
 
 
-def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(store_url: str) -> None:
+def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(tmp_path: Path) -> None:
     """The timeline of a whole layer reads the date index only (it holds the fatalities); filters no
     index answers (a needle shorter than a trigram) read the table in order, not through an index,
     for the count, the earliest ids and the daily counts."""
     from panjmap.store.layers import count_days, count_matching, select_shown
 
-    if not store_url.startswith("sqlite"):
-        pytest.skip("SQLite's planner")
-    store = open_store(store_url)
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")  # SQLite's planner: one engine only
     imports.import_dataset(store, io.BytesIO(_events()), "events.csv", name="Events")
     with store.reading() as conn:
         dataset_id = imports.list_datasets(conn)[0].id
