@@ -46,7 +46,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from panjmap.paths import ROOT, SERVER_SCRIPT
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/conftest.py
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -131,7 +132,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env={**os.environ, "PANJ_DATA_DIR": str(data_dir)},
             stdout=self._log, stderr=subprocess.STDOUT,

@@ -46,9 +46,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from panjmap.paths import ROOT, SERVER_SCRIPT
 from panjmap.state import DEFAULT_LAYERS, IMPORT_LAYER_PREFIX
 
-ROOT = Path(__file__).resolve().parent.parent
 MAX_USERS = 200
 MAX_DURATION_S = 600.0
 ACTION_TIMEOUT_S = 60.0
@@ -424,7 +424,7 @@ def start_server(extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
     log = open(ROOT / "test-artifacts" / f"ws-load-{port}.log", "w") if (ROOT / "test-artifacts").is_dir() \
         else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
