@@ -62,7 +62,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port, for browser tests."""
+    """``streamlit run panjmap/server.py`` (the app on a warmed process) on a free loopback port, for browser tests."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "streamlit.log", "w")

@@ -1,6 +1,6 @@
 """Issue 13's "Done when", as users do it in Debian's Chromium, on both store engines.
 
-One ``streamlit run app.py`` per engine on a free loopback port, behind no proxy but with
+One ``streamlit run panjmap/server.py`` per engine on a free loopback port, behind no proxy but with
 ``PANJ_TRUSTED_USER_HEADER=X-Forwarded-User`` and a roles file; each user is a browser
 context whose every request (the websocket included) carries ``X-Forwarded-User``:
 

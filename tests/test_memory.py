@@ -1,6 +1,6 @@
 """Memory is given back when sessions end (issue 17, point 4).
 
-A real ``streamlit run app.py`` process; one browser session after another
+A real ``streamlit run panjmap/server.py`` process; one browser session after another
 imports a large GeoJSON file on the Data page, shows it on the map, removes it
 from the shared store and closes. Once a closed session's reconnect time is up (set short here with
 ``server.disconnectedSessionTTL``), what it owned must be freed: the server's
