@@ -6,7 +6,7 @@ For each data set (0: the seed data alone; N: the seeds plus a synthetic
 ACLED-shaped import of N events, written by ``bench.run.acled_csv`` — every
 actor, place and note invented) it makes a temporary ``PANJ_DATA_DIR``, seeds
 the store (and imports with ``python -m panjmap import``) *before* the server
-starts, starts a real ``streamlit run app.py`` on a free loopback port and
+starts, starts a real ``streamlit run panjmap/server.py`` on a free loopback port and
 measures in Debian Chromium (1440x900, every non-loopback request aborted):
 
 * cold: the first navigation after the server start (the script's first run
@@ -46,7 +46,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from panjmap.paths import ROOT, SERVER_SCRIPT
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/conftest.py
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -124,14 +125,14 @@ def prepare_data_dir(data_dir: Path, n_import: int) -> dict[str, Any]:
 
 
 class Server:
-    """``streamlit run app.py`` on a free loopback port (the repository's .streamlit/config.toml applies)."""
+    """``streamlit run panjmap/server.py`` on a free loopback port (the repository's .streamlit/config.toml applies)."""
 
     def __init__(self, data_dir: Path, log: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env={**os.environ, "PANJ_DATA_DIR": str(data_dir)},
             stdout=self._log, stderr=subprocess.STDOUT,

@@ -2,7 +2,7 @@
 
     python -m bench.store_sessions --database-url sqlite:////path/store.db --dataset bench1m [--sessions 10]
 
-Runs ``streamlit run app.py`` on the given store (``PANJ_DATABASE_URL``; import a file
+Runs ``streamlit run panjmap/server.py`` on the given store (``PANJ_DATABASE_URL``; import a file
 first with ``python -m panjmap import FILE --name NAME``), then speaks Streamlit's
 websocket protocol (bench/ws_load.py) as browser tabs do:
 

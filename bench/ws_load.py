@@ -11,7 +11,7 @@ errors (an exception element in the deltas, a compile error, a closed socket,
 a timeout) and bytes received.
 
 Bounded: at most MAX_USERS users and MAX_DURATION_S seconds; loopback only.
-With ``--start-server`` it runs ``streamlit run app.py`` itself and samples
+With ``--start-server`` it runs ``streamlit run panjmap/server.py`` itself and samples
 that process's RSS and CPU time; ``--pid`` samples running processes (several
 behind a proxy). Each user carries its own sticky cookie, as a browser would get
 from the proxy, so users spread over the processes behind nginx.
@@ -46,9 +46,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from panjmap.paths import ROOT, SERVER_SCRIPT
 from panjmap.state import DEFAULT_LAYERS, IMPORT_LAYER_PREFIX
 
-ROOT = Path(__file__).resolve().parent.parent
 MAX_USERS = 200
 MAX_DURATION_S = 600.0
 ACTION_TIMEOUT_S = 60.0
@@ -419,12 +419,12 @@ def free_ports(count: int = 1) -> int:
 
 
 def start_server(extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free loopback port; returns the process and its ws:// base URL."""
+    """``streamlit run panjmap/server.py`` on a free loopback port; returns the process and its ws:// base URL."""
     port = free_ports()
     log = open(ROOT / "test-artifacts" / f"ws-load-{port}.log", "w") if (ROOT / "test-artifacts").is_dir() \
         else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -443,7 +443,7 @@ def start_server(extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="ws://127.0.0.1:PORT of a running app (loopback only)")
-    parser.add_argument("--start-server", action="store_true", help="run `streamlit run app.py` for this load")
+    parser.add_argument("--start-server", action="store_true", help="run `streamlit run panjmap/server.py` for this load")
     parser.add_argument("--pid", type=int, nargs="+", default=[], help="server process(es) to sample (RSS, CPU)")
     parser.add_argument("--layer", default="", help="an imported dataset's name: every user shows its layer")
     parser.add_argument("--warm", nargs="+", default=[], metavar="URL",

@@ -65,7 +65,7 @@ start_apps() {
     # Production behind a proxy: XSRF and CORS checks on; websocket compression on, since the
     # map's script (~0.3 MB per rerun) crosses a real network here, not loopback.
     # The pid file must hold the server's own pid: a simple command put in the background.
-    (cd "$root" || exit; PANJ_DATABASE_URL=$PANJ_DATABASE_URL STREAMLIT_SERVER_COOKIE_SECRET=$secret nohup "$py" -m streamlit run app.py \
+    (cd "$root" || exit; PANJ_DATABASE_URL=$PANJ_DATABASE_URL STREAMLIT_SERVER_COOKIE_SECRET=$secret nohup "$py" -m streamlit run panjmap/server.py \
       --server.address 127.0.0.1 --server.port "$port" --server.headless true \
       --server.enableXsrfProtection true --server.enableCORS true \
       --server.enableWebsocketCompression true \
@@ -76,7 +76,8 @@ start_apps() {
     wait_for "http://127.0.0.1:$((app_port + i))/_stcore/health" 90
     urls+=("ws://127.0.0.1:$((app_port + i))")
   done
-  # One session per process now, so no user pays a process's first run (imports, the base map).
+  # Each process warmed itself before answering (panjmap/server.py); one session each now also fills
+  # the default view's caches, so no user pays a process's first run.
   # A process that cannot be warmed still serves: its first user waits longer, nothing fails.
   (cd "$root" && "$py" -m bench.warm "${urls[@]}" >"$run/warm.log" 2>&1) || echo "warm-up failed; see $run/warm.log" >&2
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from panjmap.paths import ROOT, SEEDS_DIR
+from panjmap.paths import ROOT, SEEDS_DIR, SERVER_SCRIPT
 from panjmap.snapshot import CHROMIUM_ARGS
 
 CHROMIUM = os.environ.get("PANJ_CHROMIUM", "/usr/bin/chromium")
@@ -62,12 +62,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port, for browser tests."""
+    """``streamlit run panjmap/server.py`` (the app on a warmed process) on a free loopback port, for browser tests."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -1,4 +1,4 @@
-"""The real thing: `streamlit run app.py` in Debian's Chromium, fully offline.
+"""The real thing: `streamlit run panjmap/server.py` in Debian's Chromium, fully offline.
 
 Every request that leaves the loopback interface (http(s), ws(s)) is aborted
 and recorded; each test ends by asserting that list is empty. The map lives

@@ -1,6 +1,6 @@
 """Issue 13's "Done when", as users do it in Debian's Chromium, on both store engines.
 
-One ``streamlit run app.py`` per engine on a free loopback port, behind no proxy but with
+One ``streamlit run panjmap/server.py`` per engine on a free loopback port, behind no proxy but with
 ``PANJ_TRUSTED_USER_HEADER=X-Forwarded-User`` and a roles file; each user is a browser
 context whose every request (the websocket included) carries ``X-Forwarded-User``:
 
@@ -34,7 +34,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from panjmap.paths import ROOT
+from panjmap.paths import ROOT, SERVER_SCRIPT
 from panjmap.store import dispose_all, open_store
 from panjmap.store import tables as t
 from tests.conftest import ARTIFACTS, _free_port
@@ -98,7 +98,7 @@ def _start(store_url: str, roles: Path, log_path: Path) -> tuple[subprocess.Pope
     env = dict(os.environ, PANJ_DATABASE_URL=store_url, PANJ_TRUSTED_USER_HEADER=HEADER, PANJ_ROLES_FILE=str(roles))
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
     )

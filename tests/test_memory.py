@@ -1,6 +1,6 @@
 """Memory is given back when sessions end (issue 17, point 4).
 
-A real ``streamlit run app.py`` process; one browser session after another
+A real ``streamlit run panjmap/server.py`` process; one browser session after another
 imports a large GeoJSON file on the Data page, shows it on the map, removes it
 from the shared store and closes. Once a closed session's reconnect time is up (set short here with
 ``server.disconnectedSessionTTL``), what it owned must be freed: the server's
@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from panjmap.layers import MAX_SHOWN
-from panjmap.paths import ROOT
+from panjmap.paths import ROOT, SERVER_SCRIPT
 from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, _free_port
 from tests.importer_fixtures import geojson_bytes, point
 from tests.settling import settle
@@ -65,7 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, psut
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(LOG, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from panjmap.paths import ROOT
+from panjmap.paths import ROOT, SERVER_SCRIPT
 from panjmap.store import imports, open_store
 from tests.conftest import _free_port
 from tests.importer_fixtures import acled_csv, acled_row
@@ -28,7 +28,7 @@ class Server:
         env = {**os.environ, "PANJ_DATABASE_URL": store_url}
         self.log = open(log, "a")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )

@@ -1,6 +1,6 @@
 """CI smoke run of the protocol-level load generator (bench/ws_load.py, issue 15).
 
-A few virtual users for ~10 s against one real ``streamlit run app.py``: every
+A few virtual users for ~10 s against one real ``streamlit run panjmap/server.py``: every
 action (open with a permalink, date window, actor, event type, search text,
 map selection, playback step) must end in ``script_finished`` with no
 exception element, so the generator and the app's protocol cannot drift apart
