@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from panjmap.data import read_tables
 from panjmap.paths import ROOT, SEEDS_DIR
-from panjmap.store import Store, StoreError, backup, dispose_all, imports, open_store, records
+from panjmap.store import Store, StoreError, backup, imports, open_store, records
 from panjmap.store import engine as engines
 from panjmap.store import tables as t
 from panjmap.store.gpkg import write_gpkg
@@ -50,18 +50,6 @@ def test_migrations_up_to_head_and_down_to_base(store_url: str) -> None:
     store.migrate("base", down=True)
     assert store.schema_revision() is None
     assert set(sa.inspect(store.engine).get_table_names()) <= {"alembic_version", "spatial_ref_sys"}
-
-
-def test_postgres_connections_do_not_jit_compile(postgis_admin_url: str) -> None:
-    from tests import postgis
-
-    store = open_store(postgis.fresh_database(postgis_admin_url))  # PostgreSQL only
-    try:
-        for _ in range(2):  # a connection from the pool, after a rolled-back use
-            with store.reading() as conn:
-                assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
-    finally:
-        dispose_all()
 
 
 def test_filter_index_migration_backfills_and_goes_back(store_url: str) -> None:

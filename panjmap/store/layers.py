@@ -217,7 +217,7 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
         # then read only the rows shown (1M events, one event type of six: 1.8 -> 1.0 s; on
         # PostgreSQL an ids-first query measured slower: 1.4 -> 1.9 s for all dates, 2.2 -> 2.1 s for a type).
         # Filters no index looks up, on columns ix_events_date_text holds: that index is walked in date
-        # order, stopping at the limit (1M events at load 12, '4': 0.23 -> 0.03 s, '42': 0.22 -> 0.16 s).
+        # order, stopping at the limit (1M events, '4': 0.23 -> 0.03 s; '42': 0.22 -> 0.16 s).
         walked = only_unindexed(state, bounds) and not _reads_table(conn, state, bounds)
         earliest = (sa.select(e.id).where(_of_dataset(conn, dataset_id, state, bounds), *where)
                     .order_by(e.event_date if walked else e.event_date.concat("")).limit(limit))
