@@ -114,8 +114,6 @@ class StoredLayer(MapLayer):
         found = _SELECTIONS.get(self._key("shown", state, None))
         if found is not None:
             return found.matching
-        if only_unindexed(state) and open_store(self.url).is_postgres:  # counted with the view, in one read
-            return self.selection(state).matching
         span = self.summary().longest_span_days
         return self._cached("count", state, lambda conn, state: count_matching(conn, self.dataset_id, state, span))
 
@@ -194,20 +192,14 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
     ``longest_span_days``: the dataset's longest event_date..end_date span (its summary's).
     """
     limit = MAX_SHOWN if limit is None else limit
-    where = view_conditions(conn, dataset_id, state, longest_span_days, bounds)
-    postgis = conn.dialect.name == "postgresql"
-    e = t.events.c
-    if matching is None and postgis and only_unindexed(state, bounds):
-        # Every event of the dataset is read whatever the query: once, for the count and the earliest ids.
-        ids, matching = _earliest_counted(conn, dataset_id, where, limit)
-        listed = sa.bindparam("ids", ids, expanding=True, literal_execute=True)  # integers, as SQL literals
-        shown = select_records(conn, dataset_id, e.id.in_(listed), columns=VIEW_COLUMNS, order_by=(e.event_date,))
-        return Selection(with_dates(shown), matching)
     if matching is None:
         matching = count_matching(conn, dataset_id, state, longest_span_days, bounds)
+    where = view_conditions(conn, dataset_id, state, longest_span_days, bounds)
+    postgis = conn.dialect.name == "postgresql"
     # (SQLite, filters no index looks up: the ids-first query below, which reads ix_events_date_text or the table)
     if matching <= limit and (postgis or not only_unindexed(state, bounds)):
         return Selection(with_dates(select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS)), matching)
+    e = t.events.c
     if postgis or not where:
         # One query, the earliest first: it walks the date index and stops at the limit.
         shown = select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS, order_by=(e.event_date,), limit=limit)
@@ -217,24 +209,12 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
         # then read only the rows shown (1M events, one event type of six: 1.8 -> 1.0 s; on
         # PostgreSQL an ids-first query measured slower: 1.4 -> 1.9 s for all dates, 2.2 -> 2.1 s for a type).
         # Filters no index looks up, on columns ix_events_date_text holds: that index is walked in date
-        # order, stopping at the limit (1M events, '4': 0.23 -> 0.03 s; '42': 0.22 -> 0.16 s).
+        # order, stopping at the limit (1M events at load 12, '4': 0.23 -> 0.03 s, '42': 0.22 -> 0.16 s).
         walked = only_unindexed(state, bounds) and not _reads_table(conn, state, bounds)
         earliest = (sa.select(e.id).where(_of_dataset(conn, dataset_id, state, bounds), *where)
                     .order_by(e.event_date if walked else e.event_date.concat("")).limit(limit))
         shown = select_records(conn, dataset_id, e.id.in_(earliest), columns=VIEW_COLUMNS, order_by=(e.event_date,))
     return Selection(with_dates(shown), matching)
-
-
-def _earliest_counted(conn: Connection, dataset_id: int, where: list[Any], limit: int) -> tuple[list[int], int]:
-    """PostgreSQL: the ids of the earliest ``limit`` events by date that ``where`` selects, and how
-    many it selects, from one read of the dataset's events (1M events, a 2-character needle: two
-    parallel scans of the table, ~0.7 s each, become one)."""
-    e = t.events.c
-    # Ordered by an expression: the planner sorts what the scan found. Ordered by the column it may walk
-    # the date index with a row read per event (1M events, '4': 10 s against 1.2 s, under load).
-    rows = conn.execute(sa.select(e.id, sa.func.count().over()).where(e.dataset_id == dataset_id, *where)
-                        .order_by(e.event_date.concat(""), e.id).limit(limit)).all()
-    return [row[0] for row in rows], rows[0][1] if rows else 0
 
 
 def count_days(conn: Connection, dataset_id: int, state: ViewState, longest_span_days: int) -> pd.DataFrame:

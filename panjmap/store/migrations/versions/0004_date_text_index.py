@@ -7,9 +7,8 @@ read instead of the table, whose rows carry the file's whole row (``original``):
 events, a 2-character needle, the count 0.8 -> 0.15 s CPU; the earliest 50k by date are
 found in the index in date order. Like every index it follows each write to ``events``.
 
-PostgreSQL gets no such index: a B-tree entry is limited to about 2.7 kB, which a long
-search text could exceed and so fail an import; there the view reads the table once
-for its count and its earliest ids (panjmap.store.layers.select_shown).
+PostgreSQL gets no such index: a B-tree entry is limited to about 2.7 kB (after
+compression), which a long search text could exceed, failing the import that writes it.
 
 Frozen: later changes go in new migrations.
 
