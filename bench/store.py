@@ -116,7 +116,7 @@ STATES = {
     "region + side, one year": ViewState(date_from=dt.date(2023, 1, 1), date_to=dt.date(2023, 12, 31),
                                          regions=("Province 3",), sides=("Tajikistan",)),
     "text 'village 42.'": ViewState(text="village 42."),
-    "text '42' (short: scanned on SQLite)": ViewState(text="42"),
+    "text '42' (short: no trigram to look up)": ViewState(text="42"),
 }
 BOUNDS = (68.0, 37.0, 70.0, 38.5)  # a map view over the Panj
 
@@ -160,7 +160,8 @@ VIEWS = {
     "actor, all dates": ViewState(actors=("Taliban",)),
     "one month": STATES["one month"],
     "text 'village 42.'": STATES["text 'village 42.'"],
-    "text '42' (shorter than a trigram)": STATES["text '42' (short: scanned on SQLite)"],
+    "text '42' (shorter than a trigram)": STATES["text '42' (short: no trigram to look up)"],
+    "text '4' (one character; 57% match)": ViewState(text="4"),
 }
 
 

@@ -84,8 +84,10 @@ STATES = [
     ViewState(text="%"),
     ViewState(text="_"),
     ViewState(text="o%"),  # as a pattern these two would match every event
+    ViewState(date_from=dt.date(2024, 6, 1), date_to=dt.date(2025, 2, 1), text="_o"),  # short, in a window
     ViewState(text="p_st"),
     ViewState(text="7"),
+    ViewState(text="ж"),  # no event holds it
     ViewState(text="17"),
     ViewState(text="kishlak 1"),
     ViewState(text="مرزبان"),
@@ -175,10 +177,11 @@ def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped
             for sql, params in statements]
 
 
-def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(tmp_path: Path) -> None:
-    """The timeline of a whole layer reads the date index only (it holds the fatalities); filters no
-    index answers (a needle shorter than a trigram) read the table in order, not through an index,
-    for the count, the earliest ids and the daily counts."""
+def test_sqlite_layer_queries_read_an_index_only_or_the_table_in_order(tmp_path: Path) -> None:
+    """The timeline of a whole layer reads a date index only (both hold the fatalities); a needle
+    shorter than a trigram (no index looks it up) reads ``ix_events_date_text`` only, not the table,
+    for the count, the earliest ids and the daily counts; filters on a column no index holds
+    (nationalities) read the table in order, not through an index with a row lookup per event."""
     from panjmap.store.layers import count_days, count_matching, select_shown
 
     store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")  # SQLite's planner: one engine only
@@ -186,13 +189,20 @@ def test_sqlite_layer_queries_read_the_date_index_only_or_the_table_in_order(tmp
     with store.reading() as conn:
         dataset_id = imports.list_datasets(conn)[0].id
         (days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, ViewState(), 0))
-        assert "COVERING INDEX ix_events_dates" in days
-        short = ViewState(text="ki")
-        count, shown, *_ = _plans_of(conn, lambda c: select_shown(c, dataset_id, short, 0, limit=5))
+        assert "USING COVERING INDEX ix_events_date" in days  # ix_events_dates or ix_events_date_text
+        text_index = "USING COVERING INDEX ix_events_date_text"
+        for short in (ViewState(text="ki"), ViewState(text="%", min_fatalities=1)):
+            count, shown, *_ = _plans_of(conn, lambda c: select_shown(c, dataset_id, short, 0, limit=5))
+            assert count.startswith(f"SEARCH events {text_index} (dataset_id=?)")
+            assert f"LIST SUBQUERY 1\nSEARCH events {text_index} (dataset_id=?)\n" in shown  # the earliest ids
+            (short_days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, short, 0))
+            assert short_days.startswith(f"SEARCH events {text_index} (dataset_id=?)")
+        nationality = ViewState(nationalities=("Chinese",))
+        count, shown, *_ = _plans_of(conn, lambda c: select_shown(c, dataset_id, nationality, 0, limit=5))
         assert count == "SCAN events"
         assert "LIST SUBQUERY 1\nSCAN events\n" in shown  # the earliest ids; then their rows
-        (short_days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, short, 0))
-        assert short_days.startswith("SCAN events\n")
+        (nationality_days,) = _plans_of(conn, lambda c: count_days(c, dataset_id, nationality, 0))
+        assert nationality_days.startswith("SCAN events\n")
         assert _plans_of(conn, lambda c: count_matching(c, dataset_id, ViewState(), 0)) != ["SCAN events"]
 
 

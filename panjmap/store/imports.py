@@ -30,6 +30,7 @@ from typing import IO, Any, TypeVar
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -51,6 +52,7 @@ SQLITE_IMPORT_CACHE_KIB = 32 * 1024
 _SEP_LINE = re.compile(rb'\s*"?sep=.?"?\s*')
 _LINE_REF = re.compile(r"\b(lines? |first on line |Line )(\d+(?:, \d+)*)")
 _T = TypeVar("_T")
+STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype=str makes (pandas 3)
 _EVENT_COLUMNS: tuple[str, ...] = tuple(
     c.name for c in t.events.c if c.name not in ("id", "dataset_id", "actors", "search", "sync_mark")
 )
@@ -577,7 +579,9 @@ def _column(name: str, values: tuple[Any, ...]) -> Any:
         return np.array(values, dtype=float)
     if None in values:
         values = tuple("" if v is None else v for v in values)
-    return pd.Series(np.array(values, dtype=object), dtype=str)
+    # Straight into Arrow, as pandas' "str" columns hold text: through a NumPy object array it took
+    # twice as long (50k records, the ~30 text columns: ~0.3 -> ~0.15 s).
+    return pd.Series(pd.array(pa.array(values, type=pa.large_string()), dtype=STR))
 
 
 def remove_dataset(store: Store, name: str, who: str | None = None) -> int:
