@@ -29,8 +29,10 @@ def binaries_present() -> bool:
     return (PG_BIN / "initdb").exists() and (PG_BIN / "postgres").exists()
 
 
-def _as_postgres(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+def _as_postgres() -> dict[str, object]:
+    """Popen arguments that run the server's programs as the postgres user when we are root. The
+    process itself changes user (no runuser in between), so stop()'s signal reaches postgres."""
+    return {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
 
 
 @dataclass
@@ -59,18 +61,18 @@ def start_cluster() -> Cluster:
         shutil.chown(sock, "postgres")
     root.chmod(0o755)
     init = subprocess.run(
-        _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                      "--no-sync", "--locale=C.UTF-8"]),
-        capture_output=True, text=True,
+        [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+         "--no-sync", "--locale=C.UTF-8"],
+        capture_output=True, text=True, cwd=root, **_as_postgres(),
     )
     if init.returncode:
         raise RuntimeError(f"initdb failed:\n{init.stdout}\n{init.stderr}")
     log = open(root / "server.log", "w")
     process = subprocess.Popen(
-        _as_postgres([str(PG_BIN / "postgres"), "-D", str(data), "-k", str(sock), "-c", "listen_addresses=",
-                      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                      "-c", "max_connections=100", "-c", "shared_buffers=128MB"]),
-        stdout=log, stderr=subprocess.STDOUT,
+        [str(PG_BIN / "postgres"), "-D", str(data), "-k", str(sock), "-c", "listen_addresses=",
+         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+         "-c", "max_connections=100", "-c", "shared_buffers=128MB"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=root, **_as_postgres(),
     )
     admin_url = f"postgresql+psycopg://postgres@/postgres?host={sock}"
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
