@@ -101,7 +101,7 @@ def run_matrix(processes: list[int], data: list[str], users: list[int], duration
                         path = csv_dir / "events.csv"
                         if not path.exists():
                             store.write_file(path, IMPORT_EVENTS)
-                        import_s, _ = store.run_import(running.database_url(), path)
+                        import_s = store.run_import(running.database_url(), path)["wall"]
                     for count in users:
                         before = load_average()
                         summary = asyncio.run(ws_load.run_load(
