@@ -258,7 +258,7 @@ CSV_HEADER = (list(ACLED_COLUMNS) + [c for c in INCIDENT_COLUMNS if c not in ACL
               + list(READING_COLUMNS) + list(PROVENANCE_COLUMNS))
 
 
-def to_csv(records: gpd.GeoDataFrame | Chunked, dataset: Dataset | None, meta: Metadata) -> str:
+def to_csv(records: gpd.GeoDataFrame | Chunked, dataset: Dataset | None) -> str:
     """Incidents with ACLED's 31 columns first, then ours, then sources and quotes.
 
     The metadata travels beside it (``csv_bundle``, or the CLI's sidecar
@@ -318,7 +318,7 @@ def bundle_parts(records: gpd.GeoDataFrame, dataset: Dataset, meta: Metadata, st
     """``csv_bundle``'s bytes as they are compressed, a part per chunk of records."""
     drain = _Drain()
     with zipfile.ZipFile(drain, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr(f"{stem}.csv", to_csv(records, dataset, meta))
+        bundle.writestr(f"{stem}.csv", to_csv(records, dataset))
         bundle.writestr(f"{stem}_claims.csv", claims_csv(records, dataset))
         bundle.writestr(f"{stem}_sites.csv", sites_csv(records, dataset))
         files = {}

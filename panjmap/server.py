@@ -43,6 +43,7 @@ def warm() -> None:
     from panjmap.layers import curated_layer
     from panjmap.state import ViewState
     from panjmap.store.layers import stored_layers
+    # The pages' modules, imported for that alone: their imports are most of a first run.
     from panjmap.ui import attribution_page, data_page, editor_page, sources_page, timeline_page  # noqa: F401
     from panjmap.ui import map_panel  # noqa: F401
     from panjmap.ui.map_component import cached_base

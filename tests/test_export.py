@@ -381,7 +381,7 @@ def test_kml_with_hostile_text_reads_with_gdal(hostile, tmp_path: Path) -> None:
 
 def test_csv_neutralises_formulas_but_not_numbers(hostile) -> None:
     rid, dataset, records, meta = hostile
-    table = list(csv.DictReader(io.StringIO(export.to_csv(records, dataset, meta))))
+    table = list(csv.DictReader(io.StringIO(export.to_csv(records, dataset))))
     row = next(r for r in table if r["event_id_cnty"] == rid)
     assert row["tags"] == "'=HYPERLINK(\"http://evil\",\"click\")"
     assert row["assoc_actor_1"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
@@ -484,8 +484,7 @@ def test_cli_rejects_a_backwards_window() -> None:
 def test_cli_without_output_writes_to_stdout(capsys, dataset) -> None:
     assert cli.main(["export", "--format", "csv", *CLI_ARGS]) == 0
     records = curated_layer(dataset).filtered(CLI_STATE)
-    meta = export.metadata(CLI_STATE, dataset, records)
-    assert capsys.readouterr().out == export.to_csv(records, dataset, meta)
+    assert capsys.readouterr().out == export.to_csv(records, dataset)
 
 
 def test_file_stem_names_the_export() -> None:

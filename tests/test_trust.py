@@ -164,8 +164,7 @@ def test_attribution_groups_claims_by_canonical_actor(dataset) -> None:
 
 def test_exports_carry_the_canonical_actors(dataset, layer) -> None:
     records = layer.filtered(ViewState(context=True))
-    meta = export.metadata(ViewState(context=True), dataset, records)
-    table = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export.to_csv(records, dataset, meta)))}
+    table = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export.to_csv(records, dataset)))}
     assert "Taliban" in table["PNJ005"]["actors_canonical"].split("; ")  # actor1: Government of Afghanistan (2021-)
     claims = list(csv.DictReader(io.StringIO(export.claims_csv(records, dataset))))
     assert {c["actor_canonical"] for c in claims if c["actor"] == "ISKP"} == {ISKP}
@@ -257,7 +256,7 @@ def test_acled_import_has_no_injuries_so_they_are_not_reported() -> None:
 def test_csv_keeps_acleds_convention_and_says_so(dataset, layer) -> None:
     records = layer.filtered(ViewState())
     meta = export.metadata(ViewState(), dataset, records)
-    table = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export.to_csv(records, dataset, meta)))}
+    table = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export.to_csv(records, dataset)))}
     assert table["PNJ011"]["fatalities"] == "0"  # ACLED's column, ACLED's convention
     assert table["PNJ011"]["fatalities_reported"] == "several, no number"
     assert table["PNJ018"]["injuries"] == "" and table["PNJ018"]["injuries_reported"] == "not reported"
