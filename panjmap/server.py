@@ -26,6 +26,7 @@ if not __package__:  # run as a script (`streamlit run panjmap/server.py`): only
 
 from streamlit.logger import get_logger  # noqa: E402
 
+from panjmap import assets  # noqa: E402
 from panjmap.paths import ROOT  # noqa: E402
 
 _LOGGER = get_logger(__name__)  # Streamlit's handler and level: the server's log shows it
@@ -38,7 +39,6 @@ def warm() -> None:
     it to the user (e.g. "store unavailable, retrying")."""
     started = time.perf_counter()
     _register_map_component()
-    from panjmap import assets
     from panjmap.data import load_dataset
     from panjmap.layers import curated_layer
     from panjmap.state import ViewState
@@ -49,7 +49,6 @@ def warm() -> None:
     from panjmap.ui.map_component import cached_base
 
     try:
-        assets.ensure_static()
         dataset = load_dataset()
         stored_layers()
         view = ViewState()
@@ -86,4 +85,6 @@ async def _lifespan(_app: Any) -> AsyncIterator[None]:
     yield
 
 
+# Leaflet's files in static/ before the server looks for that folder (it warns when it is missing).
+assets.ensure_static()
 app = st.App(str(ROOT / "app.py"), lifespan=_lifespan)
