@@ -36,17 +36,16 @@ import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from panjmap.paths import ROOT, SERVER_SCRIPT
+from panjmap import app_process
+from panjmap.paths import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/conftest.py
@@ -94,12 +93,6 @@ TIMELINE_JS = """() => ({
 })"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def prepare_data_dir(data_dir: Path, n_import: int) -> dict[str, Any]:
     """Seed the store (as a server restart finds it) and import ``n_import`` synthetic events."""
     env = {**os.environ, "PANJ_DATA_DIR": str(data_dir)}
@@ -128,25 +121,8 @@ class Server:
     """``streamlit run panjmap/server.py`` on a free loopback port (the repository's .streamlit/config.toml applies)."""
 
     def __init__(self, data_dir: Path, log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env={**os.environ, "PANJ_DATA_DIR": str(data_dir)},
-            stdout=self._log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=1)
-                return
-            except OSError:
-                if time.time() > deadline or self.proc.poll() is not None:
-                    self.stop()
-                    raise RuntimeError(f"streamlit did not start; see {log}")
-                time.sleep(0.2)
+        self.proc, self.url = app_process.start({**os.environ, "PANJ_DATA_DIR": str(data_dir)}, self._log)
 
     def cpu_s(self) -> float:
         """CPU seconds (user + system) the server process has used so far."""
@@ -154,11 +130,7 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        app_process.stop(self.proc)
         self._log.close()
 
 

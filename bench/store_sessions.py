@@ -34,6 +34,7 @@ import psutil
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.ws_load import Result, Session, _day_micros, start_server
+from panjmap import app_process
 from panjmap.layers import import_key
 from panjmap.state import DEFAULT_LAYERS, ViewState
 
@@ -128,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["wall_s"] = round(time.perf_counter() - t0, 1)
         summary["load_average_before_after"] = [[round(x, 1) for x in before], [round(x, 1) for x in os.getloadavg()]]
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        app_process.stop(proc)
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     return 0
 

@@ -30,9 +30,7 @@ import random
 import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +44,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from panjmap.paths import ROOT, SERVER_SCRIPT
+from panjmap import app_process
+from panjmap.paths import ROOT
 from panjmap.state import DEFAULT_LAYERS, IMPORT_LAYER_PREFIX
 
 MAX_USERS = 200
@@ -420,24 +419,10 @@ def free_ports(count: int = 1) -> int:
 
 def start_server(extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
     """``streamlit run panjmap/server.py`` on a free loopback port; returns the process and its ws:// base URL."""
-    port = free_ports()
-    log = open(ROOT / "test-artifacts" / f"ws-load-{port}.log", "w") if (ROOT / "test-artifacts").is_dir() \
+    log = open(ROOT / "test-artifacts" / "ws-load.log", "a") if (ROOT / "test-artifacts").is_dir() \
         else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *extra],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc, f"ws://127.0.0.1:{port}"
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
+    proc, url = app_process.start(log=log, extra=extra)
+    return proc, "ws" + url.removeprefix("http")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -465,8 +450,7 @@ def main(argv: list[str] | None = None) -> int:
                                        layer=args.layer, warm_urls=[u.rstrip("/") for u in args.warm]))
     finally:
         if proc:
-            proc.terminate()
-            proc.wait(timeout=10)
+            app_process.stop(proc)
     text = json.dumps(summary, indent=2)
     print(text)
     if args.output:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from panjmap.paths import ROOT, SEEDS_DIR, SERVER_SCRIPT
+from panjmap import app_process
+from panjmap.paths import ROOT, SEEDS_DIR
 from panjmap.snapshot import CHROMIUM_ARGS
 
 CHROMIUM = os.environ.get("PANJ_CHROMIUM", "/usr/bin/chromium")
@@ -54,38 +50,14 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """``streamlit run panjmap/server.py`` (the app on a warmed process) on a free loopback port, for browser tests."""
-    port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start; see test-artifacts/streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with open(ARTIFACTS / "streamlit.log", "w") as log:
+        proc, url = app_process.start(log=log)
+        yield url
+        app_process.stop(proc)
 
 
 # -- the store on both engines ------------------------------------------------

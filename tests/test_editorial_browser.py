@@ -23,9 +23,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +32,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from panjmap.paths import ROOT, SERVER_SCRIPT
+from panjmap import app_process
 from panjmap.store import dispose_all, open_store
 from panjmap.store import tables as t
-from tests.conftest import ARTIFACTS, _free_port
+from tests.conftest import ARTIFACTS
 from tests.offline import cut_off
 from tests.settling import settle
 
@@ -94,24 +92,8 @@ class Server:
 
 
 def _start(store_url: str, roles: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
     env = dict(os.environ, PANJ_DATABASE_URL=store_url, PANJ_TRUSTED_USER_HEADER=HEADER, PANJ_ROLES_FILE=str(roles))
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start; see {log_path}")
+    return app_process.start(env, open(log_path, "w"), extra=["--browser.gatherUsageStats", "false"])
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgis"])
@@ -128,8 +110,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     ARTIFACTS.mkdir(exist_ok=True)
     proc, url = _start(store_url, roles, ARTIFACTS / f"streamlit-editorial-{request.param}.log")
     yield Server(request.param, url, store_url)
-    proc.terminate()
-    proc.wait(timeout=15)
+    app_process.stop(proc)
     dispose_all()
 
 

@@ -15,11 +15,8 @@ from __future__ import annotations
 import os
 import random
 import re
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import psutil
@@ -28,8 +25,8 @@ from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from panjmap.layers import MAX_SHOWN
-from panjmap.paths import ROOT, SERVER_SCRIPT
-from tests.conftest import ARTIFACTS, CHROMIUM_ARGS, _free_port
+from panjmap import app_process
+from tests.conftest import ARTIFACTS, CHROMIUM_ARGS
 from tests.importer_fixtures import geojson_bytes, point
 from tests.settling import settle
 
@@ -59,32 +56,15 @@ def big_geojson(n: int = POINTS) -> bytes:
 @pytest.fixture
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, psutil.Process]]:
     """Our own ``streamlit run`` (not the shared app_url one) on its own store, so its RSS is this test's alone."""
-    port = _free_port()
     env = {**os.environ, "PANJ_DATA_DIR": str(tmp_path_factory.mktemp("memory-store"))}
     env.pop("PANJ_DATABASE_URL", None)
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(LOG, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                assert time.time() < deadline, "streamlit did not start; see test-artifacts/streamlit-memory.log"
-                time.sleep(0.3)
-        yield url, psutil.Process(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    with open(LOG, "w") as log:
+        proc, url = app_process.start(env, log, extra=["--server.disconnectedSessionTTL", str(SESSION_TTL_S)])
+        try:
+            yield url, psutil.Process(proc.pid)
+        finally:
+            app_process.stop(proc)
 
 
 def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:

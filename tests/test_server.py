@@ -9,43 +9,26 @@ not stop the server: it starts, says so in its log, and the page reports the sto
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from panjmap.paths import ROOT, SERVER_SCRIPT
-from tests.conftest import _free_port
+from panjmap import app_process
 
 WAIT_S = 90
 
 
 @contextmanager
 def serving(tmp_path: Path, **env: str) -> Iterator[tuple[str, Path]]:
-    port, log = _free_port(), tmp_path / "server.log"
+    log = tmp_path / "server.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env={**os.environ, "PANJ_DATA_DIR": str(tmp_path / "data"), **env}, stdout=out,
-            stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+        proc, url = app_process.start({**os.environ, "PANJ_DATA_DIR": str(tmp_path / "data"), **env}, out,
+                                      timeout_s=WAIT_S)
         try:
-            deadline = time.monotonic() + WAIT_S
-            while True:
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.2)
             yield url, log
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            app_process.stop(proc)
 
 
 def status(url: str) -> int:
@@ -64,7 +47,7 @@ def test_the_server_is_warm_before_it_answers(tmp_path: Path) -> None:
 
 
 def test_a_store_that_cannot_be_opened_does_not_stop_the_server(tmp_path: Path) -> None:
-    with serving(tmp_path, PANJ_DATABASE_URL=f"postgresql+psycopg://panj@127.0.0.1:{_free_port()}/none") as (url, log):
+    with serving(tmp_path, PANJ_DATABASE_URL=f"postgresql+psycopg://panj@127.0.0.1:{app_process.free_port()}/none") as (url, log):
         said = log.read_text()
         assert "Warming the server failed" in said, said
         assert status(url + "/component/streamlit_folium.st_folium/index.html") == 200

@@ -4,17 +4,12 @@ page survives a server restart and shows in another browser; removing it asks fi
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from panjmap.paths import ROOT, SERVER_SCRIPT
+from panjmap import app_process
 from panjmap.store import imports, open_store
-from tests.conftest import _free_port
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.offline import cut_off
 
@@ -23,32 +18,16 @@ LAYER = "Imported: Border reports"
 
 class Server:
     def __init__(self, store_url: str, log: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PANJ_DATABASE_URL": store_url}
         self.log = open(log, "a")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"streamlit did not start; see {log}")
+        try:
+            self.proc, self.url = app_process.start({**os.environ, "PANJ_DATABASE_URL": store_url}, self.log,
+                                                    timeout_s=90)
+        except RuntimeError:
+            self.log.close()
+            raise
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        app_process.stop(self.proc)
         self.log.close()
 
 

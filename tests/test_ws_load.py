@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from bench import warm, ws_load
+from panjmap import app_process
 from panjmap.paths import ROOT
 from panjmap.state import DEFAULT_LAYERS, ViewState
 
@@ -32,8 +33,7 @@ def server():
     try:
         yield proc, url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        app_process.stop(proc)
 
 
 def test_virtual_users_run_every_action_without_error(server) -> None:
