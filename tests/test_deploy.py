@@ -29,6 +29,7 @@ from bench.ws_load import free_ports
 from panjmap.paths import ROOT
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.offline import cut_off
+from tests.uploading import choose_import_file
 
 RUN_LOCAL = ROOT / "deploy" / "run-local.sh"
 LOAD_MS = 90_000
@@ -179,8 +180,7 @@ def test_fresh_clients_from_one_address_spread_over_both_processes_and_each_stay
 
 
 def upload(page: Page, data: Path, name: str) -> None:
-    # The import's own uploader, by its label: the page has a second one (ACLED deleted-events).
-    page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(str(data))
+    choose_import_file(page, data)
     page.get_by_label("Layer name (optional)").fill(name)
     page.get_by_role("button", name="Import", exact=True).click()
 

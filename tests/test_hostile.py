@@ -46,6 +46,7 @@ from panjmap.paths import SEEDS_DIR
 from panjmap.state import DEFAULT_CENTER, DEFAULT_ZOOM, GEOGRAPHY_LAYERS, ViewState
 from tests import hostile as H
 from tests.offline import cut_off
+from tests.uploading import choose_import_file
 from tests import settling
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
@@ -418,10 +419,7 @@ def summaries(page: Page) -> list[str]:
 
 def upload(tab: Tab, data: bytes, filename: str, name: str = "") -> None:
     page = tab.page
-    # The import's own uploader, by its label (the page has a second one: ACLED deleted-events).
-    page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(
-        files=[{"name": filename, "mimeType": "text/csv", "buffer": data}])
-    expect(page.locator("[data-testid='stFileChipName']", has_text=filename)).to_be_visible(timeout=WAIT_MS)
+    choose_import_file(page, {"name": filename, "mimeType": "text/csv", "buffer": data}, WAIT_MS)
     page.get_by_label("Layer name (optional)").fill(name)
     page.get_by_role("button", name="Import", exact=True).click()
     settle(page)

@@ -45,6 +45,7 @@ from tests import hostile as H
 from tests.conftest import ARTIFACTS, CHROMIUM_ARGS
 from tests.offline import is_local
 from tests.settling import settle_async
+from tests.uploading import choose_import_file_async
 
 SESSIONS = 10
 IMPORTERS = {8: "LoadAlpha", 9: "LoadBravo"}  # session number -> its layer name (also its records' tag)
@@ -214,10 +215,9 @@ async def run_session(k: int, browser: Browser, base: str, deadline: float, stat
         if imports:
             t0 = time.monotonic()
             await nav(page, "Data and import", "Data")
-            # The import's own uploader, by its label (the page has a second one: ACLED deleted-events).
-            await page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(
-                files=[{"name": f"{IMPORTERS[k]}.csv", "mimeType": "text/csv", "buffer": H.small_acled_csv(IMPORTERS[k])}])
-            await page.locator("[data-testid='stFileChipName']").wait_for(timeout=ACTION_TIMEOUT_S * 1000)
+            await choose_import_file_async(
+                page, {"name": f"{IMPORTERS[k]}.csv", "mimeType": "text/csv", "buffer": H.small_acled_csv(IMPORTERS[k])},
+                ACTION_TIMEOUT_S * 1000)
             await page.get_by_label("Layer name (optional)").fill(IMPORTERS[k])
             await page.get_by_label("Layer name (optional)").press("Tab")  # committed, as a user's next click does
             await idle(page)  # a click while the upload's rerun draws the page can be lost

@@ -29,6 +29,7 @@ from panjmap import app_process
 from tests.conftest import ARTIFACTS, CHROMIUM_ARGS
 from tests.importer_fixtures import geojson_bytes, point
 from tests.settling import settle
+from tests.uploading import choose_import_file
 
 POINTS = 60_000
 SESSIONS = 3  # measured ones, after one that warms the server up
@@ -74,10 +75,8 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
     try:
         page = context.new_page()
         page.goto(url + "/data", timeout=TIMEOUT_MS)
-        # The import's own uploader, by its label (the page has a second one: ACLED deleted-events).
-        page.get_by_role("region", name="File", exact=True).locator("input[type=file]").set_input_files(
-            files=[{"name": f"{name}.geojson", "mimeType": "application/geo+json", "buffer": data}])
-        page.locator("[data-testid='stFileChipName']").wait_for(timeout=TIMEOUT_MS)
+        choose_import_file(page, {"name": f"{name}.geojson", "mimeType": "application/geo+json", "buffer": data},
+                           TIMEOUT_MS)
         page.get_by_label("Layer name (optional)").fill(name)
         page.get_by_role("button", name="Import", exact=True).click()
         page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(timeout=TIMEOUT_MS)

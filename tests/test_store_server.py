@@ -12,6 +12,7 @@ from panjmap import app_process
 from panjmap.store import imports, open_store
 from tests.importer_fixtures import acled_csv, acled_row
 from tests.offline import cut_off
+from tests.uploading import choose_import_file
 
 LAYER = "Imported: Border reports"
 
@@ -50,7 +51,7 @@ def test_import_survives_restart_and_shows_in_another_browser(
     server = Server(store_url, artifacts / "store-server.log")
     try:
         page = _data_page(browser, server, blocked)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(upload))
+        choose_import_file(page, upload)
         page.get_by_label("Layer name (optional)").fill("Border reports")
         page.get_by_test_id("stBaseButton-secondaryFormSubmit").click()
         expect(page.get_by_text(f"{LAYER} (25 of 25")).to_be_visible(timeout=90_000)
