@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from panjmap import query, record_text
 from panjmap.data import Dataset
@@ -122,12 +121,13 @@ _SHOW_DETAILS_JS = (Path(__file__).parent / "js" / "show_details.js").read_text(
 
 
 def _show_details_script(selected: str) -> str:
-    """A zero-height component's page that runs show_details.js in the app's page (same origin)
-    for ``selected`` ("" when nothing is selected)."""
+    """A script, for ``st.html``, that runs show_details.js in the app's page for ``selected``
+    ("" when nothing is selected), defining it on the page's first selection."""
     source, selector, selection = map(js_json, (_SHOW_DETAILS_JS, f".st-key-{DETAIL_KEY}", selected))
-    return (f"<script>\nconst page = window.parent;\n"
-            f"if (!page.panjShowDetails) {{ const s = page.document.createElement('script'); s.textContent = {source};"
-            f" page.document.head.appendChild(s); }}\npage.panjShowDetails({selector}, {selection});\n</script>")
+    # Block-scoped: every such script shares the page's global scope.
+    return (f"<script>\nif (!window.panjShowDetails) {{ const s = document.createElement('script');"
+            f" s.textContent = {source}; document.head.appendChild(s); }}\n"
+            f"window.panjShowDetails({selector}, {selection});\n</script>")
 
 
 def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, entered: bool) -> None:
@@ -201,10 +201,8 @@ def render_map_area(dataset: Dataset, imports: list[MapLayer], opts: Options, en
             with st.expander("Legend", expanded=not new_view.selected):
                 st.html(LEGEND_CSS + f'<div class="panj-legend">{_svg_as_img(legend_html(view.layers, import_labels))}</div>')
             changed = render_detail(new_view.selected, dataset, imports)
-            # On every run, not only the one that changed the selection: a run that follows at once
-            # (the map reporting its view after the popup opened) would remove the component
-            # before its page loaded; the page-side script acts once per selection.
-            components.html(_show_details_script(new_view.selected or ""), height=0)
+            # In the page, not in a frame: st.html runs it when its text changes, i.e. once per selection.
+            st.html(_show_details_script(new_view.selected or ""), unsafe_allow_javascript=True)
         if changed is not None:
             save_view(new_view.replace(selected=changed))
             st.rerun(scope="fragment")

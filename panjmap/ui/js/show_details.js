@@ -1,9 +1,9 @@
 // Brings the selected record's details into view when they are off screen (on a phone they sit
 // below the map) and keeps them there while the page settles: the map and its popup lay out
-// after the details and can push them out of view again. Runs in the page itself (injected
-// once by the map area's zero-height component, which every run of the map area renders), so
-// a rerun that removes or remounts that component neither ends nor repeats it: it acts once
-// per selection ("" = none, so choosing the same record again later acts again). Stops once
+// after the details and can push them out of view again. Defined once in the page by the map
+// area's script (st.html), which calls it again when the selection changes or the map area
+// mounts anew; it acts once per selection ("" = none, so choosing the same record again later
+// acts again), so a remount neither ends nor repeats it. Stops once
 // the details have stayed in view for 2 s, after 30 s, when another selection starts its own
 // check, or as soon as the user scrolls, touches or types: it never fights the user.
 window.panjShowDetails = function (selector, selection) {
