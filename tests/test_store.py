@@ -45,8 +45,14 @@ def test_migrations_up_to_head_and_down_to_base(store_url: str) -> None:
     if store.is_postgres:
         assert "geom" in {c["name"] for c in inspector.get_columns("events")}
         assert {"ix_events_geom", "ix_events_search"} <= {i["name"] for i in inspector.get_indexes("events")}
+        narrow = t.event_text  # PostgreSQL only (0005)
+        assert [c["name"] for c in inspector.get_columns(narrow.name)] == list(narrow.c.keys())
+        assert {i["name"]: i["column_names"] for i in inspector.get_indexes(narrow.name)} == {
+            index.name: [c.name for c in index.columns] for index in narrow.indexes}
+        assert inspector.get_pk_constraint(narrow.name)["constrained_columns"] == ["id"]
     else:
         assert t.FTS_TABLE in inspector.get_table_names()
+        assert t.event_text.name not in inspector.get_table_names()
     store.migrate("base", down=True)
     assert store.schema_revision() is None
     assert set(sa.inspect(store.engine).get_table_names()) <= {"alembic_version", "spatial_ref_sys"}
@@ -56,6 +62,7 @@ def test_filter_index_migration_backfills_and_goes_back(store_url: str) -> None:
     """0002 (and later) on a store holding events: their actor rows and text indexes are made; downgrade
     removes them."""
     from panjmap.state import ViewState
+    from panjmap.store.layers import count_matching
     from panjmap.store.queries import count_events
 
     store = open_store(store_url, ready=False)
@@ -79,11 +86,15 @@ def test_filter_index_migration_backfills_and_goes_back(store_url: str) -> None:
         assert count_events(conn, dataset_id, ViewState(actors=("Unknown / unclaimed",))) == 1
         assert count_events(conn, dataset_id, ViewState(text="post")) == 2
         assert count_events(conn, dataset_id, ViewState(text="руго")) == 1
-        assert count_events(conn, dataset_id, ViewState(text="po")) == 2  # SQLite: in ix_events_date_text (0004)
+        assert count_events(conn, dataset_id, ViewState(text="po")) == 2
+        assert count_matching(conn, dataset_id, ViewState(text="po"), 0) == 2  # ix_events_date_text / event_text
+        if store.is_postgres:  # 0005 copied the events there
+            assert conn.execute(sa.select(sa.func.count()).select_from(t.event_text)).scalar_one() == 3
     store.migrate("0001", down=True)
     names = set(sa.inspect(store.engine).get_table_names())
     assert "event_actors" not in names and not any(n.startswith("events_fts") for n in names)
     assert not {"ix_events_search", "ix_events_date_text"} & {i["name"] for i in sa.inspect(store.engine).get_indexes("events")}
+    assert t.event_text.name not in names
     with store.reading() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one() == 3
 

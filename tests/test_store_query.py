@@ -24,6 +24,7 @@ from panjmap.layers import curated_layer
 from panjmap.state import ViewState
 from panjmap.store import imports, open_store
 from panjmap.store import tables as t
+from panjmap.store.layers import count_days, count_matching, select_shown
 from panjmap.store.queries import conditions, count_events, filter_events
 from tests import test_state_query
 from tests.importer_fixtures import acled_csv, acled_row
@@ -76,7 +77,8 @@ STATES = [
     ViewState(sides=("Afghanistan",)),
     ViewState(regions=("GBAO", "Khatlon")),
     ViewState(min_fatalities=2),
-    # Text: needles of 3+ characters go through the trigram index, shorter ones are scanned.
+    # Text: needles of 3+ characters go through the trigram index; no index looks up shorter ones (the
+    # map's layers read them from ix_events_date_text on SQLite, event_text on PostgreSQL).
     ViewState(text="ПОГРАНИЧНИКИ"),
     ViewState(text="ПОГ"),
     ViewState(text="50%_"),
@@ -108,11 +110,21 @@ def test_sql_filters_select_what_the_in_memory_query_selects(store_url: str, sta
         records = imports.dataset_records(conn, dataset_id)
         in_sql = filter_events(conn, dataset_id, state)
         counted = count_events(conn, dataset_id, state)
+        # The map layer's queries (which may read other tables or indexes), past and within a cap.
+        span = 10_000  # days; any span at least the dataset's longest gives the same selection
+        layer_count = count_matching(conn, dataset_id, state, span)
+        shown = select_shown(conn, dataset_id, state, span)
+        capped = select_shown(conn, dataset_id, state, span, limit=5)
+        days = count_days(conn, dataset_id, state, span)
     records["event_date"] = records["event_date"].astype("datetime64[ns]")
     records["end_date"] = records["end_date"].astype("datetime64[ns]")
     in_memory = query.filter_records(query.record_set("events", records), state)
     assert list(in_sql["event_id_cnty"]) == list(in_memory["event_id_cnty"])
-    assert counted == len(in_memory)
+    assert counted == layer_count == shown.matching == capped.matching == len(in_memory)
+    assert list(shown.records["event_id_cnty"]) == list(in_memory["event_id_cnty"])
+    earliest = in_memory.sort_values("event_date", kind="stable").head(5)  # by date, then import order
+    assert list(capped.records["event_id_cnty"]) == list(earliest["event_id_cnty"])
+    assert days["events"].sum() == in_memory["event_date"].notna().sum()
 
 
 def test_bounds_select_the_events_inside(store_url: str) -> None:
@@ -156,13 +168,20 @@ def test_actor_and_text_filters_use_their_indexes(store_url: str) -> None:
         assert text_index in _explain(conn, dataset_id, ViewState(text="50%_"))
         if not postgis:  # shorter than a trigram: scanned
             assert t.FTS_TABLE not in _explain(conn, dataset_id, ViewState(text="bo"))
+        else:  # the map layer reads it from the narrow table, then the rows of the ids it found
+            short = ViewState(text="bo")
+            run = lambda c: (select_shown(c, dataset_id, short, 0, limit=5), count_days(c, dataset_id, short, 0))  # noqa: E731
+            count, ids_then_rows, *_, days = _statements(conn, run)  # (between them: the dataset's name)
+            assert "FROM event_text" in count and "FROM events" not in count
+            assert "FROM event_text" in ids_then_rows and "LIMIT" in ids_then_rows.split("FROM event_text")[1]
+            assert "FROM event_text" in days and "FROM events" not in days
         if not postgis:  # (PostgreSQL picks among the date indexes by its statistics of 60 rows)
             plan = _explain(conn, dataset_id, ViewState(event_types=("Battles",), date_from=dt.date(2024, 6, 1)))
             assert "ix_events_type_dates" in plan
 
 
-def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped-def]
-    """SQLite's plan of each statement ``run(conn)`` executes."""
+def _executed(conn: sa.Connection, run) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+    """Each statement ``run(conn)`` executes, with its parameters."""
     statements = []
 
     def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
@@ -173,8 +192,17 @@ def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped
         run(conn)
     finally:
         sa.event.remove(conn, "before_cursor_execute", grab)
+    return statements
+
+
+def _statements(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped-def]
+    return [" ".join(sql.split()) for sql, _ in _executed(conn, run)]
+
+
+def _plans_of(conn: sa.Connection, run) -> list[str]:  # type: ignore[no-untyped-def]
+    """SQLite's plan of each statement ``run(conn)`` executes."""
     return ["\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
-            for sql, params in statements]
+            for sql, params in _executed(conn, run)]
 
 
 def test_sqlite_layer_queries_read_an_index_only_or_the_table_in_order(tmp_path: Path) -> None:
@@ -222,6 +250,10 @@ def _assert_indexes_follow_events(store) -> None:  # type: ignore[no-untyped-def
         assert _actor_rows(conn) == _actors_of_events(conn)
         if conn.dialect.name == "sqlite":  # the FTS index holds exactly the events' search text
             conn.exec_driver_sql(f"INSERT INTO {t.FTS_TABLE}({t.FTS_TABLE}) VALUES ('integrity-check')")
+        else:  # event_text holds exactly the events' dates, fatalities and search text
+            narrow = t.event_text.c
+            projection = [t.events.c[c.name] for c in narrow]
+            assert sorted(conn.execute(sa.select(*narrow)).all()) == sorted(conn.execute(sa.select(*projection)).all())
 
 
 def test_actor_rows_and_text_index_follow_import_resync_and_removal(store_url: str) -> None:
@@ -239,6 +271,12 @@ def test_actor_rows_and_text_index_follow_import_resync_and_removal(store_url: s
     report = imports.import_dataset(store, io.BytesIO(newer), "events.csv", name="Events", update=True, full=True)
     assert (report.added, report.updated, report.removed) == (10, 40, 20)
     _assert_indexes_follow_events(store)
+    if store.is_postgres:  # an update of a column event_text holds follows too (no import makes one today)
+        e = t.events.c
+        with store.writing() as conn:
+            conn.execute(t.events.update().where(e.event_id_cnty.in_(["TJK30", "TJK31"]))
+                         .values(search="zz", fatalities=99, event_date="2020-01-01", end_date="2020-01-02"))
+        _assert_indexes_follow_events(store)
     with store.reading() as conn:
         dataset_id = next(ds.id for ds in imports.list_datasets(conn) if ds.name == "Events")
         records = imports.dataset_records(conn, dataset_id)

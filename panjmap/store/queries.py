@@ -6,8 +6,9 @@ shows if its date span meets the window; actors match whole names (the
 importer's actors plus "Unknown / unclaimed", looked up in ``event_actors``);
 text is a substring of the casefolded search text built at import (PostgreSQL:
 LIKE, which the pg_trgm index answers; SQLite: the FTS5 trigram index finds the
-candidates for a needle of 3 or more characters, LIKE confirms them; shorter
-needles are scanned). ``bounds``
+candidates for a needle of 3 or more characters, LIKE confirms them; no index looks
+up a shorter needle: the map's layers read ``ix_events_date_text`` (SQLite) or the
+``event_text`` table (PostgreSQL) for it, see ``panjmap.store.layers``). ``bounds``
 limits to the map extent (PostGIS: the GiST-indexed geometry; SQLite: lon/lat index).
 """
 
@@ -32,16 +33,15 @@ def _any_contains(column: Any, needles: list[str]) -> Any:
     return sa.or_(*(column.contains(needle, autoescape=True) for needle in needles))
 
 
-def _has_actor(names: tuple[str, ...], dataset_id: int | None) -> Any:
+def _has_actor(names: tuple[str, ...], dataset_id: int | None, event_id: Any) -> Any:
     a = t.event_actors.c
     named = sa.select(a.event_id).where(a.actor.in_(canonical_actors(names)))
     if dataset_id is not None:
         named = named.where(a.dataset_id == dataset_id)
-    return t.events.c.id.in_(named)
+    return event_id.in_(named)
 
 
-def _has_text(needle: str, postgis: bool) -> Any:
-    e = t.events.c
+def _has_text(needle: str, postgis: bool, e: Any) -> Any:
     contains = e.search.contains(needle, autoescape=True)
     if postgis or len(needle) < TRIGRAM:
         return contains
@@ -56,16 +56,18 @@ def _has_text(needle: str, postgis: bool) -> Any:
 
 def conditions(
     state: ViewState, bounds: Bounds | None = None, postgis: bool = False, dataset_id: int | None = None,
+    source: sa.Table = t.events,
 ) -> list[Any]:
-    """SQL conditions on ``events`` for ``state``; ``dataset_id`` narrows the actor lookup to one dataset."""
-    e = t.events.c
+    """SQL conditions on ``source`` (``events``, or a table holding the columns they name) for
+    ``state``; ``dataset_id`` narrows the actor lookup to one dataset."""
+    e = source.c
     where: list[Any] = []
     if state.date_from:
         where.append(e.end_date >= state.date_from.isoformat())
     if state.date_to:
         where.append(e.event_date <= state.date_to.isoformat())
     if state.actors:
-        where.append(_has_actor(state.actors, dataset_id))
+        where.append(_has_actor(state.actors, dataset_id, e.id))
     if state.event_types:
         where.append(e.event_type.in_(state.event_types))
     if state.nationalities:
@@ -79,7 +81,7 @@ def conditions(
     if state.min_fatalities:
         where.append(sa.func.coalesce(e.fatalities, 0) >= state.min_fatalities)
     if state.text.strip():
-        where.append(_has_text(state.text.strip().casefold(), postgis))
+        where.append(_has_text(state.text.strip().casefold(), postgis, e))
     if bounds is not None:
         west, south, east, north = bounds
         if postgis:

@@ -17,7 +17,8 @@ search has an index the migration makes: on SQLite an FTS5 trigram table
 ``events_fts`` over ``events.search`` (external content, kept in sync by
 triggers; an import indexes its new events in one statement instead), on PostgreSQL
 a pg_trgm GIN index on ``events.search``. Neither looks up a needle shorter than a trigram;
-SQLite reads ``ix_events_date_text`` for those instead of the table (its rows hold ``original``).
+for those SQLite reads ``ix_events_date_text`` and PostgreSQL ``event_text`` (below) instead of
+the table (its rows hold ``original``).
 """
 
 from __future__ import annotations
@@ -198,6 +199,18 @@ event_actors = sa.Table(
     sa.Column("dataset_id", sa.Integer, nullable=False),
     sa.Index("ix_event_actors_actor", "dataset_id", "actor", "event_id"),
     sqlite_with_rowid=False,
+)
+# PostgreSQL only (migration 0005, not in ``metadata``): each event's dates, fatalities and search
+# text, kept equal to ``events`` by statement-level triggers; what a needle shorter than a trigram reads.
+event_text = sa.Table(
+    "event_text", sa.MetaData(),
+    sa.Column("id", EVENT_ID, primary_key=True),
+    sa.Column("dataset_id", sa.Integer, nullable=False),
+    sa.Column("event_date", sa.Text),
+    sa.Column("end_date", sa.Text),
+    sa.Column("fatalities", sa.Integer),
+    sa.Column("search", sa.Text, nullable=False),
+    sa.Index("ix_event_text_dates", "dataset_id", "event_date", "id"),
 )
 FTS_TABLE = "events_fts"  # SQLite only (see the module docstring)
 FTS_INSERT_TRIGGER = "events_fts_insert"  # its trigger for new events (migration 0002)
