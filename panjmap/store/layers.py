@@ -206,8 +206,6 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
     limit = MAX_SHOWN if limit is None else limit
     if matching is None:
         matching = count_matching(conn, dataset_id, state, longest_span_days, bounds)
-    where = view_conditions(conn, dataset_id, state, longest_span_days, bounds)
-    postgis = conn.dialect.name == "postgresql"
     e = t.events.c
     if _source(conn, state, bounds) is t.event_text:
         # The ids from the narrow table (the earliest by date past the limit), then their rows, looked
@@ -224,6 +222,8 @@ def select_shown(conn: Connection, dataset_id: int, state: ViewState, longest_sp
         as_array = sa.cast(sa.select(sa.func.array_agg(found.c.id)).scalar_subquery(), ARRAY(sa.BigInteger))
         shown = select_records(conn, dataset_id, e.id == sa.any_(as_array), columns=VIEW_COLUMNS, order_by=order)
         return Selection(with_dates(shown), matching)
+    where = view_conditions(conn, dataset_id, state, longest_span_days, bounds)
+    postgis = conn.dialect.name == "postgresql"
     # (SQLite, filters no index looks up: the ids-first query below, which reads ix_events_date_text or the table)
     if matching <= limit and (postgis or not only_unindexed(state, bounds)):
         return Selection(with_dates(select_records(conn, dataset_id, *where, columns=VIEW_COLUMNS)), matching)
