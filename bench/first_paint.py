@@ -7,7 +7,7 @@ ACLED-shaped import of N events, written by ``bench.run.acled_csv`` — every
 actor, place and note invented) it makes a temporary ``PANJ_DATA_DIR``, seeds
 the store (and imports with ``python -m panjmap import``) *before* the server
 starts, starts a real ``streamlit run panjmap/server.py`` on a free loopback port and
-measures in Debian Chromium (1440x900, every non-loopback request aborted):
+measures in Debian Chromium (1440x900, every non-loopback request fails):
 
 * cold: the first navigation after the server start (the script's first run
   imports the app's modules and loads the store);
@@ -20,7 +20,8 @@ measures in Debian Chromium (1440x900, every non-loopback request aborted):
 The time is taken inside the browser: an init script (it runs in every frame)
 stamps, on the shared epoch clock ``performance.timeOrigin + now()``, the
 moment a ``.panj-incident`` or ``.panj-count`` element with a box first exists
-in the map's frame and the animation frame after it (the paint). Navigation
+in the map's frame and the animation frame after it (the paint), and in the page
+itself the moment the sidebar's last widget exists (``sidebar_s``). Navigation
 start is the main page's ``timeOrigin``. The breakdown comes from Chromium's
 own timeline: the main page's and the map frame's ``performance`` entries
 (navigation, resources) and, through a CDP session, the websocket frames with
@@ -52,9 +53,13 @@ CHROMIUM_ARGS = [  # as tests/conftest.py
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+# Every request that is not to loopback goes to a proxy that does not exist, so it fails (Chromium
+# never sends loopback through a proxy). Not Playwright's request routing, which earlier rounds
+# used: routing turns the browser's HTTP cache off (the "returning browser" runs then fetched
+# everything again) and sends every request through the driver and back before it may go on.
+OFFLINE_ARGS = ["--proxy-server=http://127.0.0.1:9"]
 VIEWPORT = {"width": 1440, "height": 900}
-# Everything that is not loopback (or data:/blob:/about:) is aborted. A pattern
-# (not a Python callback) so that local requests are not routed through this process.
+# The requests that were not to loopback (data:/blob:/about: are not requests to anyone): listed, and failed by the proxy.
 NON_LOCAL = re.compile(r"^(?!(data|blob|about):)(?!(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])[:/])")
 
 # Runs in every frame before its own scripts. Stamps on the epoch clock shared by all frames.
@@ -75,6 +80,12 @@ STAMPS_JS = """(() => {
     stamp("symbol_box");
     requestAnimationFrame(() => stamp("symbol_painted"));
   };
+  // In the page itself: when the sidebar's last widget (its reset button) is in the page.
+  const lookSidebar = () => {
+    if (document.querySelector('[data-testid="stSidebar"] [data-testid="stButton"]')) stamp("sidebar_drawn");
+    else requestAnimationFrame(lookSidebar);
+  };
+  if (window.parent === window) requestAnimationFrame(lookSidebar);
   // The map lives in an iframe. The script first runs in the iframe's initial
   // about:blank document; its window (and these listeners) live on in the component's page.
   if (window.parent !== window) window.addEventListener("DOMContentLoaded", () => {
@@ -181,10 +192,10 @@ def _map_frame(page: Any) -> Any:
 
 
 def new_context(browser: Any) -> tuple[Any, list[str]]:
-    """A browser context (empty HTTP cache) that aborts, and lists, every non-loopback request."""
+    """A browser context (empty HTTP cache) that lists every non-loopback request (the browser's proxy fails them)."""
     context = browser.new_context(viewport=VIEWPORT)
     blocked: list[str] = []
-    context.route(NON_LOCAL, lambda route: (blocked.append(route.request.url), route.abort()))
+    context.on("request", lambda request: blocked.append(request.url) if NON_LOCAL.match(request.url) else None)
     context.add_init_script(STAMPS_JS)
     return context, blocked
 
@@ -221,10 +232,11 @@ def _navigate_page(context: Any, server: Server, blocked: list[str], timeout_s: 
         frame = None
         while True:
             frame = frame or _map_frame(page)
-            if frame is not None and frame.evaluate("() => !!(window.__panjT && window.__panjT.symbol_painted)"):
+            if (frame is not None and frame.evaluate("() => !!(window.__panjT && window.__panjT.symbol_painted)")
+                    and page.evaluate("() => !!window.__panjT.sidebar_drawn")):
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"no incident symbol within {timeout_s} s")
+                raise RuntimeError(f"no incident symbol and sidebar within {timeout_s} s")
             page.wait_for_timeout(50)
         wall = time.time() - t0
         server_cpu = server.cpu_s() - cpu0
@@ -266,6 +278,7 @@ def breakdown(main: dict[str, Any], inner: dict[str, Any], ws: dict[str, float],
         "first_symbol_s": since(inner["stamps"].get("symbol_painted")),
         "symbol_in_dom_s": since(inner["stamps"].get("symbol_in_dom")),
         "symbol_box_s": since(inner["stamps"].get("symbol_box")),
+        "sidebar_s": since(main["stamps"].get("sidebar_drawn")),
         "wall_s": round(wall, 3),
         "html_response_end_s": round(nav["responseEnd"] / 1000, 3),
         "dom_content_loaded_s": round(nav["domContentLoadedEventEnd"] / 1000, 3),
@@ -325,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {"load_before": os.getloadavg(), "python": platform.python_version(), "runs": {}}
     with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="panj-first-paint-") as tmp:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + OFFLINE_ARGS)
         results["chromium"] = browser.version
         for n in (int(s) for s in args.sizes.split(",")):
             run = measure(n, args.warm, browser, Path(tmp))

@@ -4,8 +4,9 @@ A Streamlit server runs nothing of the app until a browser opens a session, so t
 after a start waited for every import (pandas, geopandas, folium, SQLAlchemy: ~1.2 s of a 1.6 s
 first run on a quiet machine), the store's opening and the base map's rendering. Here the same
 work runs once in the ASGI lifespan, before the server accepts a connection, the way Streamlit
-documents for ``st.App`` (docs/benchmarks.md, "First paint in the real app"). ``streamlit run
-app.py`` still works; it only skips this.
+documents for ``st.App`` (docs/benchmarks.md, "First paint in the real app"). It also turns
+Nagle's algorithm off on the server's connections (panjmap/tcp.py). ``streamlit run app.py`` still
+works; it only skips both.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if not __package__:  # run as a script (`streamlit run panjmap/server.py`): only
 
 from streamlit.logger import get_logger  # noqa: E402
 
-from panjmap import assets  # noqa: E402
+from panjmap import assets, tcp  # noqa: E402
 from panjmap.paths import ROOT  # noqa: E402
 
 _LOGGER = get_logger(__name__)  # Streamlit's handler and level: the server's log shows it
@@ -81,6 +82,8 @@ def _register_map_component() -> None:
 
 @asynccontextmanager
 async def _lifespan(_app: Any) -> AsyncIterator[None]:
+    # Streamlit's own socket is already bound and listening here, and accepts nothing until this returns.
+    _LOGGER.info("TCP_NODELAY set on %d listening socket(s).", tcp.set_nodelay_on_listeners())
     await anyio.to_thread.run_sync(warm)
     yield
 

@@ -41,6 +41,7 @@ def test_the_server_is_warm_before_it_answers(tmp_path: Path) -> None:
         said = log.read_text()
         assert "Server warmed in" in said and "Warming the server failed" not in said, said
         assert "missing ScriptRunContext" not in said, said
+        assert "TCP_NODELAY set on 1 listening socket(s)." in said, said  # panjmap/tcp.py
         assert status(url + "/component/streamlit_folium.st_folium/index.html") == 200
         assert status(url + "/app/static/vendor/leaflet.js") == 200
         assert status(url + "/") == 200

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from urllib.parse import parse_qs
 
 import pytest
@@ -22,8 +23,10 @@ from bench import warm, ws_load
 from panjmap import app_process
 from panjmap.paths import ROOT
 from panjmap.state import DEFAULT_LAYERS, ViewState
+from panjmap.ui.page import MAP_HEAD_START_S
 
 USERS = 6
+SIDEBAR_ROOT = 1  # delta_path[0] of the sidebar's elements (0: the main area)
 DURATION_S = 10.0
 
 
@@ -111,3 +114,43 @@ def test_the_probe_reports_each_server_process_and_the_largest_rss() -> None:
     assert report["server_rss_max_mb"] == max(s["rss_max_mb"] for s in report["servers"])
     assert report["server_cpu_s"] == round(sum(s["cpu_s"] for s in report["servers"]), 1)
     assert ws_load.ServerProbe([]).report(1.0) == {}
+
+
+class _TimedSession(ws_load.Session):
+    """A session that notes when each new element arrives: (seconds, root, element type)."""
+
+    def __init__(self, ws) -> None:
+        super().__init__(ws)
+        self.arrivals: list[tuple[float, int, str]] = []
+
+    def _read(self, fwd):
+        if fwd.WhichOneof("type") == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            self.arrivals.append((time.perf_counter(), fwd.metadata.delta_path[0],
+                                  fwd.delta.new_element.WhichOneof("type")))
+        return super()._read(fwd)
+
+
+def test_a_page_load_gets_the_map_well_before_the_sidebar_s_widgets(server) -> None:
+    """The map page's head start (panjmap/ui/page.py MAP_HEAD_START_S): on a session's first run
+    the sidebar's widgets come that much after the map, so that the browser commits the map in a
+    batch of its own; a later run of the same session sends them without waiting."""
+    _, url = server
+
+    async def two_runs() -> tuple[list, list]:
+        session, opened = await _TimedSession.open(url, "")
+        assert opened.error is None, opened.error
+        first = list(session.arrivals)
+        session.arrivals.clear()
+        rerun = await session.run("rerun")
+        assert rerun.error is None, rerun.error
+        await session.close()
+        return first, session.arrivals
+
+    def gap(arrivals: list) -> float:
+        map_at = next(t for t, root, kind in arrivals if kind == "component_instance")
+        sidebar_at = next(t for t, root, kind in arrivals if root == SIDEBAR_ROOT and kind == "slider")
+        return sidebar_at - map_at
+
+    first, again = asyncio.run(two_runs())
+    assert gap(first) >= 0.75 * MAP_HEAD_START_S, first
+    assert gap(again) < gap(first), (again, first)
