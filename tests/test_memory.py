@@ -37,10 +37,12 @@ SESSION_TTL_S = 2
 SETTLE_S = 40.0  # at most: reconnect time + the reaper's period (10 s) + slack on a loaded machine
 MB = 1024**2
 # RSS may stay above its baseline by this much after every session has ended: the allocators
-# keep some freed memory for reuse (measured plateau -30 to +75 MB). One session with its import
-# raises RSS by ~200 MB at 60k points (peak sampled while it runs); before the fix each one
-# left ~50 MB more behind, for good.
-ALLOWED_GROWTH = 100 * MB
+# keep some freed memory for reuse. Measured plateau: -30 to +75 MB when this test was written;
+# +11 to +110 MB over eleven runs on 2026-11-30, on main before and after that day's change alike
+# (one run on each went over the 100 MB allowed until then). One session with its import raises
+# RSS by ~200 MB at 60k points (peak sampled while it runs); before the fix each one left ~50 MB
+# more behind, for good: +150 MB or more after the three measured here.
+ALLOWED_GROWTH = 125 * MB
 TIMEOUT_MS = 180_000
 
 
