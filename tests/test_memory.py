@@ -90,17 +90,21 @@ def import_and_show(browser: Browser, url: str, data: bytes, name: str) -> None:
         page.locator("[data-testid='stSidebarNavLink']", has_text="Data and import").click()
         page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(timeout=TIMEOUT_MS)
         settle(page, TIMEOUT_MS / 1000)  # a click while the page reruns (the map's last report) can be lost
-        page.locator("[data-testid='stExpander'] summary", has_text=name).click()
+        expander = page.locator("[data-testid='stExpander'] summary", has_text=name)
+        expander.click()
         confirm = page.get_by_role("button", name="Yes, remove it")
-        for _ in range(3):  # a click that lands while the page reruns is lost: ask again, as a user would
-            page.get_by_role("button", name=f"Remove {name}").click()
+        # A click that lands while the page reruns is lost (Remove, or its confirmation): ask again, as a user would.
+        for _ in range(3):
             try:
-                confirm.wait_for(timeout=20_000)
+                if not confirm.is_visible():
+                    page.get_by_role("button", name=f"Remove {name}").click(timeout=20_000)
+                    confirm.wait_for(timeout=20_000)
+                confirm.click(timeout=20_000)
+                expander.wait_for(state="detached", timeout=60_000)
                 break
             except PlaywrightTimeout:
                 settle(page, TIMEOUT_MS / 1000)
-        confirm.click()
-        page.locator("[data-testid='stExpander'] summary", has_text=name).wait_for(state="detached", timeout=TIMEOUT_MS)
+        expander.wait_for(state="detached", timeout=TIMEOUT_MS)
     finally:
         context.close()
 
